@@ -1,0 +1,56 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "unitrace",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "unitrace", targets: ["unitrace"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.0"),
+    ],
+    targets: [
+        .target(
+            name: "UnitraceCore",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
+        .target(name: "UnitraceInventory", dependencies: ["UnitraceCore"], swiftSettings: strict),
+        .target(
+            name: "UnitraceSQLite",
+            dependencies: ["UnitraceInventory", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "unitrace",
+            dependencies: [
+                "UnitraceSQLite",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(name: "UnitraceTestSupport", dependencies: ["UnitraceInventory", "UnitraceSQLite"], swiftSettings: strict),
+        .testTarget(name: "UnitraceCoreTests", dependencies: ["UnitraceCore", "UnitraceTestSupport"], swiftSettings: strict),
+        .testTarget(name: "UnitraceInventoryTests", dependencies: ["UnitraceInventory", "UnitraceTestSupport"], swiftSettings: strict),
+        .testTarget(name: "UnitraceSQLiteTests", dependencies: ["UnitraceSQLite", "UnitraceTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "unitraceTests",
+            dependencies: ["unitrace", "UnitraceTestSupport"],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "unitrace-bench",
+            dependencies: ["UnitraceSQLite", "UnitraceInventory"],
+            path: "Benchmarks/unitrace-bench",
+            swiftSettings: strict
+        ),
+    ]
+)

@@ -1,0 +1,32 @@
+/// Input that cannot be acted on as a whole: an unknown product, a malformed field, a missing location.
+/// Nothing is recorded when it is thrown.
+public struct InputError: Error, Hashable, Sendable {
+    /// Stable codes: the CLI prints them in `--json` mode and the API will use them as problem types.
+    public enum Code: String, Sendable, CaseIterable {
+        case invalidField = "invalid-field"
+        case invalidIdentifier = "invalid-identifier"
+        case unknownProduct = "unknown-product"
+        case unknownLocation = "unknown-location"
+        case unknownEvent = "unknown-event"
+        case unknownUnit = "unknown-unit"
+        case ambiguousSerial = "ambiguous-serial"
+        case duplicateProduct = "duplicate-product"
+        case duplicateLocation = "duplicate-location"
+        case wrongTrackingMode = "wrong-tracking-mode"
+        case notAPlace = "not-a-place"
+        case nothingToDo = "nothing-to-do"
+        case malformedImport = "malformed-import"
+    }
+
+    public var code: Code
+    public var message: String
+
+    public init(code: Code, message: String) {
+        self.code = code
+        self.message = message
+    }
+}
+
+extension InputError: CustomStringConvertible {
+    public var description: String { message }
+}

@@ -1,0 +1,45 @@
+/// Why an event was refused for one unit.
+public struct RuleViolation: Error, Hashable, Sendable {
+    /// The rule that was broken. The raw value is stable: the CLI and exports expose it.
+    public enum Rule: String, Sendable, CaseIterable {
+        case unknownUnit = "unknown-unit"
+        case alreadyInStock = "already-in-stock"
+        case serialInUse = "serial-in-use"
+        case notInStock = "not-in-stock"
+        case cannotSellQuarantined = "cannot-sell-quarantined"
+        case unitScrapped = "unit-scrapped"
+        case notMovable = "not-movable"
+        case alreadyAtLocation = "already-at-location"
+        case notInTransit = "not-in-transit"
+        case notSold = "not-sold"
+        case soldToAnotherCustomer = "sold-to-another-customer"
+        case notHeld = "not-quarantined-or-returned"
+        case alreadyQuarantined = "already-quarantined"
+        case notLatestEvent = "not-latest-event"
+        case missingRestore = "missing-restore"
+    }
+
+    public var rule: Rule
+    public var unit: UnitKey
+    /// The unit's status when the event was refused; `nil` when the unit is not known.
+    public var status: UnitStatus?
+    public var event: EventKind
+    /// A short extra fact, e.g. the location the unit is already at.
+    public var detail: String?
+
+    public init(rule: Rule, unit: UnitKey, status: UnitStatus?, event: EventKind, detail: String? = nil) {
+        self.rule = rule
+        self.unit = unit
+        self.status = status
+        self.event = event
+        self.detail = detail
+    }
+}
+
+extension RuleViolation: CustomStringConvertible {
+    public var description: String {
+        let state = status.map { "unit is \($0)" } ?? "no such unit"
+        let extra = detail.map { ", \($0)" } ?? ""
+        return "\(event) refused for \(unit): \(state)\(extra) (rule \(rule.rawValue))"
+    }
+}

@@ -1,0 +1,173 @@
+import Foundation
+
+/// A business document an event refers to: a purchase order, an advance ship notice, a receipt, an RMA.
+public struct DocumentRef: Hashable, Sendable, Codable {
+    /// A GS1 CBV business transaction type where one fits (`po`, `desadv`, `inv`, `rma`, …), or the
+    /// business's own word (`receipt`, `order`).
+    public var type: String
+    public var id: String
+
+    public init(type: String, id: String) {
+        self.type = type
+        self.id = id
+    }
+
+    /// Parses `type:id`, e.g. `po:PO-4711`.
+    public init(parsing text: String) throws(InputError) {
+        guard let colon = text.firstIndex(of: ":") else {
+            throw InputError(code: .invalidField, message: "document '\(text)' must be written type:id, e.g. po:PO-4711")
+        }
+        let type = String(text[..<colon])
+        let id = String(text[text.index(after: colon)...])
+        try Field.code(type, name: "document type")
+        try Field.serial(id, name: "document id")
+        self.init(type: type, id: id)
+    }
+}
+
+extension DocumentRef: CustomStringConvertible {
+    public var description: String { "\(type):\(id)" }
+}
+
+/// The commercial side of a `sell` event.
+public struct Sale: Hashable, Sendable, Codable {
+    /// A customer reference from the POS, shop or CRM. Personal data stays out of the ledger.
+    public var customer: String?
+    /// `online` or `store:<location code>`.
+    public var channel: String
+    /// A decimal amount per unit, kept as written (`1299.00`).
+    public var price: String?
+    public var currency: String?
+
+    public init(customer: String?, channel: String, price: String? = nil, currency: String? = nil) {
+        self.customer = customer
+        self.channel = channel
+        self.price = price
+        self.currency = currency
+    }
+
+    /// The store location a `store:<code>` channel names.
+    public var storeCode: String? {
+        channel.hasPrefix("store:") ? String(channel.dropFirst(6)) : nil
+    }
+
+    public func validated() throws(InputError) -> Sale {
+        if let customer { try Field.serial(customer, name: "customer reference") }
+        if channel != "online" {
+            guard let code = storeCode else {
+                throw InputError(code: .invalidField, message: "channel '\(channel)' must be 'online' or 'store:<location>'")
+            }
+            try Field.code(code, name: "store location")
+        }
+        if let price {
+            let parts = price.split(separator: ".", omittingEmptySubsequences: false)
+            let ok =
+                (1...2).contains(parts.count) && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isASCIIDigit) }
+                && parts[0].count <= 12 && (parts.count == 1 || parts[1].count <= 4)
+            guard ok else {
+                throw InputError(code: .invalidField, message: "price '\(price)' must be a decimal amount like 1299.00")
+            }
+        }
+        if let currency {
+            guard currency.count == 3, currency.allSatisfy({ $0.isASCII && $0.isUppercase }) else {
+                throw InputError(code: .invalidField, message: "currency '\(currency)' must be an ISO 4217 code like EUR")
+            }
+        }
+        return self
+    }
+}
+
+extension Character {
+    var isASCIIDigit: Bool { isASCII && isNumber }
+}
+
+/// One unit's line in an event, with what the event says about that unit alone.
+public struct EventLine: Hashable, Sendable, Codable {
+    public var sku: String
+    public var serial: String
+    /// Identifiers recorded at receipt (manufacturer serial, IMEI, …).
+    public var aliases: [Alias]?
+    public var lot: String?
+    public var attributes: [String: String]?
+    /// For a correction: the state the unit goes back to.
+    public var restore: UnitSnapshot?
+
+    public init(
+        unit: UnitKey, aliases: [Alias]? = nil, lot: String? = nil, attributes: [String: String]? = nil,
+        restore: UnitSnapshot? = nil
+    ) {
+        self.sku = unit.sku
+        self.serial = unit.serial
+        self.aliases = aliases
+        self.lot = lot
+        self.attributes = attributes
+        self.restore = restore
+    }
+
+    public var unit: UnitKey { UnitKey(sku: sku, serial: serial) }
+}
+
+/// One immutable fact in the ledger. Maps onto a GS1 EPCIS 2.0 ObjectEvent: `units` is its epcList,
+/// `location` its bizLocation, `destination` its destinationList, `documents` its bizTransactionList.
+public struct Event: Hashable, Sendable, Codable {
+    public var id: UUID
+    public var kind: EventKind
+    /// When it happened, in the offset of the place it happened.
+    public var occurredAt: Timestamp
+    /// When the store recorded it (the store's clock).
+    public var recordedAt: Timestamp
+    /// Where it happened (for `arrive` without a location, each unit's own destination).
+    public var location: String?
+    /// Where a shipment is headed: a location code or `customer:<reference>`.
+    public var destination: String?
+    public var actor: String
+    public var businessStep: String
+    public var disposition: String?
+    public var reason: String?
+    public var documents: [DocumentRef]
+    public var sale: Sale?
+    /// For an error declaration: the event this one corrects.
+    public var corrects: UUID?
+    public var units: [EventLine]
+
+    public init(
+        id: UUID, kind: EventKind, occurredAt: Timestamp, recordedAt: Timestamp, location: String?,
+        destination: String? = nil, actor: String, businessStep: String? = nil, disposition: String? = nil,
+        reason: String? = nil, documents: [DocumentRef] = [], sale: Sale? = nil, corrects: UUID? = nil,
+        units: [EventLine]
+    ) {
+        self.id = id
+        self.kind = kind
+        self.occurredAt = occurredAt
+        self.recordedAt = recordedAt
+        self.location = location
+        self.destination = destination
+        self.actor = actor
+        self.businessStep = businessStep ?? kind.businessStep
+        self.disposition = disposition
+        self.reason = reason
+        self.documents = documents
+        self.sale = sale
+        self.corrects = corrects
+        self.units = units
+    }
+
+    /// The customer a `customer:<reference>` destination names.
+    public var destinationCustomer: String? {
+        guard let destination, destination.hasPrefix("customer:") else { return nil }
+        return String(destination.dropFirst(9))
+    }
+}
+
+/// An event as the ledger holds it: with its place in the chain.
+public struct RecordedEvent: Hashable, Sendable {
+    public var sequence: Int64
+    public var hash: LedgerHash.Digest
+    public var event: Event
+
+    public init(sequence: Int64, hash: LedgerHash.Digest, event: Event) {
+        self.sequence = sequence
+        self.hash = hash
+        self.event = event
+    }
+}

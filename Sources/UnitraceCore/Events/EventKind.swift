@@ -1,0 +1,64 @@
+/// What happened. The raw values are stable: they appear in exports and `--json` output.
+public enum EventKind: String, Sendable, Codable, CaseIterable {
+    case receive
+    case move
+    case ship
+    case arrive
+    case sell
+    case `return`
+    case quarantine
+    case release
+    case scrap
+    /// An error declaration: the event it names did not happen as recorded; its units go back to
+    /// the state they had before it.
+    case correct
+
+    /// The GS1 CBV business step recorded with this kind of event.
+    public var businessStep: String {
+        switch self {
+        case .receive: "receiving"
+        case .move: "storing"
+        case .ship: "shipping"
+        case .arrive: "arriving"
+        case .sell: "retail_selling"
+        case .return: "receiving"
+        case .quarantine: "holding"
+        case .release: "inspecting"
+        case .scrap: "destroying"
+        case .correct: "other"
+        }
+    }
+
+    /// The GS1 EPCIS 2.0 ObjectEvent action: a unit enters the system (`ADD`), leaves it (`DELETE`),
+    /// or is observed (`OBSERVE`).
+    public var epcisAction: String {
+        switch self {
+        case .receive: "ADD"
+        case .scrap: "DELETE"
+        default: "OBSERVE"
+        }
+    }
+}
+
+extension EventKind: CustomStringConvertible {
+    public var description: String { rawValue }
+}
+
+extension UnitStatus {
+    /// The GS1 CBV disposition of a unit in this status.
+    public var disposition: String? {
+        switch self {
+        case .expected: "in_progress"
+        case .inStock: "sellable_accessible"
+        case .reserved: "reserved"
+        case .inTransit: "in_transit"
+        case .sold: "retail_sold"
+        case .returned: "returned"
+        case .inRepair: "non_sellable_other"
+        case .quarantined: "non_sellable_other"
+        case .installed: "active"
+        case .scrapped: "destroyed"
+        case .voided: nil
+        }
+    }
+}

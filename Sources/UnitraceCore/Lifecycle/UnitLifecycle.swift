@@ -1,0 +1,124 @@
+/// The unit state machine. Pure: no clock, no store, no I/O.
+///
+/// | event      | allowed from                        | to                       | location                 |
+/// |------------|-------------------------------------|--------------------------|--------------------------|
+/// | receive    | (new), expected, voided             | in stock                 | the event's location     |
+/// | move       | in stock, returned, quarantined     | unchanged                | the event's location     |
+/// | ship       | in stock → in transit; sold (to its customer) stays sold | | in transit        |
+/// | arrive     | anything whose location is in transit | in stock, or sold if headed to a customer | destination |
+/// | sell       | in stock, reserved                  | sold                     | customer (store sale) or unchanged (online) |
+/// | return     | sold                                | returned                 | the event's location     |
+/// | quarantine | in stock, returned                  | quarantined              | unchanged                |
+/// | release    | quarantined, returned               | in stock                 | unchanged                |
+/// | scrap      | in stock, returned, quarantined     | scrapped                 | scrapped                 |
+/// | correct    | a unit whose latest event is the corrected one | the state recorded in the line | |
+///
+/// Nothing happens to a scrapped unit.
+public enum UnitLifecycle {
+    /// Returns the state `line`'s unit moves to when `event` happens while it is in `state`
+    /// (`nil`: the unit is not known). The returned state keeps the old `version`; the store sets it.
+    /// - Throws: ``RuleViolation`` naming the broken rule; nothing else.
+    public static func apply(_ event: Event, line: EventLine, to state: UnitState?) throws(RuleViolation) -> UnitState {
+        let key = line.unit
+        func refuse(_ rule: RuleViolation.Rule, _ detail: String? = nil) -> RuleViolation {
+            RuleViolation(rule: rule, unit: key, status: state?.status, event: event.kind, detail: detail)
+        }
+
+        if event.kind == .receive {
+            if let state, state.status != .expected, state.status != .voided {
+                throw state.status == .inStock ? refuse(.alreadyInStock, "at \(state.location)") : refuse(.serialInUse)
+            }
+            return UnitState(
+                key: key, status: .inStock, location: event.location ?? BuiltInLocation.supplier,
+                lot: line.lot ?? state?.lot, aliases: line.aliases ?? state?.aliases ?? [],
+                attributes: line.attributes ?? state?.attributes ?? [:], version: state?.version ?? 0)
+        }
+
+        guard var next = state, next.status != .voided else { throw refuse(.unknownUnit) }
+        if event.kind == .correct {
+            guard let restore = line.restore else { throw refuse(.missingRestore) }
+            next.status = restore.status
+            next.location = restore.location
+            next.destination = restore.destination
+            next.owner = restore.owner
+            next.lot = restore.lot
+            next.aliases = restore.aliases
+            next.attributes = restore.attributes
+            return next
+        }
+        if next.status == .scrapped { throw refuse(.unitScrapped) }
+
+        switch event.kind {
+        case .receive, .correct:
+            break  // handled above
+
+        case .move:
+            guard [.inStock, .returned, .quarantined].contains(next.status) else { throw refuse(.notMovable) }
+            let target = event.location ?? next.location
+            guard target != next.location else { throw refuse(.alreadyAtLocation, "already at \(target)") }
+            next.location = target
+
+        case .ship:
+            if let customer = event.destinationCustomer, next.status == .sold {
+                guard next.owner == nil || next.owner == customer else {
+                    throw refuse(.soldToAnotherCustomer, "sold to \(next.owner ?? "")")
+                }
+                guard next.location != BuiltInLocation.customer, next.location != BuiltInLocation.inTransit else {
+                    throw refuse(.notInStock, "already at \(next.location)")
+                }
+            } else {
+                guard next.status == .inStock else { throw refuse(.notInStock) }
+                next.status = .inTransit
+            }
+            next.location = BuiltInLocation.inTransit
+            next.destination = event.destination
+
+        case .arrive:
+            guard next.location == BuiltInLocation.inTransit else { throw refuse(.notInTransit) }
+            let headedTo = event.location ?? next.destination
+            if next.status == .sold || headedTo?.hasPrefix("customer:") == true {
+                next.location = BuiltInLocation.customer
+                if next.status != .sold, let customer = headedTo?.dropFirst(9) {
+                    next.owner = next.owner ?? String(customer)
+                }
+            } else {
+                next.status = .inStock
+                next.location = headedTo ?? BuiltInLocation.supplier
+            }
+            next.destination = nil
+
+        case .sell:
+            switch next.status {
+            case .inStock, .reserved: break
+            case .quarantined: throw refuse(.cannotSellQuarantined)
+            default: throw refuse(.notInStock)
+            }
+            next.status = .sold
+            next.owner = event.sale?.customer
+            if event.sale?.storeCode != nil { next.location = BuiltInLocation.customer }
+
+        case .return:
+            guard next.status == .sold else { throw refuse(.notSold) }
+            next.status = .returned
+            next.location = event.location ?? next.location
+            next.owner = nil
+            next.destination = nil
+
+        case .quarantine:
+            if next.status == .quarantined { throw refuse(.alreadyQuarantined) }
+            guard [.inStock, .returned].contains(next.status) else { throw refuse(.notInStock) }
+            next.status = .quarantined
+
+        case .release:
+            guard [.quarantined, .returned].contains(next.status) else { throw refuse(.notHeld) }
+            next.status = .inStock
+
+        case .scrap:
+            guard [.inStock, .returned, .quarantined].contains(next.status) else { throw refuse(.notInStock) }
+            next.status = .scrapped
+            next.location = BuiltInLocation.scrapped
+            next.destination = nil
+        }
+        return next
+    }
+}

@@ -1,0 +1,143 @@
+import Foundation
+import UnitraceCore
+
+/// A realistic story for a new user: Voltaro, an electric-car maker with a plant in Lyon, a central
+/// warehouse and dealers. Serialized motors, battery packs from lots, cars known by their VIN, transfers,
+/// store and online sales, a return, a quarantine and a scrapped motor.
+public struct DemoSummary: Hashable, Sendable, Codable {
+    public var products: Int
+    public var locations: Int
+    public var events: Int
+    public var units: Int
+    /// A car worth looking at: sold, returned and quarantined.
+    public var featuredUnit: String
+}
+
+extension Inventory {
+    public func loadDemo(actor: String = "demo") async throws -> DemoSummary {
+        func at(_ text: String) throws -> EventContext {
+            EventContext(actor: actor, occurredAt: try Timestamp(iso8601: text))
+        }
+        func ctx(_ text: String, _ documents: [String] = [], reason: String? = nil) throws -> EventContext {
+            var context = try at(text)
+            context.documents = try documents.map { text throws(InputError) in try DocumentRef(parsing: text) }
+            context.reason = reason
+            return context
+        }
+
+        let products = [
+            Product(
+                sku: "EVM-200", name: "Drive motor EVM-200", gtin: "03760123450010",
+                warranty: WarrantyPolicy(months: 96, basis: .manufacture),
+                serialTemplate: try SerialTemplate("M-{yy}-{seq:6}"), attributes: ["power_kw": "200"]),
+            Product(
+                sku: "BP-75", name: "Battery pack 75 kWh", warranty: WarrantyPolicy(months: 96, basis: .manufacture),
+                serialTemplate: try SerialTemplate("BP-{seq:6}"), attributes: ["capacity_kwh": "75"]),
+            Product(
+                sku: "TERRA-SUV", name: "Voltaro Terra SUV", warranty: WarrantyPolicy(months: 36, basis: .sale),
+                attributes: ["body": "suv"]),
+            Product(
+                sku: "CITY-HATCH", name: "Voltaro City hatchback", warranty: WarrantyPolicy(months: 36, basis: .sale),
+                attributes: ["body": "hatchback"]),
+            Product(sku: "CABLE-T2", name: "Type 2 charging cable", tracking: .bulk),
+        ]
+        for product in products { _ = try await addProduct(product) }
+
+        let locations = [
+            Location(code: "LYON", name: "Lyon plant", kind: .site),
+            Location(code: "LYON-MOTOR", name: "Motor line", kind: .zone, parent: "LYON"),
+            Location(code: "LYON-MOTOR-01", name: "Motor rack 01", kind: .bin, parent: "LYON-MOTOR"),
+            Location(code: "LYON-MOTOR-02", name: "Motor rack 02", kind: .bin, parent: "LYON-MOTOR"),
+            Location(code: "LYON-BATT", name: "Battery store", kind: .zone, parent: "LYON"),
+            Location(code: "LYON-YARD", name: "Finished-car yard", kind: .zone, parent: "LYON"),
+            Location(code: "DC-MACON", name: "Mâcon distribution centre", kind: .warehouse),
+            Location(code: "DEALER-PARIS", name: "Voltaro Paris Bastille", kind: .store),
+            Location(code: "DEALER-BERLIN", name: "Voltaro Berlin Mitte", kind: .store),
+            Location(code: "POPUP-LYON", name: "Part-Dieu pop-up", kind: .popUp),
+            Location(code: "REPAIR-LYON", name: "Lyon service centre", kind: .repairCentre),
+        ]
+        for location in locations { _ = try await addLocation(location) }
+
+        // Production: motors numbered from the template, battery packs by lot, cars by VIN.
+        let motors = try await receive(
+            ReceiveRequest(sku: "EVM-200", location: "LYON-MOTOR-01", count: 12, lot: "MOT-2026-W40"),
+            context: ctx("2026-10-01T07:42:00+02:00", ["prodorder:PO-MOT-881"]))
+        var packs: [UnitKey] = []
+        for (lot, first) in [("CELL-LOT-4471", 1), ("CELL-LOT-4472", 7)] {
+            let lines = (first..<first + 6).map { ReceiveLine(serial: String(format: "BP-%06d", $0)) }
+            packs += try await receive(
+                ReceiveRequest(sku: "BP-75", location: "LYON-BATT", lines: lines, lot: lot),
+                context: ctx("2026-10-02T09:15:00+02:00", ["po:PO-CELL-2231"])
+            ).units
+        }
+        _ = try await move(
+            motors.units.suffix(6).map(\.description), to: "LYON-MOTOR-02", context: ctx("2026-10-02T11:00:00+02:00"))
+
+        let colors = ["red", "white", "blue", "red", "black", "red"]
+        var suvs: [String] = []
+        for (index, color) in colors.enumerated() {
+            let vin = VIN.withCheckDigit("VF7TR2026000\(String(format: "%05d", 10 + index))")!
+            suvs.append(vin)
+            _ = try await receive(
+                ReceiveRequest(
+                    sku: "TERRA-SUV", location: "LYON-YARD",
+                    lines: [
+                        ReceiveLine(
+                            serial: vin,
+                            aliases: [Alias(kind: .vin, value: vin), Alias(kind: .own, value: "TER-\(1001 + index)")])
+                    ],
+                    attributes: ["color": color, "heated_seats": index.isMultiple(of: 2) ? "yes" : "no"]),
+                context: ctx("2026-10-0\(6 + index % 3)T16:20:00+02:00", ["prodorder:PO-TER-\(17 + index)"]))
+        }
+        var hatches: [String] = []
+        for index in 0..<4 {
+            let vin = VIN.withCheckDigit("VF7CH2026000\(String(format: "%05d", 50 + index))")!
+            hatches.append(vin)
+        }
+        _ = try await receive(
+            ReceiveRequest(
+                sku: "CITY-HATCH", location: "LYON-YARD",
+                lines: hatches.map { ReceiveLine(serial: $0, aliases: [Alias(kind: .vin, value: $0)]) },
+                attributes: ["color": "green", "heated_seats": "no"]),
+            context: ctx("2026-10-09T15:05:00+02:00", ["prodorder:PO-CITY-4"]))
+
+        // Distribution to dealers.
+        _ = try await ship(
+            Array(suvs.prefix(3)), toLocation: "DEALER-PARIS", context: ctx("2026-10-12T06:30:00+02:00", ["desadv:ASN-5531"]))
+        _ = try await ship(
+            Array(suvs[3..<5]), toLocation: "DEALER-BERLIN", context: ctx("2026-10-12T06:45:00+02:00", ["desadv:ASN-5532"]))
+        _ = try await arrive(Array(suvs.prefix(3)), at: nil, context: ctx("2026-10-13T10:10:00+02:00", ["recadv:GRN-88"]))
+        _ = try await arrive(Array(suvs[3..<5]), at: nil, context: ctx("2026-10-14T09:40:00+02:00", ["recadv:GRN-91"]))
+        _ = try await ship(
+            Array(hatches.prefix(2)), toLocation: "DC-MACON", context: ctx("2026-10-15T08:00:00+02:00", ["desadv:ASN-5540"]))
+        _ = try await arrive(Array(hatches.prefix(2)), at: nil, context: ctx("2026-10-15T13:25:00+02:00"))
+
+        // Sales: two in the Paris showroom, one online and delivered to the customer's door.
+        _ = try await sell(
+            [suvs[0]], sale: Sale(customer: "CUST-10231", channel: "store:DEALER-PARIS", price: "48900.00", currency: "EUR"),
+            context: ctx("2026-10-20T17:45:00+02:00", ["receipt:PAR-2026-0412"]))
+        _ = try await sell(
+            [suvs[1]], sale: Sale(customer: "CUST-10388", channel: "store:DEALER-PARIS", price: "51250.00", currency: "EUR"),
+            context: ctx("2026-10-24T11:05:00+02:00", ["receipt:PAR-2026-0431"]))
+        _ = try await sell(
+            [hatches[0]], sale: Sale(customer: "CUST-20917", channel: "online", price: "27990.00", currency: "EUR"),
+            context: ctx("2026-10-27T21:12:00+01:00", ["order:WEB-778812"]))
+        _ = try await ship([hatches[0]], toCustomer: "CUST-20917", context: ctx("2026-10-28T08:30:00+01:00", ["bol:DPD-99812"]))
+        _ = try await arrive([hatches[0]], at: nil, context: ctx("2026-10-30T14:02:00+01:00"))
+
+        // A return: the second Paris SUV comes back with a charging fault and is held for inspection.
+        _ = try await returnUnits(
+            [suvs[1]], to: "DEALER-PARIS", context: ctx("2026-11-03T10:30:00+01:00", ["rma:RMA-3310"], reason: "charging fault"))
+        _ = try await quarantine([suvs[1]], context: ctx("2026-11-03T10:35:00+01:00", reason: "charging fault, awaiting inspection"))
+
+        // Quality: a motor fails the end-of-line test and is scrapped.
+        _ = try await quarantine(
+            [motors.units[3].description], context: ctx("2026-10-03T14:00:00+02:00", reason: "end-of-line test failed: winding short"))
+        _ = try await scrap([motors.units[3].description], context: ctx("2026-10-04T09:00:00+02:00", reason: "winding short confirmed"))
+
+        let head = try await store.head()
+        return DemoSummary(
+            products: products.count, locations: locations.count, events: Int(head.sequence),
+            units: motors.units.count + packs.count + suvs.count + hatches.count, featuredUnit: suvs[1])
+    }
+}

@@ -1,0 +1,60 @@
+import UnitraceCore
+
+extension Inventory {
+    /// Declares a recorded event an error (EPCIS error declaration): a new event that names it and puts
+    /// each of its units back in the state it had before. The original stays in the ledger, untouched.
+    ///
+    /// Only the latest event of every unit it names can be corrected; correct later ones first.
+    public func correct(sequence: Int64, context: EventContext) async throws -> Outcome {
+        try await retryingConflicts {
+            guard let recorded = try await store.event(sequence: sequence) else {
+                throw InputError(code: .unknownEvent, message: "no event with sequence \(sequence)")
+            }
+            guard let reason = context.reason, !reason.isEmpty else {
+                throw InputError(code: .invalidField, message: "a correction needs a reason (--reason)")
+            }
+            let wrong = recorded.event
+            let states = try await store.states(of: Set(wrong.units.map(\.unit)))
+            var lines: [EventLine] = []
+            var problems: [LineProblem] = []
+            for (index, line) in wrong.units.enumerated() {
+                let key = line.unit
+                guard let state = states[key] else { continue }
+                guard state.version == sequence else {
+                    problems.append(
+                        LineProblem(
+                            line: index + 1, scan: key.description,
+                            reason: .rule(
+                                RuleViolation(
+                                    rule: .notLatestEvent, unit: key, status: state.status, event: .correct,
+                                    detail: "its latest event is \(state.version)"))))
+                    continue
+                }
+                let before = try await stateBefore(sequence: sequence, of: key)
+                let restore =
+                    before?.snapshot
+                    ?? UnitSnapshot(status: .voided, location: wrong.location ?? state.location)
+                lines.append(EventLine(unit: key, restore: restore))
+            }
+            guard problems.isEmpty else { throw BatchRejected(problems: problems) }
+            let event = newEvent(.correct, context: context, location: nil, corrects: wrong.id, lines: lines)
+            let draft = Draft(
+                event: event, lineNumbers: Array(1..<(lines.count + 1)),
+                scans: lines.map { $0.unit.description })
+            let receipt = try await commit([draft])
+            return Outcome(receipt: receipt, units: lines.map(\.unit))
+        }
+    }
+
+    /// Replays a unit's history up to (not including) `sequence`.
+    func stateBefore(sequence: Int64, of key: UnitKey) async throws -> UnitState? {
+        var state: UnitState?
+        for entry in try await store.history(of: key) where entry.sequence < sequence {
+            guard let line = entry.event.units.first else { continue }
+            state = try UnitLifecycle.apply(entry.event, line: line, to: state)
+            state?.version = entry.sequence
+        }
+        if state?.status == .voided { return nil }
+        return state
+    }
+}

@@ -1,0 +1,228 @@
+import Foundation
+import UnitraceCore
+
+/// One line of a JSON Lines ledger file: a product, a location, or an event with its place in the chain.
+public enum LedgerRecord: Sendable {
+    case product(Product)
+    case location(Location)
+    case event(Event, sequence: Int64?, hash: LedgerHash.Digest?)
+}
+
+extension LedgerRecord: Codable {
+    private enum Keys: String, CodingKey { case product, location, sequence, hash }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Keys.self)
+        if let product = try container.decodeIfPresent(Product.self, forKey: .product) {
+            self = .product(product)
+        } else if let location = try container.decodeIfPresent(Location.self, forKey: .location) {
+            self = .location(location)
+        } else {
+            let event = try Event(from: decoder)
+            let sequence = try container.decodeIfPresent(Int64.self, forKey: .sequence)
+            var hash: LedgerHash.Digest?
+            if let text = try container.decodeIfPresent(String.self, forKey: .hash) {
+                guard let digest = LedgerHash.Digest(hex: text) else {
+                    throw DecodingError.dataCorruptedError(forKey: .hash, in: container, debugDescription: "hash is not 64 hex digits")
+                }
+                hash = digest
+            }
+            self = .event(event, sequence: sequence, hash: hash)
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Keys.self)
+        switch self {
+        case .product(let product): try container.encode(product, forKey: .product)
+        case .location(let location): try container.encode(location, forKey: .location)
+        case .event(let event, let sequence, let hash):
+            try event.encode(to: encoder)
+            try container.encodeIfPresent(sequence, forKey: .sequence)
+            try container.encodeIfPresent(hash?.hex, forKey: .hash)
+        }
+    }
+}
+
+/// Where `import` reads lines from. Implementations stream: one line in memory at a time.
+public protocol LineSource {
+    /// The next line without its newline, or `nil` at the end.
+    mutating func nextLine() throws -> String?
+}
+
+public struct ImportReport: Hashable, Sendable, Codable {
+    public var events = 0
+    public var units = 0
+    /// Events already in the ledger (an import that is run again skips what it recorded before).
+    public var skipped = 0
+    public var products = 0
+    public var locations = 0
+    public var batches = 0
+    public var lines = 0
+
+    public init() {}
+}
+
+/// An import that stopped at a bad batch. The batches before it are recorded; this one is not.
+public struct ImportFailed: Error, Sendable {
+    public var recorded: ImportReport
+    public var firstLine: Int
+    public var error: any Error
+}
+
+extension ImportFailed: CustomStringConvertible {
+    public var description: String {
+        "import stopped at the batch starting on line \(firstLine), which was not recorded (\(error)); "
+            + "\(recorded.events) events before it were recorded — fix the file and import it again: recorded events are skipped"
+    }
+}
+
+extension Inventory {
+    /// Streams the catalogue and the events that match `filter` as JSON Lines, oldest first.
+    public func export(_ filter: EventFilter = .all, pageSize: Int = 1_000, write: (String) throws -> Void) async throws -> Int {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        func line(_ record: LedgerRecord) throws {
+            try write(String(decoding: try encoder.encode(record), as: UTF8.self))
+        }
+        if let sku = filter.sku { _ = try await requireProduct(sku) }
+        if let unit = filter.unit, try await store.states(of: [unit])[unit] == nil {
+            throw InputError(code: .unknownUnit, message: "'\(unit)' names no known unit")
+        }
+        for product in try await store.products() where filter.sku == nil || filter.sku == product.sku {
+            try line(.product(product))
+        }
+        for location in try await store.locations() where !location.kind.isBuiltIn {
+            try line(.location(location))
+        }
+        var after: Int64 = 0
+        var count = 0
+        while true {
+            let page = try await store.events(after: after, limit: pageSize, matching: filter)
+            guard let last = page.last else { break }
+            after = last.sequence
+            for recorded in page {
+                try line(.event(recorded.event, sequence: recorded.sequence, hash: recorded.hash))
+                count += 1
+            }
+        }
+        return count
+    }
+
+    /// Reads a JSON Lines ledger file and records it batch by batch: each batch of events is validated
+    /// whole and committed in one transaction, or not at all. Events already in the ledger are skipped,
+    /// so an import can be run again after a failure. An event that lands at the sequence its source gave
+    /// it must hash to the same value, so a full export imported into an empty store is the same ledger.
+    public func importLedger(from source: inout some LineSource, batchSize: Int = 1_000, maxUnitsPerBatch: Int = 20_000) async throws -> ImportReport {
+        var report = ImportReport()
+        let decoder = JSONDecoder()
+        var skus = Set(try await store.products().map(\.sku))
+        var places = Set(try await store.locations().map(\.code))
+        var pending: [(line: Int, event: Event, sequence: Int64?, hash: LedgerHash.Digest?)] = []
+        var pendingUnits = 0
+        var lineNumber = 0
+
+        func flush() async throws {
+            guard let first = pending.first else { return }
+            do {
+                try await retryingConflicts { try await commitImported(pending, skus: skus, places: places, report: &report) }
+            } catch {
+                throw ImportFailed(recorded: report, firstLine: first.line, error: error)
+            }
+            pending.removeAll(keepingCapacity: true)
+            pendingUnits = 0
+        }
+
+        while let text = try source.nextLine() {
+            lineNumber += 1
+            if text.allSatisfy(\.isWhitespace) { continue }
+            let record: LedgerRecord
+            do {
+                record = try decoder.decode(LedgerRecord.self, from: Data(text.utf8))
+            } catch {
+                try await flush()
+                throw ImportFailed(
+                    recorded: report, firstLine: lineNumber,
+                    error: InputError(code: .malformedImport, message: "line \(lineNumber) is not a ledger record: \(Self.describe(error))"))
+            }
+            report.lines = lineNumber
+            switch record {
+            case .product(let product):
+                try await flush()
+                if try await store.product(sku: product.sku) == nil {
+                    _ = try await addProduct(product)
+                    report.products += 1
+                }
+                skus.insert(product.sku)
+            case .location(let location):
+                try await flush()
+                if try await store.location(code: location.code) == nil {
+                    _ = try await addLocation(location)
+                    report.locations += 1
+                }
+                places.insert(location.code)
+            case .event(let event, let sequence, let hash):
+                pending.append((lineNumber, event, sequence, hash))
+                pendingUnits += event.units.count
+                if pending.count >= batchSize || pendingUnits >= maxUnitsPerBatch { try await flush() }
+            }
+        }
+        try await flush()
+        return report
+    }
+
+    private func commitImported(
+        _ pending: [(line: Int, event: Event, sequence: Int64?, hash: LedgerHash.Digest?)], skus: Set<String>,
+        places: Set<String>, report: inout ImportReport
+    ) async throws {
+        let already = try await store.recordedIDs(among: Set(pending.map(\.event.id)))
+        var drafts: [Draft] = []
+        var problems: [LineProblem] = []
+        var seenIDs = Set<UUID>()
+        var skipped = 0
+        for entry in pending {
+            if already.contains(entry.event.id) || !seenIDs.insert(entry.event.id).inserted {
+                skipped += 1
+                continue
+            }
+            for line in entry.event.units where !skus.contains(line.sku) {
+                problems.append(
+                    LineProblem(line: entry.line, scan: line.unit.description, reason: .invalid(InputError(code: .unknownProduct, message: "unknown product '\(line.sku)'"))))
+            }
+            for code in [entry.event.location, entry.event.destination].compactMap({ $0 })
+            where !code.hasPrefix("customer:") && !places.contains(code) {
+                problems.append(
+                    LineProblem(line: entry.line, scan: code, reason: .invalid(InputError(code: .unknownLocation, message: "unknown location '\(code)'"))))
+            }
+            var draft = Draft(
+                event: entry.event, lineNumbers: Array(repeating: entry.line, count: entry.event.units.count),
+                scans: entry.event.units.map { $0.unit.description })
+            draft.deriveDisposition = false
+            if let sequence = entry.sequence, let hash = entry.hash { draft.expected = (sequence, hash) }
+            drafts.append(draft)
+        }
+        if drafts.isEmpty && problems.isEmpty {
+            report.skipped += skipped
+            return
+        }
+        let receipt = try await commit(drafts, earlier: problems)
+        report.events += receipt.events
+        report.units += drafts.reduce(0) { $0 + $1.event.units.count }
+        report.skipped += skipped
+        report.batches += 1
+    }
+
+    static func describe(_ error: any Error) -> String {
+        switch error {
+        case DecodingError.keyNotFound(let key, let context):
+            "missing field '\((context.codingPath + [key]).map(\.stringValue).joined(separator: "."))'"
+        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
+            "wrong type at '\(context.codingPath.map(\.stringValue).joined(separator: "."))'"
+        case DecodingError.dataCorrupted(let context):
+            context.codingPath.isEmpty
+                ? "not valid JSON"
+                : "bad value at '\(context.codingPath.map(\.stringValue).joined(separator: "."))': \(context.debugDescription)"
+        default: "\(error)"
+        }
+    }
+}

@@ -1,0 +1,212 @@
+import UnitraceCore
+
+/// One line of a receipt: the unit's serial and the other identifiers printed on it.
+public struct ReceiveLine: Hashable, Sendable {
+    public var serial: String
+    public var aliases: [Alias]
+
+    public init(serial: String, aliases: [Alias] = []) {
+        self.serial = serial
+        self.aliases = aliases
+    }
+
+    /// Parses `SERIAL [kind:value …]`, fields separated by spaces, tabs or commas, e.g.
+    /// `SN-88231 own:U-000017 imei:490154203237518`.
+    public init(parsing text: String) throws(InputError) {
+        let fields = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," }).map(String.init)
+        guard let serial = fields.first else {
+            throw InputError(code: .invalidField, message: "empty line: a serial is expected")
+        }
+        try Field.serial(serial)
+        var aliases: [Alias] = []
+        for field in fields.dropFirst() { aliases.append(try Alias(parsing: field)) }
+        self.init(serial: serial, aliases: aliases)
+    }
+}
+
+/// What to receive: given serials, or `count` new ones from the product's serial template.
+public struct ReceiveRequest: Sendable {
+    public var sku: String
+    public var location: String
+    public var lines: [ReceiveLine]
+    /// Generate this many serials from the product's template instead of `lines`.
+    public var count: Int?
+    /// Give every unit an `own` alias from the product's serial template (the manufacturer's serial stays
+    /// the unit's serial).
+    public var ownSerials: Bool
+    public var lot: String?
+    public var attributes: [String: String]
+
+    public init(
+        sku: String, location: String, lines: [ReceiveLine] = [], count: Int? = nil, ownSerials: Bool = false,
+        lot: String? = nil, attributes: [String: String] = [:]
+    ) {
+        self.sku = sku
+        self.location = location
+        self.lines = lines
+        self.count = count
+        self.ownSerials = ownSerials
+        self.lot = lot
+        self.attributes = attributes
+    }
+}
+
+extension Inventory {
+    /// Commissions new units of a serialized product at a location.
+    /// - Throws: ``InputError`` (nothing to do, unknown product or location, bad field) or ``BatchRejected``.
+    public func receive(_ request: ReceiveRequest, context: EventContext) async throws -> Outcome {
+        try await retryingConflicts {
+            let product = try await requireProduct(request.sku)
+            guard product.tracking == .serialized else {
+                throw InputError(
+                    code: .wrongTrackingMode,
+                    message: "product '\(product.sku)' is \(product.tracking.rawValue)-tracked; only serialized products receive units by serial")
+            }
+            _ = try await requirePlace(request.location)
+            if let lot = request.lot { try Field.serial(lot, name: "lot") }
+            for key in request.attributes.keys { try Field.attributeKey(key) }
+
+            let year = (context.occurredAt ?? environment.now()).year
+            var lines = request.lines
+            var counter: SerialCounterChange?
+            if let count = request.count {
+                guard (1...1_000_000).contains(count) else {
+                    throw InputError(code: .invalidField, message: "--count must be between 1 and 1000000, got \(count)")
+                }
+                guard lines.isEmpty else {
+                    throw InputError(code: .invalidField, message: "give serials or --count, not both")
+                }
+                let start = try await store.nextSerialNumber(sku: product.sku)
+                lines = try (0..<Int64(count)).map { offset throws(InputError) in
+                    ReceiveLine(serial: try product.serialTemplate.serial(sequence: start + offset, year: year))
+                }
+                counter = SerialCounterChange(expected: start, next: start + Int64(count))
+            } else if request.ownSerials {
+                let start = try await store.nextSerialNumber(sku: product.sku)
+                for index in lines.indices {
+                    let own = try product.serialTemplate.serial(sequence: start + Int64(index), year: year)
+                    lines[index].aliases.append(Alias(kind: .own, value: own))
+                }
+                counter = SerialCounterChange(expected: start, next: start + Int64(lines.count))
+            }
+            guard !lines.isEmpty else {
+                throw InputError(code: .nothingToDo, message: "no serials given: pass them as arguments, with --from FILE, on standard input, or use --count N")
+            }
+
+            var seen: [String: Int] = [:]
+            var eventLines: [EventLine] = []
+            var numbers: [Int] = []
+            var scans: [String] = []
+            var duplicates: [LineProblem] = []
+            eventLines.reserveCapacity(lines.count)
+            for (index, line) in lines.enumerated() {
+                if let first = seen[line.serial] {
+                    duplicates.append(
+                        LineProblem(line: index + 1, scan: line.serial, reason: .duplicateScan(firstLine: first)))
+                    continue
+                }
+                seen[line.serial] = index + 1
+                eventLines.append(
+                    EventLine(
+                        unit: UnitKey(sku: product.sku, serial: line.serial),
+                        aliases: line.aliases.isEmpty ? nil : line.aliases, lot: request.lot,
+                        attributes: request.attributes.isEmpty ? nil : request.attributes))
+                numbers.append(index + 1)
+                scans.append(line.serial)
+            }
+            let event = newEvent(.receive, context: context, location: request.location, lines: eventLines)
+            let receipt = try await commit(
+                [Draft(event: event, lineNumbers: numbers, scans: scans)],
+                serialCounters: counter.map { [product.sku: $0] } ?? [:])
+            return Outcome(receipt: receipt, units: eventLines.map(\.unit), duplicates: duplicates)
+        }
+    }
+
+    /// Moves units between places (bins, zones, sites) without a shipment.
+    public func move(_ scans: [String], product: String? = nil, to location: String, context: EventContext) async throws -> Outcome {
+        try await retryingConflicts {
+            _ = try await requirePlace(location)
+            return try await act(.move, scans: scans, product: product, context: context, location: location)
+        }
+    }
+
+    /// Ships units to another location or to a customer (`customer` set): they go in transit.
+    public func ship(
+        _ scans: [String], product: String? = nil, toLocation: String? = nil, toCustomer: String? = nil,
+        context: EventContext
+    ) async throws -> Outcome {
+        try await retryingConflicts {
+            let destination: String
+            switch (toLocation, toCustomer) {
+            case (let code?, nil):
+                _ = try await requirePlace(code)
+                destination = code
+            case (nil, let customer?):
+                try Field.serial(customer, name: "customer reference")
+                destination = "customer:\(customer)"
+            default:
+                throw InputError(code: .invalidField, message: "ship needs exactly one destination: --to LOCATION or --customer REF")
+            }
+            return try await act(.ship, scans: scans, product: product, context: context, location: nil, destination: destination)
+        }
+    }
+
+    /// Records that units in transit arrived: at `location`, or where each was headed.
+    public func arrive(_ scans: [String], product: String? = nil, at location: String?, context: EventContext) async throws -> Outcome {
+        try await retryingConflicts {
+            if let location { _ = try await requirePlace(location) }
+            return try await act(.arrive, scans: scans, product: product, context: context, location: location)
+        }
+    }
+
+    /// Sells units in stock to a customer.
+    public func sell(_ scans: [String], product: String? = nil, sale: Sale, context: EventContext) async throws -> Outcome {
+        try await retryingConflicts {
+            let sale = try sale.validated()
+            if let store = sale.storeCode {
+                let location = try await requirePlace(store)
+                guard location.kind == .store || location.kind == .popUp else {
+                    throw InputError(code: .invalidField, message: "channel store:\(store) names a \(location.kind.rawValue), not a store or pop-up")
+                }
+            }
+            return try await act(.sell, scans: scans, product: product, context: context, location: sale.storeCode, sale: sale)
+        }
+    }
+
+    /// Takes sold units back at a location; they are *returned* until released or quarantined.
+    public func returnUnits(_ scans: [String], product: String? = nil, to location: String, context: EventContext) async throws -> Outcome {
+        try await retryingConflicts {
+            _ = try await requirePlace(location)
+            return try await act(.return, scans: scans, product: product, context: context, location: location)
+        }
+    }
+
+    /// Holds units back from sale.
+    public func quarantine(_ scans: [String], product: String? = nil, context: EventContext) async throws -> Outcome {
+        try await retryingConflicts { try await act(.quarantine, scans: scans, product: product, context: context, location: nil) }
+    }
+
+    /// Puts quarantined or returned units back in stock.
+    public func release(_ scans: [String], product: String? = nil, context: EventContext) async throws -> Outcome {
+        try await retryingConflicts { try await act(.release, scans: scans, product: product, context: context, location: nil) }
+    }
+
+    /// Takes units out of existence for good.
+    public func scrap(_ scans: [String], product: String? = nil, context: EventContext) async throws -> Outcome {
+        try await retryingConflicts { try await act(.scrap, scans: scans, product: product, context: context, location: nil) }
+    }
+
+    /// The shared shape of every use case on existing units: resolve, build one event, validate, commit.
+    func act(
+        _ kind: EventKind, scans: [String], product: String?, context: EventContext, location: String?,
+        destination: String? = nil, sale: Sale? = nil
+    ) async throws -> Outcome {
+        let resolved = try await resolve(scans, product: product)
+        let event = newEvent(
+            kind, context: context, location: location, destination: destination, sale: sale,
+            lines: resolved.lines.map { EventLine(unit: $0.unit) })
+        let draft = Draft(event: event, lineNumbers: resolved.lines.map(\.line), scans: resolved.lines.map(\.scan))
+        let receipt = try await commit([draft], earlier: resolved.problems)
+        return Outcome(receipt: receipt, units: resolved.lines.map(\.unit), duplicates: resolved.duplicates)
+    }
+}

@@ -1,0 +1,217 @@
+import Foundation
+import UnitraceCore
+
+/// The use cases, written once against ``InventoryStore``. Each one reads the current state of every unit
+/// it touches in one call, validates every line with `UnitraceCore`, and either throws ``BatchRejected``
+/// (nothing written) or commits all its events in one transaction.
+public struct Inventory: Sendable {
+    public let store: any InventoryStore
+    public let environment: Environment
+
+    public init(store: any InventoryStore, environment: Environment = .live) {
+        self.store = store
+        self.environment = environment
+    }
+}
+
+/// Who did it, when, and with which documents: shared by every use case.
+public struct EventContext: Sendable {
+    public var actor: String
+    /// When it happened; `nil` means now, in this machine's time zone.
+    public var occurredAt: Timestamp?
+    public var documents: [DocumentRef]
+    public var reason: String?
+
+    public init(actor: String, occurredAt: Timestamp? = nil, documents: [DocumentRef] = [], reason: String? = nil) {
+        self.actor = actor
+        self.occurredAt = occurredAt
+        self.documents = documents
+        self.reason = reason
+    }
+}
+
+/// A scan resolved to a unit, with where it came from.
+struct ScannedLine {
+    var line: Int
+    var scan: String
+    var unit: UnitKey
+}
+
+/// An event on its way to the ledger, with the input line of each of its units.
+struct Draft {
+    var event: Event
+    var lineNumbers: [Int]
+    var scans: [String]
+    /// Set the disposition from the units' resulting status (for events built here, not imported).
+    var deriveDisposition = true
+    var expected: (sequence: Int64, hash: LedgerHash.Digest)?
+}
+
+extension Inventory {
+    /// How often a batch is re-read and re-validated after another writer changed one of its units.
+    static let conflictRetries = 5
+
+    /// Runs `body` again when a concurrent writer got there first; `body` re-reads everything.
+    func retryingConflicts<T>(_ body: () async throws -> T) async throws -> T {
+        var attempt = 0
+        while true {
+            do {
+                return try await body()
+            } catch let error as StoreError where error.code == .conflict && attempt < Self.conflictRetries {
+                attempt += 1
+            }
+        }
+    }
+
+    func newEvent(
+        _ kind: EventKind, context: EventContext, location: String?, destination: String? = nil, sale: Sale? = nil,
+        corrects: UUID? = nil, lines: [EventLine]
+    ) -> Event {
+        let now = environment.now()
+        return Event(
+            id: environment.newID(), kind: kind, occurredAt: context.occurredAt ?? now, recordedAt: now,
+            location: location, destination: destination, actor: context.actor, reason: context.reason,
+            documents: context.documents, sale: sale, corrects: corrects, units: lines)
+    }
+
+    /// Validates every line of every draft against the current state (and against the drafts before it),
+    /// then commits them in one transaction.
+    /// - Throws: ``BatchRejected`` with `earlier` plus every line the lifecycle refuses.
+    func commit(
+        _ drafts: [Draft], earlier: [LineProblem] = [], serialCounters: [String: SerialCounterChange] = [:]
+    ) async throws -> BatchReceipt {
+        var keys = Set<UnitKey>()
+        for draft in drafts { for line in draft.event.units { keys.insert(line.unit) } }
+        let current = try await store.states(of: keys)
+
+        var problems = earlier
+        var working = current
+        var changeIndex: [UnitKey: Int] = [:]
+        var changes: [CommitBatch.UnitChange] = []
+        changes.reserveCapacity(keys.count)
+        var drafts = drafts
+        var newAliases: [String: (unit: UnitKey, line: Int)] = [:]
+        var aliasLines: [(value: String, unit: UnitKey, line: Int, scan: String)] = []
+
+        for (itemIndex, draft) in drafts.enumerated() {
+            var statuses = Set<UnitStatus>()
+            for (lineIndex, line) in draft.event.units.enumerated() {
+                let key = line.unit
+                do {
+                    let next = try UnitLifecycle.apply(draft.event, line: line, to: working[key])
+                    working[key] = next
+                    statuses.insert(next.status)
+                    if let index = changeIndex[key] {
+                        changes[index].after = next
+                        changes[index].lastItem = itemIndex
+                    } else {
+                        changeIndex[key] = changes.count
+                        changes.append(.init(before: current[key], after: next, lastItem: itemIndex))
+                    }
+                } catch {
+                    problems.append(
+                        LineProblem(line: draft.lineNumbers[lineIndex], scan: draft.scans[lineIndex], reason: .rule(error)))
+                }
+                for alias in line.aliases ?? [] {
+                    aliasLines.append((alias.value, key, draft.lineNumbers[lineIndex], draft.scans[lineIndex]))
+                }
+            }
+            if draft.deriveDisposition, draft.event.disposition == nil, statuses.count == 1 {
+                drafts[itemIndex].event.disposition = statuses.first?.disposition
+            }
+        }
+
+        if !aliasLines.isEmpty {
+            let owners = try await store.aliasOwners(of: Set(aliasLines.map(\.value)))
+            for entry in aliasLines {
+                if let owner = owners[entry.value], owner != entry.unit {
+                    problems.append(LineProblem(line: entry.line, scan: entry.scan, reason: .aliasInUse(entry.value, owner: owner)))
+                } else if let other = newAliases[entry.value], other.unit != entry.unit {
+                    problems.append(LineProblem(line: entry.line, scan: entry.scan, reason: .aliasInUse(entry.value, owner: nil)))
+                } else {
+                    newAliases[entry.value] = (entry.unit, entry.line)
+                }
+            }
+        }
+
+        guard problems.isEmpty else { throw BatchRejected(problems: problems) }
+        let items = drafts.map { CommitBatch.Item(event: $0.event, expected: $0.expected) }
+        return try await store.commit(CommitBatch(items: items, changes: changes, serialCounters: serialCounters))
+    }
+
+    /// Resolves scans to units: `SKU/SERIAL`, a bare serial, or an alias (IMEI, VIN, own serial, …).
+    /// With `product`, bare serials are taken as that product's. Double scans are dropped and reported.
+    func resolve(_ scans: [String], product: String?) async throws -> (
+        lines: [ScannedLine], problems: [LineProblem], duplicates: [LineProblem]
+    ) {
+        let cleaned = scans.map { $0.trimmingCharacters(in: .whitespaces) }
+        guard !cleaned.isEmpty else {
+            throw InputError(code: .nothingToDo, message: "no units given: pass them as arguments, with --from FILE, or on standard input")
+        }
+        if let product { _ = try await requireProduct(product) }
+        let skus = Set(try await store.products().map(\.sku))
+        var direct: [Int: UnitKey] = [:]
+        var lookups = Set<String>()
+        for (index, scan) in cleaned.enumerated() {
+            if let key = UnitKey(parsing: scan), skus.contains(key.sku), product == nil || product == key.sku {
+                direct[index] = key
+            } else {
+                lookups.insert(scan)
+            }
+        }
+        let candidates = lookups.isEmpty ? [:] : try await store.candidates(for: lookups)
+
+        var lines: [ScannedLine] = []
+        var problems: [LineProblem] = []
+        var duplicates: [LineProblem] = []
+        var firstLine: [UnitKey: Int] = [:]
+        for (index, scan) in cleaned.enumerated() {
+            let lineNumber = index + 1
+            let key: UnitKey
+            if let found = direct[index] {
+                key = found
+            } else {
+                var options = candidates[scan] ?? []
+                if let product { options = options.filter { $0.sku == product } }
+                switch options.count {
+                case 1: key = options[0]
+                case 0:
+                    if let product {
+                        key = UnitKey(sku: product, serial: scan)
+                    } else {
+                        problems.append(LineProblem(line: lineNumber, scan: scan, reason: .unknownScan))
+                        continue
+                    }
+                default:
+                    problems.append(LineProblem(line: lineNumber, scan: scan, reason: .ambiguous(options.sorted())))
+                    continue
+                }
+            }
+            if let first = firstLine[key] {
+                duplicates.append(LineProblem(line: lineNumber, scan: scan, reason: .duplicateScan(firstLine: first)))
+                continue
+            }
+            firstLine[key] = lineNumber
+            lines.append(ScannedLine(line: lineNumber, scan: scan, unit: key))
+        }
+        return (lines, problems, duplicates)
+    }
+
+    func requireProduct(_ sku: String) async throws -> Product {
+        guard let product = try await store.product(sku: sku) else {
+            throw InputError(code: .unknownProduct, message: "unknown product '\(sku)'")
+        }
+        return product
+    }
+
+    /// A location that can hold stock: known, and not one of the built-in pseudo-locations.
+    func requirePlace(_ code: String) async throws -> Location {
+        guard let location = try await store.location(code: code) else {
+            throw InputError(code: .unknownLocation, message: "unknown location '\(code)'")
+        }
+        guard !location.kind.isBuiltIn else {
+            throw InputError(code: .notAPlace, message: "'\(code)' is a built-in location; name a real place")
+        }
+        return location
+    }
+}

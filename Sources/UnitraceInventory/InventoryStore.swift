@@ -1,0 +1,256 @@
+import Foundation
+import UnitraceCore
+
+/// Storage for the catalogue, the ledger and its projections. Implemented by `SQLiteStore`; written so
+/// that a server engine can implement it without any change to the use cases.
+///
+/// Stores translate, they never decide: every business rule lives in `UnitraceCore` and `Inventory`.
+public protocol InventoryStore: Sendable {
+    // MARK: Catalogue
+
+    /// Adds a product. - Throws: ``StoreError`` with code `conflict` when the SKU or GTIN exists.
+    func insertProduct(_ product: Product) async throws
+    func product(sku: String) async throws -> Product?
+    func products() async throws -> [Product]
+    /// Adds a location under its parent. - Throws: ``StoreError`` with code `conflict` when the code exists.
+    func insertLocation(_ location: Location) async throws
+    func location(code: String) async throws -> Location?
+    func locations() async throws -> [Location]
+    /// The next number a product's serial template will use (1 for a new product).
+    func nextSerialNumber(sku: String) async throws -> Int64
+
+    // MARK: Units
+
+    /// Current state of `units`, read in one transaction. Missing keys are unknown units.
+    func states(of units: Set<UnitKey>) async throws -> [UnitKey: UnitState]
+    /// For each scanned text, the units it may name: units whose serial equals it (in any product)
+    /// and the unit that carries it as an alias.
+    func candidates(for scans: Set<String>) async throws -> [String: [UnitKey]]
+    /// The unit that holds each alias value that is already taken.
+    func aliasOwners(of values: Set<String>) async throws -> [String: UnitKey]
+    /// Units that match `query`, ordered by SKU then serial.
+    func find(_ query: UnitQuery) async throws -> [UnitState]
+    /// Unit counts by product, location and status.
+    func stock(_ query: StockQuery) async throws -> [StockLine]
+
+    // MARK: Ledger
+
+    /// Appends the batch's events to the chain and applies its unit changes, in one transaction.
+    /// - Throws: ``StoreError``; on any throw nothing was written. Code `conflict` means another writer
+    ///   changed one of the units since they were read: read again and retry.
+    func commit(_ batch: CommitBatch) async throws -> BatchReceipt
+    /// The last sequence number and hash (0 and the genesis hash for an empty ledger).
+    func head() async throws -> LedgerHead
+    /// Events with a sequence greater than `sequence`, oldest first, at most `limit`, matching `filter`.
+    func events(after sequence: Int64, limit: Int, matching filter: EventFilter) async throws -> [RecordedEvent]
+    func event(sequence: Int64) async throws -> RecordedEvent?
+    /// Every event that names `unit`, oldest first, each reduced to that unit's own line.
+    func history(of unit: UnitKey) async throws -> [HistoryEntry]
+    /// Which of `ids` are already in the ledger.
+    func recordedIDs(among ids: Set<UUID>) async throws -> Set<UUID>
+    /// Every unit's projected state, ordered by SKU then serial, after `key`, at most `limit`.
+    func allUnits(after key: UnitKey?, limit: Int) async throws -> [UnitState]
+}
+
+/// The end of the chain.
+public struct LedgerHead: Hashable, Sendable {
+    public var sequence: Int64
+    public var hash: LedgerHash.Digest
+
+    public init(sequence: Int64, hash: LedgerHash.Digest) {
+        self.sequence = sequence
+        self.hash = hash
+    }
+}
+
+/// Everything one use case writes: events in order, and the state each touched unit ends in.
+public struct CommitBatch: Sendable {
+    public struct Item: Sendable {
+        public var event: Event
+        /// The canonical encoding, computed once outside the write transaction.
+        public var canonical: Data
+        /// For an import: the sequence and hash the source ledger gave this event. When the event lands at
+        /// that same sequence the store must compute the same hash, or refuse the batch.
+        public var expected: (sequence: Int64, hash: LedgerHash.Digest)?
+
+        public init(event: Event, expected: (sequence: Int64, hash: LedgerHash.Digest)? = nil) {
+            self.event = event
+            self.canonical = LedgerHash.canonicalEncoding(of: event)
+            self.expected = expected
+        }
+    }
+
+    public struct UnitChange: Sendable {
+        /// The state read before validation (`nil` for a unit the batch creates). The store refuses the
+        /// batch with `conflict` if the unit no longer has this version.
+        public var before: UnitState?
+        public var after: UnitState
+        /// Index in `items` of the last event that touched the unit; its sequence becomes the version.
+        public var lastItem: Int
+
+        public init(before: UnitState?, after: UnitState, lastItem: Int) {
+            self.before = before
+            self.after = after
+            self.lastItem = lastItem
+        }
+    }
+
+    public var items: [Item]
+    public var changes: [UnitChange]
+    /// Serial counters to advance: SKU → (value read, new value).
+    public var serialCounters: [String: SerialCounterChange]
+
+    public init(items: [Item], changes: [UnitChange], serialCounters: [String: SerialCounterChange] = [:]) {
+        self.items = items
+        self.changes = changes
+        self.serialCounters = serialCounters
+    }
+}
+
+public struct SerialCounterChange: Hashable, Sendable {
+    public var expected: Int64
+    public var next: Int64
+
+    public init(expected: Int64, next: Int64) {
+        self.expected = expected
+        self.next = next
+    }
+}
+
+/// What a commit recorded.
+public struct BatchReceipt: Hashable, Sendable, Codable {
+    public var firstSequence: Int64
+    public var lastSequence: Int64
+    public var events: Int
+    public var units: Int
+    public var lastHash: String
+
+    public init(firstSequence: Int64, lastSequence: Int64, events: Int, units: Int, lastHash: String) {
+        self.firstSequence = firstSequence
+        self.lastSequence = lastSequence
+        self.events = events
+        self.units = units
+        self.lastHash = lastHash
+    }
+}
+
+/// One event in a unit's history, reduced to that unit's line.
+public struct HistoryEntry: Hashable, Sendable {
+    public var sequence: Int64
+    public var event: Event
+    /// How many units the whole event named.
+    public var unitCount: Int
+
+    public init(sequence: Int64, event: Event, unitCount: Int) {
+        self.sequence = sequence
+        self.event = event
+        self.unitCount = unitCount
+    }
+}
+
+/// Which units `find` returns. Every condition given must hold.
+public struct UnitQuery: Hashable, Sendable {
+    public var sku: String?
+    public var status: UnitStatus?
+    /// A location code: units there or anywhere beneath it.
+    public var location: String?
+    /// Each must match the unit's own attributes or its product's.
+    public var attributes: [String: String]
+    public var lot: String?
+    public var after: UnitKey?
+    public var limit: Int
+
+    public init(
+        sku: String? = nil, status: UnitStatus? = nil, location: String? = nil, attributes: [String: String] = [:],
+        lot: String? = nil, after: UnitKey? = nil, limit: Int = 100
+    ) {
+        self.sku = sku
+        self.status = status
+        self.location = location
+        self.attributes = attributes
+        self.lot = lot
+        self.after = after
+        self.limit = limit
+    }
+}
+
+public struct StockQuery: Hashable, Sendable {
+    public var sku: String?
+    /// A location code: counts there and beneath it, each at its own location.
+    public var location: String?
+    public var status: UnitStatus?
+
+    public init(sku: String? = nil, location: String? = nil, status: UnitStatus? = nil) {
+        self.sku = sku
+        self.location = location
+        self.status = status
+    }
+}
+
+public struct StockLine: Hashable, Sendable, Codable {
+    public var sku: String
+    public var location: String
+    public var status: UnitStatus
+    public var count: Int
+
+    public init(sku: String, location: String, status: UnitStatus, count: Int) {
+        self.sku = sku
+        self.location = location
+        self.status = status
+        self.count = count
+    }
+}
+
+/// Which events an export or a scan of the ledger returns.
+public struct EventFilter: Hashable, Sendable {
+    /// Events that name a unit of this product.
+    public var sku: String?
+    /// Events that name this unit.
+    public var unit: UnitKey?
+    /// Events that occurred at or after this instant.
+    public var from: Timestamp?
+    /// Events that occurred before this instant.
+    public var until: Timestamp?
+
+    public init(sku: String? = nil, unit: UnitKey? = nil, from: Timestamp? = nil, until: Timestamp? = nil) {
+        self.sku = sku
+        self.unit = unit
+        self.from = from
+        self.until = until
+    }
+
+    public static let all = EventFilter()
+    public var isAll: Bool { self == .all }
+}
+
+/// A failure of the store itself, not of the input.
+public struct StoreError: Error, Hashable, Sendable {
+    public enum Code: String, Sendable {
+        /// The store cannot be reached or opened (exit 69).
+        case unavailable
+        /// No store at that place yet: run `unitrace init`.
+        case missing
+        /// The store was written by a newer Unitrace.
+        case newerSchema = "newer-schema"
+        /// The file is not a Unitrace store.
+        case notAStore = "not-a-store"
+        /// A concurrent writer changed what the batch was validated against.
+        case conflict
+        /// An imported event does not hash to the value its source recorded.
+        case hashMismatch = "hash-mismatch"
+        /// A stored value cannot be read back (the file was edited by hand).
+        case corrupt
+    }
+
+    public var code: Code
+    public var message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+}
+
+extension StoreError: CustomStringConvertible {
+    public var description: String { message }
+}

@@ -1,0 +1,220 @@
+import Foundation
+import GRDB
+import UnitraceCore
+import UnitraceInventory
+
+extension SQLiteStore {
+    public func commit(_ batch: CommitBatch) async throws -> BatchReceipt {
+        // Everything that does not need the write lock is prepared before taking it.
+        let headers = try batch.items.map { item -> String in
+            var header = item.event
+            header.units = []
+            return try Columns.json(header)
+        }
+        let details = try batch.items.map { item in try item.event.units.map { line in try LineDetail(line).map(Columns.json) } }
+        let unitJSON = try batch.changes.map { change -> (aliases: String?, attributes: String?) in
+            (
+                change.after.aliases.isEmpty ? nil : try Columns.json(change.after.aliases),
+                change.after.attributes.isEmpty ? nil : try Columns.json(change.after.attributes)
+            )
+        }
+
+        return try await write { db in
+            let head = try Self.head(db)
+            var previous = head.hash
+            var sequences: [Int64] = []
+            sequences.reserveCapacity(batch.items.count)
+
+            for (sku, counter) in batch.serialCounters {
+                try db.execute(
+                    sql: "UPDATE product SET next_serial = ? WHERE sku = ? AND next_serial = ?",
+                    arguments: [counter.next, sku, counter.expected])
+                guard db.changesCount == 1 else { throw StoreError(.conflict, "serial counter of \(sku) moved; try again") }
+            }
+
+            let insertEvent = try db.cachedStatement(
+                sql: "INSERT INTO event (sequence, id, kind, occurred_ms, header, unit_count, hash) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            for (index, item) in batch.items.enumerated() {
+                let sequence = head.sequence + Int64(index) + 1
+                let hash = LedgerHash.next(previous: previous, canonical: item.canonical)
+                if let expected = item.expected, expected.sequence == sequence, expected.hash != hash {
+                    throw StoreError(
+                        .hashMismatch,
+                        "event \(item.event.id) does not hash to the value its source recorded at sequence \(sequence): it was altered")
+                }
+                try insertEvent.execute(arguments: [
+                    sequence, item.event.id.uuidString, item.event.kind.rawValue, item.event.occurredAt.millisecondsSince1970,
+                    headers[index], item.event.units.count, Data(hash.bytes),
+                ])
+                previous = hash
+                sequences.append(sequence)
+            }
+
+            let insertUnit = try db.cachedStatement(
+                sql: """
+                    INSERT INTO unit (sku, serial, status, location, destination, owner, lot, aliases, attributes, version)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
+            let updateUnit = try db.cachedStatement(
+                sql: """
+                    UPDATE unit SET status = ?, location = ?, destination = ?, owner = ?, lot = ?, aliases = ?, attributes = ?,
+                        version = ?
+                    WHERE sku = ? AND serial = ? AND version = ? RETURNING id
+                    """)
+            let deleteAliases = try db.cachedStatement(sql: "DELETE FROM alias WHERE unit_id = ?")
+            let insertAlias = try db.cachedStatement(sql: "INSERT INTO alias (value, kind, unit_id) VALUES (?, ?, ?)")
+            let deleteAttributes = try db.cachedStatement(sql: "DELETE FROM unit_attribute WHERE unit_id = ?")
+            let insertAttribute = try db.cachedStatement(sql: "INSERT INTO unit_attribute (key, value, unit_id) VALUES (?, ?, ?)")
+
+            var ids: [UnitKey: Int64] = [:]
+            ids.reserveCapacity(batch.changes.count)
+            for (index, change) in batch.changes.enumerated() {
+                let after = change.after
+                let version = sequences[change.lastItem]
+                let id: Int64
+                if let before = change.before {
+                    let row = try Row.fetchOne(
+                        updateUnit,
+                        arguments: [
+                            after.status.rawValue, after.location, after.destination, after.owner, after.lot,
+                            unitJSON[index].aliases, unitJSON[index].attributes, version, after.key.sku, after.key.serial,
+                            before.version,
+                        ])
+                    guard let row else { throw StoreError(.conflict, "unit \(after.key) changed meanwhile; try again") }
+                    id = row[0]
+                } else {
+                    try insertUnit.execute(arguments: [
+                        after.key.sku, after.key.serial, after.status.rawValue, after.location, after.destination, after.owner,
+                        after.lot, unitJSON[index].aliases, unitJSON[index].attributes, version,
+                    ])
+                    id = db.lastInsertedRowID
+                }
+                ids[after.key] = id
+                if change.before?.aliases != after.aliases {
+                    if change.before != nil { try deleteAliases.execute(arguments: [id]) }
+                    for alias in after.aliases { try insertAlias.execute(arguments: [alias.value, alias.kind.rawValue, id]) }
+                }
+                if change.before?.attributes != after.attributes {
+                    if change.before != nil { try deleteAttributes.execute(arguments: [id]) }
+                    for (key, value) in after.attributes { try insertAttribute.execute(arguments: [key, value, id]) }
+                }
+            }
+
+            let insertLine = try db.cachedStatement(
+                sql: "INSERT INTO event_unit (sequence, line, unit_id, detail) VALUES (?, ?, ?, ?)")
+            var unitLines = 0
+            for (index, item) in batch.items.enumerated() {
+                for (line, eventLine) in item.event.units.enumerated() {
+                    guard let id = ids[eventLine.unit] else {
+                        throw StoreError(.conflict, "unit \(eventLine.unit) is named by an event but not changed by it")
+                    }
+                    try insertLine.execute(arguments: [sequences[index], line + 1, id, details[index][line]])
+                    unitLines += 1
+                }
+            }
+            return BatchReceipt(
+                firstSequence: sequences.first ?? head.sequence + 1, lastSequence: sequences.last ?? head.sequence,
+                events: sequences.count, units: unitLines, lastHash: previous.hex)
+        }
+    }
+
+    static func head(_ db: Database) throws -> LedgerHead {
+        guard let row = try Row.fetchOne(db, sql: "SELECT sequence, hash FROM event ORDER BY sequence DESC LIMIT 1") else {
+            return LedgerHead(sequence: 0, hash: .genesis)
+        }
+        let bytes: Data = row[1]
+        return LedgerHead(sequence: row[0], hash: LedgerHash.Digest(bytes: Array(bytes)))
+    }
+
+    public func head() async throws -> LedgerHead {
+        try await read { db in try Self.head(db) }
+    }
+
+    public func events(after sequence: Int64, limit: Int, matching filter: EventFilter) async throws -> [RecordedEvent] {
+        try await read { db in
+            var conditions = ["e.sequence > ?"]
+            var arguments: [any DatabaseValueConvertible] = [sequence]
+            if let unit = filter.unit {
+                conditions.append(
+                    "e.sequence IN (SELECT eu.sequence FROM event_unit eu JOIN unit u ON u.id = eu.unit_id WHERE u.sku = ? AND u.serial = ?)")
+                arguments.append(unit.sku)
+                arguments.append(unit.serial)
+            }
+            if let sku = filter.sku {
+                conditions.append(
+                    "e.sequence IN (SELECT eu.sequence FROM event_unit eu JOIN unit u ON u.id = eu.unit_id WHERE u.sku = ?)")
+                arguments.append(sku)
+            }
+            if let from = filter.from {
+                conditions.append("e.occurred_ms >= ?")
+                arguments.append(from.millisecondsSince1970)
+            }
+            if let until = filter.until {
+                conditions.append("e.occurred_ms < ?")
+                arguments.append(until.millisecondsSince1970)
+            }
+            arguments.append(limit)
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT e.sequence, e.header, e.hash FROM event e WHERE \(conditions.joined(separator: " AND "))
+                    ORDER BY e.sequence LIMIT ?
+                    """,
+                arguments: StatementArguments(arguments))
+            guard let first = rows.first, let last = rows.last else { return [] }
+            var events = try rows.map { row in try Self.recorded(row) }
+            var index: [Int64: Int] = [:]
+            for (position, event) in events.enumerated() { index[event.sequence] = position }
+            let lines = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT eu.sequence, u.sku, u.serial, eu.detail FROM event_unit eu JOIN unit u ON u.id = eu.unit_id
+                    WHERE eu.sequence BETWEEN ? AND ? ORDER BY eu.sequence, eu.line
+                    """,
+                arguments: [first[0] as Int64, last[0] as Int64])
+            while let row = try lines.next() {
+                guard let position = index[row[0]] else { continue }
+                events[position].event.units.append(
+                    try LineDetail.line(unit: UnitKey(sku: row[1], serial: row[2]), detail: row[3]))
+            }
+            return events
+        }
+    }
+
+    public func event(sequence: Int64) async throws -> RecordedEvent? {
+        try await events(after: sequence - 1, limit: 1, matching: .all).first { $0.sequence == sequence }
+    }
+
+    public func history(of unit: UnitKey) async throws -> [HistoryEntry] {
+        try await read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT e.sequence, e.header, e.hash, e.unit_count, eu.detail
+                    FROM unit u JOIN event_unit eu ON eu.unit_id = u.id JOIN event e ON e.sequence = eu.sequence
+                    WHERE u.sku = ? AND u.serial = ? ORDER BY eu.sequence
+                    """,
+                arguments: [unit.sku, unit.serial])
+            return try rows.map { row in
+                var recorded = try Self.recorded(row)
+                recorded.event.units = [try LineDetail.line(unit: unit, detail: row[4])]
+                return HistoryEntry(sequence: recorded.sequence, event: recorded.event, unitCount: row[3])
+            }
+        }
+    }
+
+    public func recordedIDs(among ids: Set<UUID>) async throws -> Set<UUID> {
+        try await read { db in
+            let statement = try db.cachedStatement(sql: "SELECT 1 FROM event WHERE id = ?")
+            return try Set(ids.filter { try Bool.fetchOne(statement, arguments: [$0.uuidString]) != nil })
+        }
+    }
+
+    /// Decodes `sequence, header, hash` at the start of `row`.
+    static func recorded(_ row: Row) throws -> RecordedEvent {
+        let sequence: Int64 = row[0]
+        let event = try Columns.decode(Event.self, row[1], what: "event \(sequence)")
+        let hash: Data = row[2]
+        return RecordedEvent(sequence: sequence, hash: LedgerHash.Digest(bytes: Array(hash)), event: event)
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import GRDB
+import UnitraceCore
+import UnitraceInventory
+
+/// The embedded store: one SQLite file in WAL mode (one writer, concurrent readers), through GRDB.
+public struct SQLiteStore: InventoryStore {
+    let writer: any DatabaseWriter
+
+    /// Creates a new store at `path`.
+    /// - Throws: ``StoreError`` when a file is already there or cannot be created.
+    public static func create(path: String) throws -> SQLiteStore {
+        if FileManager.default.fileExists(atPath: path) {
+            throw StoreError(.unavailable, "a file already exists at \(path); Unitrace will not overwrite it")
+        }
+        return try mapErrors(path: path) {
+            try SQLiteStore(writer: DatabasePool(path: path, configuration: configuration()))
+        }
+    }
+
+    /// Opens the store at `path`, bringing an older schema up to date.
+    /// - Throws: ``StoreError``: `missing` when there is no file, `notAStore`, `newerSchema`, `unavailable`.
+    public static func open(path: String) throws -> SQLiteStore {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw StoreError(.missing, "no store at \(path); create one with `unitrace init` or pick another with --db")
+        }
+        return try mapErrors(path: path) {
+            let pool = try DatabasePool(path: path, configuration: configuration())
+            try pool.read { db in
+                guard try db.tableExists("grdb_migrations") else {
+                    throw StoreError(.notAStore, "\(path) is not a Unitrace store")
+                }
+                let known = Set(SQLiteSchema.MigrationID.allCases.map(\.rawValue))
+                let applied = try SQLiteSchema.migrator.appliedIdentifiers(db)
+                if let newer = applied.subtracting(known).sorted().last {
+                    throw StoreError(
+                        .newerSchema,
+                        "\(path) was written by a newer Unitrace (schema \(newer)); this one knows up to \(SQLiteSchema.latest): upgrade unitrace")
+                }
+            }
+            return try SQLiteStore(writer: pool)
+        }
+    }
+
+    /// A private in-memory store: real SQLite, for tests.
+    public static func inMemory() throws -> SQLiteStore {
+        try SQLiteStore(writer: DatabaseQueue(configuration: configuration()))
+    }
+
+    private init(writer: any DatabaseWriter) throws {
+        self.writer = writer
+        try SQLiteSchema.migrator.migrate(writer)
+    }
+
+    static func configuration() -> Configuration {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(10)
+        return configuration
+    }
+
+    /// Reads a value from the `meta` table.
+    public func meta(_ key: String) async throws -> String? {
+        try await read { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key]) }
+    }
+
+    /// Writes a value into the `meta` table.
+    public func setMeta(_ key: String, _ value: String) async throws {
+        try await write { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", arguments: [key, value])
+        }
+    }
+
+    // MARK: Access with errors translated
+
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await Self.mapErrorsAsync { try await writer.read(body) }
+    }
+
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await Self.mapErrorsAsync { try await writer.write(body) }
+    }
+
+    static func mapErrors<T>(path: String? = nil, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as DatabaseError {
+            throw translate(error, path: path)
+        }
+    }
+
+    static func mapErrorsAsync<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as DatabaseError {
+            throw translate(error, path: nil)
+        }
+    }
+
+    static func translate(_ error: DatabaseError, path: String?) -> StoreError {
+        let place = path.map { " at \($0)" } ?? ""
+        switch error.resultCode {
+        case .SQLITE_CONSTRAINT:
+            return StoreError(.conflict, "another writer changed the same data; try again")
+        case .SQLITE_NOTADB:
+            return StoreError(.notAStore, "the file\(place) is not a Unitrace store")
+        case .SQLITE_CORRUPT:
+            return StoreError(.corrupt, "the store\(place) is damaged: \(error.message ?? "corrupt file")")
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            return StoreError(.unavailable, "the store\(place) is locked by another process; try again")
+        default:
+            return StoreError(.unavailable, "the store\(place) cannot be used: \(error.message ?? "\(error.resultCode)")")
+        }
+    }
+}

@@ -1,0 +1,118 @@
+import GRDB
+import UnitraceCore
+
+enum SQLiteSchema {
+    /// Applied in declaration order. Append only; never rename, reorder or edit a shipped migration.
+    enum MigrationID: String, CaseIterable {
+        case ledgerAndCatalogue = "0001_ledger_and_catalogue"
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()  // never eraseDatabaseOnSchemaChange: the ledger is the product
+        migrator.registerMigration(MigrationID.ledgerAndCatalogue.rawValue, migrate: v0001)
+        return migrator
+    }
+
+    /// The newest migration this build knows.
+    static var latest: String { MigrationID.allCases.last!.rawValue }
+
+    private static func v0001(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE meta (
+                    key TEXT PRIMARY KEY,
+                    value TEXT NOT NULL
+                ) WITHOUT ROWID;
+
+                CREATE TABLE product (
+                    sku TEXT PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    gtin TEXT UNIQUE,
+                    tracking TEXT NOT NULL,
+                    warranty_months INTEGER,
+                    warranty_basis TEXT,
+                    serial_template TEXT NOT NULL,
+                    next_serial INTEGER NOT NULL DEFAULT 1,
+                    attributes TEXT
+                );
+
+                -- path is '/ROOT/CHILD/…/CODE/': a location's subtree is every path starting with its own.
+                CREATE TABLE location (
+                    code TEXT PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    parent TEXT REFERENCES location(code),
+                    path TEXT NOT NULL UNIQUE
+                );
+
+                CREATE TABLE unit (
+                    id INTEGER PRIMARY KEY,
+                    sku TEXT NOT NULL REFERENCES product(sku),
+                    serial TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    location TEXT NOT NULL REFERENCES location(code),
+                    destination TEXT,
+                    owner TEXT,
+                    lot TEXT,
+                    aliases TEXT,
+                    attributes TEXT,
+                    version INTEGER NOT NULL,
+                    UNIQUE (sku, serial)
+                );
+                CREATE INDEX unit_by_location ON unit(location, status);
+                CREATE INDEX unit_by_serial ON unit(serial);
+                CREATE INDEX unit_stock ON unit(sku, location, status);
+
+                CREATE TABLE alias (
+                    value TEXT PRIMARY KEY,
+                    kind TEXT NOT NULL,
+                    unit_id INTEGER NOT NULL REFERENCES unit(id)
+                ) WITHOUT ROWID;
+                CREATE INDEX alias_by_unit ON alias(unit_id);
+
+                CREATE TABLE unit_attribute (
+                    key TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    unit_id INTEGER NOT NULL REFERENCES unit(id),
+                    PRIMARY KEY (key, value, unit_id)
+                ) WITHOUT ROWID;
+                CREATE INDEX unit_attribute_by_unit ON unit_attribute(unit_id);
+
+                -- The ledger. header is the event without its units; each unit's line is a row of event_unit.
+                CREATE TABLE event (
+                    sequence INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    kind TEXT NOT NULL,
+                    occurred_ms INTEGER NOT NULL,
+                    header TEXT NOT NULL,
+                    unit_count INTEGER NOT NULL,
+                    hash BLOB NOT NULL
+                );
+                CREATE INDEX event_by_time ON event(occurred_ms);
+
+                CREATE TABLE event_unit (
+                    sequence INTEGER NOT NULL REFERENCES event(sequence),
+                    line INTEGER NOT NULL,
+                    unit_id INTEGER NOT NULL REFERENCES unit(id),
+                    detail TEXT,
+                    PRIMARY KEY (sequence, line)
+                ) WITHOUT ROWID;
+                CREATE INDEX event_unit_by_unit ON event_unit(unit_id, sequence);
+
+                -- The ledger is append-only: the store refuses to change or remove an event.
+                CREATE TRIGGER event_no_update BEFORE UPDATE ON event
+                    BEGIN SELECT RAISE(ABORT, 'events are immutable'); END;
+                CREATE TRIGGER event_no_delete BEFORE DELETE ON event
+                    BEGIN SELECT RAISE(ABORT, 'events are immutable'); END;
+                CREATE TRIGGER event_unit_no_update BEFORE UPDATE ON event_unit
+                    BEGIN SELECT RAISE(ABORT, 'events are immutable'); END;
+                CREATE TRIGGER event_unit_no_delete BEFORE DELETE ON event_unit
+                    BEGIN SELECT RAISE(ABORT, 'events are immutable'); END;
+                """)
+        for location in Location.builtIns {
+            try db.execute(
+                sql: "INSERT INTO location (code, name, kind, parent, path) VALUES (?, ?, ?, NULL, ?)",
+                arguments: [location.code, location.name, location.kind.rawValue, "/\(location.code)/"])
+        }
+    }
+}

@@ -1,0 +1,151 @@
+import ArgumentParser
+import UnitraceCore
+import UnitraceInventory
+
+struct ProductCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "product", abstract: "Add and list products.", subcommands: [Add.self, List.self, Show.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a product to the catalogue.")
+
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "The SKU: letters, digits and - _ . :") var sku: String
+        @Option(help: "The product's name.") var name: String
+        @Option(help: "Its GTIN (8, 12, 13 or 14 digits, check digit verified).") var gtin: String?
+        @Option(help: "serialized, lot or bulk.") var tracking: String = "serialized"
+        @Option(help: "Warranty length in months.") var warrantyMonths: Int?
+        @Option(help: "When the warranty starts: sale or manufacture.") var warrantyFrom: String = "sale"
+        @Option(help: "Pattern for generated serials, e.g. M-{yy}-{seq:6}.") var serialTemplate: String = "{seq:6}"
+        @Option(name: .customLong("attr"), help: "An attribute key=value (repeatable).") var attributes: [String] = []
+
+        func run() async throws {
+            let output = store.output
+            try await reporting(output) {
+                guard let mode = TrackingMode(rawValue: tracking) else {
+                    throw InputError(code: .invalidField, message: "--tracking must be serialized, lot or bulk, got '\(tracking)'")
+                }
+                guard let basis = WarrantyBasis(rawValue: warrantyFrom) else {
+                    throw InputError(code: .invalidField, message: "--warranty-from must be sale or manufacture, got '\(warrantyFrom)'")
+                }
+                var attributeMap: [String: String] = [:]
+                for text in attributes {
+                    let (key, value) = try Field.attribute(text)
+                    attributeMap[key] = value
+                }
+                let product = Product(
+                    sku: sku, name: name, gtin: gtin, tracking: mode,
+                    warranty: warrantyMonths.map { WarrantyPolicy(months: $0, basis: basis) },
+                    serialTemplate: try SerialTemplate(serialTemplate), attributes: attributeMap)
+                let added = try await store.openInventory().addProduct(product)
+                output.emit(added) { "added product \(added.sku) (\(added.name), \(added.tracking.rawValue))" }
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the catalogue.")
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            let output = store.output
+            try await reporting(output) {
+                let products = try await store.openInventory().store.products()
+                output.emit(products) {
+                    table(
+                        ["SKU", "TRACKING", "GTIN", "WARRANTY", "NAME"],
+                        products.map { [$0.sku, $0.tracking.rawValue, $0.gtin ?? "-", warrantyText($0.warranty), $0.name] })
+                }
+            }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one product.")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "The SKU.") var sku: String
+
+        func run() async throws {
+            let output = store.output
+            try await reporting(output) {
+                guard let product = try await store.openInventory().store.product(sku: sku) else {
+                    throw InputError(code: .unknownProduct, message: "unknown product '\(sku)'")
+                }
+                output.emit(product) {
+                    """
+                    \(product.sku)  \(product.name)
+                    tracking         \(product.tracking.rawValue)
+                    gtin             \(product.gtin ?? "-")
+                    warranty         \(warrantyText(product.warranty))
+                    serial template  \(product.serialTemplate.pattern)
+                    attributes       \(attributeText(product.attributes))
+                    """
+                }
+            }
+        }
+    }
+}
+
+func warrantyText(_ warranty: WarrantyPolicy?) -> String {
+    guard let warranty else { return "-" }
+    return "\(warranty.months) months from \(warranty.basis.rawValue)"
+}
+
+func attributeText(_ attributes: [String: String]) -> String {
+    attributes.isEmpty ? "-" : attributes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
+}
+
+struct LocationCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "location", abstract: "Add and list locations (a tree: site → zone → bin).",
+        subcommands: [Add.self, List.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a location.")
+
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "The location code, unique in the store.") var code: String
+        @Option(help: "Its name.") var name: String
+        @Option(help: "site, warehouse, store, pop-up, drop-shipper, 3pl, repair-centre, zone or bin.") var kind: String
+        @Option(help: "The location it is part of.") var parent: String?
+
+        func run() async throws {
+            let output = store.output
+            try await reporting(output) {
+                guard let locationKind = LocationKind(rawValue: kind), !locationKind.isBuiltIn else {
+                    let kinds = LocationKind.allCases.filter { !$0.isBuiltIn }.map(\.rawValue).joined(separator: ", ")
+                    throw InputError(code: .invalidField, message: "--kind must be one of \(kinds); got '\(kind)'")
+                }
+                let added = try await store.openInventory().addLocation(
+                    Location(code: code, name: name, kind: locationKind, parent: parent))
+                output.emit(added) {
+                    "added location \(added.code) (\(added.kind.rawValue))" + (added.parent.map { " in \($0)" } ?? "")
+                }
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List locations as a tree.")
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            let output = store.output
+            try await reporting(output) {
+                let locations = try await store.openInventory().store.locations()
+                let depth = Dictionary(uniqueKeysWithValues: locations.map { ($0.code, $0.parent) })
+                func level(_ code: String) -> Int {
+                    var count = 0
+                    var current = depth[code] ?? nil
+                    while let parent = current { count += 1; current = depth[parent] ?? nil }
+                    return count
+                }
+                output.emit(locations) {
+                    table(
+                        ["CODE", "KIND", "NAME"],
+                        locations.map { [String(repeating: "  ", count: level($0.code)) + $0.code, $0.kind.rawValue, $0.name] })
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import UnitraceCore
+import UnitraceInventory
+import UnitraceSQLite
+
+struct Demo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Fill a store with a worked example: an electric-car maker, its plant, warehouse and dealers.",
+        discussion: """
+            Creates the store if needed. A store that holds real data is refused; a store made by an earlier demo \
+            is replaced.
+            """)
+    @OptionGroup var store: StoreOptions
+
+    func run() async throws {
+        let output = store.output
+        try await reporting(output) {
+            let path = store.path
+            if FileManager.default.fileExists(atPath: path) {
+                let existing = try SQLiteStore.open(path: path)
+                let isDemo = try await existing.meta("demo") == "true"
+                let head = try await existing.head()
+                let hasProducts = !(try await existing.products().isEmpty)
+                if !isDemo, head.sequence > 0 || hasProducts {
+                    throw InputError(
+                        code: .invalidField,
+                        message: "\(path) already holds data; run the demo with --db on a new file")
+                }
+                if isDemo {
+                    for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+                }
+            }
+            let sqlite = FileManager.default.fileExists(atPath: path) ? try SQLiteStore.open(path: path) : try SQLiteStore.create(path: path)
+            try await sqlite.setMeta("demo", "true")
+            let summary = try await Inventory(store: sqlite).loadDemo()
+            output.emit(summary) {
+                """
+                demo store \(path): \(summary.products) products, \(summary.locations) locations, \(summary.units) units, \(summary.events) events
+                try:  unitrace show --db \(path) \(summary.featuredUnit)
+                      unitrace find --db \(path) --attr body=suv --attr color=red
+                      unitrace stock --db \(path) --location LYON
+                      unitrace verify --db \(path)
+                """
+            }
+        }
+    }
+}

@@ -1,0 +1,16 @@
+import ArgumentParser
+import UnitraceSQLite
+
+struct Init: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Create a new, empty store.")
+
+    @OptionGroup var store: StoreOptions
+
+    func run() async throws {
+        let output = store.output
+        try await reporting(output) {
+            _ = try SQLiteStore.create(path: store.path)
+            output.emit(["created": store.path]) { "created store \(store.path)" }
+        }
+    }
+}

@@ -1,0 +1,226 @@
+import Foundation
+import ArgumentParser
+import UnitraceCore
+import UnitraceInventory
+
+struct PassportJSON: Encodable {
+    struct Entry: Encodable {
+        var sequence: Int64
+        var kind: String
+        var occurredAt: String
+        var recordedAt: String
+        var location: String?
+        var destination: String?
+        var actor: String
+        var businessStep: String
+        var disposition: String?
+        var reason: String?
+        var documents: [DocumentRef]
+        var sale: Sale?
+        var corrects: String?
+        var unitsInEvent: Int
+    }
+
+    var unit: String
+    var sku: String
+    var serial: String
+    var product: String
+    var status: String
+    var location: String
+    var destination: String?
+    var owner: String?
+    var lot: String?
+    var aliases: [Alias]
+    var attributes: [String: String]
+    var warranty: WarrantyPolicy?
+    var history: [Entry]
+
+    init(_ passport: Passport) {
+        let state = passport.state
+        unit = state.key.description
+        sku = state.key.sku
+        serial = state.key.serial
+        product = passport.product.name
+        status = state.status.rawValue
+        location = state.location
+        destination = state.destination
+        owner = state.owner
+        lot = state.lot
+        aliases = state.aliases
+        attributes = state.attributes
+        warranty = passport.product.warranty
+        history = passport.history.map { entry in
+            let event = entry.event
+            return Entry(
+                sequence: entry.sequence, kind: event.kind.rawValue, occurredAt: event.occurredAt.iso8601,
+                recordedAt: event.recordedAt.iso8601, location: event.location, destination: event.destination,
+                actor: event.actor, businessStep: event.businessStep, disposition: event.disposition, reason: event.reason,
+                documents: event.documents, sale: event.sale, corrects: event.corrects?.uuidString, unitsInEvent: entry.unitCount)
+        }
+    }
+}
+
+func historyLine(_ entry: HistoryEntry) -> String {
+    let event = entry.event
+    var parts = ["#\(entry.sequence)", event.occurredAt.iso8601, event.kind.rawValue]
+    if let location = event.location { parts.append("at \(location)") }
+    if let destination = event.destination { parts.append("to \(destination)") }
+    if let sale = event.sale {
+        parts.append("via \(sale.channel)" + (sale.customer.map { " to \($0)" } ?? ""))
+        if let price = sale.price { parts.append("\(price)\(sale.currency.map { " \($0)" } ?? "")") }
+    }
+    if let line = event.units.first, let restore = line.restore { parts.append("restores \(restore.status) at \(restore.location)") }
+    parts.append("by \(event.actor)")
+    parts.append([event.businessStep, event.disposition].compactMap { $0 }.joined(separator: "/"))
+    if !event.documents.isEmpty { parts.append(event.documents.map(\.description).joined(separator: " ")) }
+    if let reason = event.reason { parts.append("\"\(reason)\"") }
+    return parts.joined(separator: "  ")
+}
+
+struct Show: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show a unit's passport: identity, aliases, attributes, status, location, owner and full history.")
+    @OptionGroup var store: StoreOptions
+    @Argument(help: "SKU/SERIAL, a bare serial, or an alias (VIN, IMEI, own serial, …).") var unit: String
+    @Option(help: "Take a bare serial as this product's.") var product: String?
+
+    func run() async throws {
+        let output = store.output
+        try await reporting(output) {
+            let passport = try await store.openInventory().passport(unit, product: product)
+            output.emit(PassportJSON(passport)) {
+                let state = passport.state
+                var lines = [
+                    "\(state.key)  \(passport.product.name)",
+                    "status      \(state.status)",
+                    "location    \(state.location)" + (state.destination.map { " → \($0)" } ?? ""),
+                    "owner       \(state.owner ?? "-")",
+                    "lot         \(state.lot ?? "-")",
+                    "aliases     \(state.aliases.isEmpty ? "-" : state.aliases.map(\.description).joined(separator: ", "))",
+                    "attributes  \(attributeText(state.attributes))",
+                    "warranty    \(warrantyText(passport.product.warranty))",
+                    "history",
+                ]
+                lines += passport.history.map { "  " + historyLine($0) }
+                return lines.joined(separator: "\n")
+            }
+        }
+    }
+}
+
+struct UnitJSON: Encodable {
+    var unit: String
+    var status: String
+    var location: String
+    var owner: String?
+    var lot: String?
+    var attributes: [String: String]
+
+    init(_ state: UnitState) {
+        unit = state.key.description
+        status = state.status.rawValue
+        location = state.location
+        owner = state.owner
+        lot = state.lot
+        attributes = state.attributes
+    }
+}
+
+struct Find: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Find units by product, status, location (and everything beneath it) and attributes, across the network.")
+    @OptionGroup var store: StoreOptions
+    @Option(help: "Only this product.") var product: String?
+    @Option(help: "Only this status (in-stock, in-transit, sold, returned, quarantined, scrapped, …).") var status: String?
+    @Option(help: "Only units at this location or beneath it.") var location: String?
+    @Option(help: "Only this lot.") var lot: String?
+    @Option(name: .customLong("attr"), help: "key=value on the unit or its product (repeatable; all must match).")
+    var attributes: [String] = []
+    @Option(help: "Start after this unit (SKU/SERIAL), for paging.") var after: String?
+    @Option(help: "At most this many units.") var limit: Int = 100
+
+    func run() async throws {
+        let output = store.output
+        try await reporting(output) {
+            var query = UnitQuery(sku: product, location: location, lot: lot, limit: limit)
+            if let status {
+                guard let value = UnitStatus(rawValue: status) else {
+                    throw InputError(
+                        code: .invalidField,
+                        message: "--status must be one of \(UnitStatus.allCases.map(\.rawValue).joined(separator: ", ")); got '\(status)'")
+                }
+                query.status = value
+            }
+            for text in attributes {
+                let (key, value) = try Field.attribute(text)
+                query.attributes[key] = value
+            }
+            if let after {
+                guard let key = UnitKey(parsing: after) else {
+                    throw InputError(code: .invalidField, message: "--after must be SKU/SERIAL, got '\(after)'")
+                }
+                query.after = key
+            }
+            let units = try await store.openInventory().find(query)
+            output.emit(units.map(UnitJSON.init)) {
+                guard !units.isEmpty else { return "no units match" }
+                return table(
+                    ["UNIT", "STATUS", "LOCATION", "OWNER", "ATTRIBUTES"],
+                    units.map { [$0.key.description, $0.status.rawValue, $0.location, $0.owner ?? "-", attributeText($0.attributes)] })
+            }
+        }
+    }
+}
+
+struct Stock: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Count units by product × location × status.")
+    @OptionGroup var store: StoreOptions
+    @Option(help: "Only this product.") var product: String?
+    @Option(help: "Only this location and beneath it.") var location: String?
+    @Option(help: "Only this status.") var status: String?
+
+    func run() async throws {
+        let output = store.output
+        try await reporting(output) {
+            var query = StockQuery(sku: product, location: location)
+            if let status {
+                guard let value = UnitStatus(rawValue: status) else {
+                    throw InputError(code: .invalidField, message: "--status: unknown status '\(status)'")
+                }
+                query.status = value
+            }
+            let lines = try await store.openInventory().stock(query)
+            output.emit(lines) {
+                guard !lines.isEmpty else { return "no units" }
+                let total = lines.reduce(0) { $0 + $1.count }
+                return table(
+                    ["PRODUCT", "LOCATION", "STATUS", "COUNT"],
+                    lines.map { [$0.sku, $0.location, $0.status.rawValue, String($0.count)] }) + "\ntotal \(total)"
+            }
+        }
+    }
+}
+
+struct Verify: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Re-walk the hash chain and replay the ledger against the stored unit states.",
+        discussion: "Exits 0 when the ledger is intact and 65 when it is not, naming the first broken sequence.")
+    @OptionGroup var store: StoreOptions
+
+    func run() async throws {
+        let output = store.output
+        var intact = true
+        try await reporting(output) {
+            let report = try await store.openInventory().verify()
+            intact = report.ok
+            if !report.ok { for problem in report.problems { output.error(problem) } }
+            output.emit(report) {
+                report.ok
+                    ? "ledger intact: \(report.events) events, \(report.units) units"
+                    : "ledger BROKEN" + (report.firstBrokenSequence.map { " at sequence \($0)" } ?? "")
+                        + (report.mismatchedUnits.isEmpty ? "" : "; units differing: " + report.mismatchedUnits.prefix(10).joined(separator: ", "))
+            }
+        }
+        if !intact { throw ExitCode(ExitStatus.rejected) }
+    }
+}

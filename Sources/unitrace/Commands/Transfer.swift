@@ -1,0 +1,133 @@
+import ArgumentParser
+import Foundation
+import UnitraceCore
+import UnitraceInventory
+
+/// Buffers lines and writes them in large chunks.
+final class LineWriter {
+    private let handle: FileHandle
+    private var buffer = Data()
+
+    init(handle: FileHandle) {
+        self.handle = handle
+        buffer.reserveCapacity(1 << 20)
+    }
+
+    func write(_ line: String) {
+        buffer.append(contentsOf: line.utf8)
+        buffer.append(10)
+        if buffer.count >= 1 << 20 { flush() }
+    }
+
+    func flush() {
+        guard !buffer.isEmpty else { return }
+        handle.write(buffer)
+        buffer.removeAll(keepingCapacity: true)
+    }
+}
+
+/// Reads a file (or standard input) a chunk at a time and hands out its lines.
+struct FileLineSource: LineSource {
+    private let handle: FileHandle
+    private var buffer: [UInt8] = []
+    private var start = 0
+    private var finished = false
+
+    init(handle: FileHandle) {
+        self.handle = handle
+    }
+
+    mutating func nextLine() throws -> String? {
+        while true {
+            if let newline = buffer[start...].firstIndex(of: 10) {
+                var end = newline
+                if end > start, buffer[end - 1] == 13 { end -= 1 }
+                let line = String(decoding: buffer[start..<end], as: UTF8.self)
+                start = newline + 1
+                return line
+            }
+            if finished {
+                guard start < buffer.count else { return nil }
+                let line = String(decoding: buffer[start...], as: UTF8.self)
+                start = buffer.count
+                return line
+            }
+            buffer.removeSubrange(0..<start)
+            start = 0
+            let chunk = try handle.read(upToCount: 1 << 20) ?? Data()
+            if chunk.isEmpty { finished = true } else { buffer.append(contentsOf: chunk) }
+        }
+    }
+}
+
+struct Export: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write the catalogue and events as JSON Lines (streamed), all or for a product, unit or time range.")
+    @OptionGroup var store: StoreOptions
+    @Option(help: "Only events that name units of this product.") var product: String?
+    @Option(help: "Only events that name this unit (SKU/SERIAL, serial or alias).") var unit: String?
+    @Option(help: "Only events that occurred at or after this time (ISO 8601 with offset).") var since: String?
+    @Option(help: "Only events that occurred before this time (ISO 8601 with offset).") var until: String?
+    @Option(name: .shortAndLong, help: "Write to FILE instead of standard output.") var output: String?
+
+    func run() async throws {
+        let printer = Output(json: false)
+        try await reporting(printer) {
+            let inventory = try store.openInventory()
+            var filter = EventFilter(sku: product)
+            if let unit { filter.unit = try await inventory.unit(unit) }
+            filter.from = try since.map { text throws(InputError) in try Timestamp(iso8601: text) }
+            filter.until = try until.map { text throws(InputError) in try Timestamp(iso8601: text) }
+            let handle: FileHandle
+            if let output {
+                guard FileManager.default.createFile(atPath: output, contents: nil),
+                    let file = FileHandle(forWritingAtPath: output)
+                else { throw InputError(code: .invalidField, message: "cannot write \(output)") }
+                handle = file
+            } else {
+                handle = FileHandle.standardOutput
+            }
+            let writer = LineWriter(handle: handle)
+            let count = try await inventory.export(filter) { writer.write($0) }
+            writer.flush()
+            if output != nil {
+                try handle.close()
+                FileHandle.standardError.write(Data("exported \(count) events to \(output ?? "")\n".utf8))
+            }
+        }
+    }
+}
+
+struct Import: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Record events from a JSON Lines file (as written by export), batch by batch, each all-or-nothing.",
+        discussion: "Events already in the ledger are skipped, so a failed import can be fixed and run again.")
+    @OptionGroup var store: StoreOptions
+    @Argument(help: "The file ('-' or nothing for standard input).") var file: String?
+    @Option(help: "Events per transaction.") var batchSize: Int = 1_000
+
+    func run() async throws {
+        let output = store.output
+        try await reporting(output) {
+            guard (1...100_000).contains(batchSize) else {
+                throw InputError(code: .invalidField, message: "--batch-size must be between 1 and 100000, got \(batchSize)")
+            }
+            let handle: FileHandle
+            if let file, file != "-" {
+                guard let opened = FileHandle(forReadingAtPath: file) else {
+                    throw InputError(code: .invalidField, message: "cannot read \(file)")
+                }
+                handle = opened
+            } else {
+                handle = FileHandle.standardInput
+            }
+            var source = FileLineSource(handle: handle)
+            let report = try await store.openInventory().importLedger(from: &source, batchSize: batchSize)
+            output.emit(report) {
+                "imported \(report.events) events (\(report.units) unit lines) in \(report.batches) batches"
+                    + (report.skipped > 0 ? "; skipped \(report.skipped) already recorded" : "")
+                    + (report.products + report.locations > 0 ? "; added \(report.products) products, \(report.locations) locations" : "")
+            }
+        }
+    }
+}

@@ -1,0 +1,116 @@
+import ArgumentParser
+import Foundation
+import UnitraceCore
+import UnitraceInventory
+import UnitraceSQLite
+
+/// Options shared by every command that touches a store.
+struct StoreOptions: ParsableArguments {
+    @Option(help: "The store: a SQLite file (default: $UNITRACE_DB, else ./unitrace.sqlite).")
+    var db: String?
+
+    @Flag(help: "Print JSON instead of text.")
+    var json = false
+
+    var path: String {
+        db ?? ProcessInfo.processInfo.environment["UNITRACE_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "unitrace.sqlite"
+    }
+
+    var output: Output { Output(json: json) }
+
+    func openInventory() throws -> Inventory {
+        Inventory(store: try SQLiteStore.open(path: path))
+    }
+}
+
+/// Who, when, why and with which documents.
+struct EventOptions: ParsableArguments {
+    @Option(help: "Who did it (default: $UNITRACE_ACTOR, else the login name).")
+    var actor: String?
+
+    @Option(help: "When it happened, ISO 8601 with offset, e.g. 2026-11-27T14:03:00+01:00 (default: now).")
+    var time: String?
+
+    @Option(name: .customLong("doc"), help: "A business document as type:id, e.g. po:PO-4711 (repeatable).")
+    var documents: [String] = []
+
+    @Option(help: "Why (required for quarantine, scrap, return and correct).")
+    var reason: String?
+
+    func context(requireReason: Bool = false) throws(InputError) -> EventContext {
+        let environment = ProcessInfo.processInfo.environment
+        let who = actor ?? environment["UNITRACE_ACTOR"].flatMap { $0.isEmpty ? nil : $0 } ?? loginName()
+        try Field.serial(who, name: "actor")
+        if requireReason, reason?.trimmingCharacters(in: .whitespaces).isEmpty ?? true {
+            throw InputError(code: .invalidField, message: "--reason is required for this command")
+        }
+        return EventContext(
+            actor: who,
+            occurredAt: try time.map { text throws(InputError) in try Timestamp(iso8601: text) },
+            documents: try documents.map { text throws(InputError) in try DocumentRef(parsing: text) },
+            reason: reason)
+    }
+
+    private func loginName() -> String {
+        let environment = ProcessInfo.processInfo.environment
+        for name in ["USER", "LOGNAME"] {
+            if let value = environment[name], !value.isEmpty { return value }
+        }
+        let name = NSUserName()
+        return name.isEmpty ? "unknown" : name
+    }
+}
+
+/// Units to act on: arguments, a file, or standard input.
+struct ScanOptions: ParsableArguments {
+    @Argument(help: "Units: SKU/SERIAL, a bare serial, or an alias (VIN, IMEI, own serial, …).")
+    var units: [String] = []
+
+    @Option(help: "Read scans from FILE, one a line ('-' for standard input).")
+    var from: String?
+
+    @Option(help: "Take bare serials as serials of this product.")
+    var product: String?
+
+    func scans() throws -> [String] {
+        try readScans(arguments: units, from: from)
+    }
+}
+
+/// Arguments first, then the lines of `from` (or of standard input when nothing else is given and it is not
+/// a terminal). Blank lines and lines starting with `#` are skipped.
+func readScans(arguments: [String], from: String?) throws -> [String] {
+    var scans = arguments
+    var text: String?
+    if let from {
+        if from == "-" {
+            text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+        } else {
+            guard let data = FileManager.default.contents(atPath: from) else {
+                throw InputError(code: .invalidField, message: "cannot read --from file \(from)")
+            }
+            text = String(decoding: data, as: UTF8.self)
+        }
+    } else if arguments.isEmpty, isatty(0) == 0 {
+        text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+    }
+    if let text {
+        for line in text.split(omittingEmptySubsequences: true, whereSeparator: \.isNewline) {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+            scans.append(trimmed)
+        }
+    }
+    return scans
+}
+
+/// Runs `body`, turning every failure into one-line messages on stderr and the documented exit code.
+func reporting(_ output: Output, _ body: () async throws -> Void) async throws {
+    do {
+        try await body()
+    } catch let error as ExitCode {
+        throw error
+    } catch {
+        throw ExitCode(output.fail(error))
+    }
+}
