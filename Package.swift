@@ -40,7 +40,11 @@ let package = Package(
         .target(name: "UnitraceTestSupport", dependencies: ["UnitraceInventory", "UnitraceSQLite"], swiftSettings: strict),
         .testTarget(name: "UnitraceCoreTests", dependencies: ["UnitraceCore", "UnitraceTestSupport"], swiftSettings: strict),
         .testTarget(name: "UnitraceInventoryTests", dependencies: ["UnitraceInventory", "UnitraceTestSupport"], swiftSettings: strict),
-        .testTarget(name: "UnitraceSQLiteTests", dependencies: ["UnitraceSQLite", "UnitraceTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "UnitraceSQLiteTests",
+            dependencies: ["UnitraceSQLite", "UnitraceTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "unitraceTests",
             dependencies: ["unitrace", "UnitraceTestSupport"],

@@ -9,26 +9,32 @@ public enum LedgerRecord: Sendable {
 }
 
 extension LedgerRecord: Codable {
-    private enum Keys: String, CodingKey { case product, location, sequence, hash }
+    private enum Keys: String, CodingKey { case product, location, sequence, hash, kind }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: Keys.self)
-        if let product = try container.decodeIfPresent(Product.self, forKey: .product) {
+        if container.contains(.kind) {
+            self = try Self.event(from: decoder, container)
+        } else if let product = try container.decodeIfPresent(Product.self, forKey: .product) {
             self = .product(product)
         } else if let location = try container.decodeIfPresent(Location.self, forKey: .location) {
             self = .location(location)
         } else {
-            let event = try Event(from: decoder)
-            let sequence = try container.decodeIfPresent(Int64.self, forKey: .sequence)
-            var hash: LedgerHash.Digest?
-            if let text = try container.decodeIfPresent(String.self, forKey: .hash) {
-                guard let digest = LedgerHash.Digest(hex: text) else {
-                    throw DecodingError.dataCorruptedError(forKey: .hash, in: container, debugDescription: "hash is not 64 hex digits")
-                }
-                hash = digest
-            }
-            self = .event(event, sequence: sequence, hash: hash)
+            self = try Self.event(from: decoder, container)
         }
+    }
+
+    private static func event(from decoder: any Decoder, _ container: KeyedDecodingContainer<Keys>) throws -> LedgerRecord {
+        let event = try Event(from: decoder)
+        let sequence = try container.decodeIfPresent(Int64.self, forKey: .sequence)
+        var hash: LedgerHash.Digest?
+        if let text = try container.decodeIfPresent(String.self, forKey: .hash) {
+            guard let digest = LedgerHash.Digest(hex: text) else {
+                throw DecodingError.dataCorruptedError(forKey: .hash, in: container, debugDescription: "hash is not 64 hex digits")
+            }
+            hash = digest
+        }
+        return .event(event, sequence: sequence, hash: hash)
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -1,0 +1,80 @@
+import Foundation
+import Synchronization
+import UnitraceCore
+import UnitraceInventory
+import UnitraceSQLite
+
+extension UnitKey {
+    public static let motor117 = UnitKey(sku: "EVM-200", serial: "M-000117")
+    public static let motor118 = UnitKey(sku: "EVM-200", serial: "M-000118")
+}
+
+extension Environment {
+    /// A clock that starts at 2026-11-27T09:00:00+01:00 and ticks one second per call, and UUIDs that count
+    /// up from 1: the same run gives the same ledger, hash for hash.
+    public static func fixed() -> Environment {
+        let counter = Mutex<Int64>(0)
+        let ids = Mutex<UInt64>(0)
+        let start = try! Timestamp(iso8601: "2026-11-27T09:00:00+01:00")
+        return Environment(
+            now: {
+                let tick = counter.withLock { value in
+                    value += 1
+                    return value
+                }
+                return Timestamp(millisecondsSince1970: start.millisecondsSince1970 + tick * 1000, offsetSeconds: 3600)
+            },
+            newID: {
+                let next = ids.withLock { value in
+                    value += 1
+                    return value
+                }
+                return UUID(uuidString: String(format: "00000000-0000-4000-8000-%012llX", next))!
+            })
+    }
+}
+
+extension EventContext {
+    /// A dock worker at 10:15 Paris time.
+    public static let dock = EventContext(actor: "ada", occurredAt: try! Timestamp(iso8601: "2026-11-27T10:15:00+01:00"))
+
+    public static func at(_ time: String, actor: String = "ada", reason: String? = nil) -> EventContext {
+        EventContext(actor: actor, occurredAt: try! Timestamp(iso8601: time), reason: reason)
+    }
+}
+
+/// A small warehouse: one site with two bins, a store, and two serialized products.
+public enum Warehouse {
+    /// Sets up the catalogue and returns an inventory over `store`.
+    public static func make(on store: any InventoryStore, environment: Environment = .fixed()) async throws -> Inventory {
+        let inventory = Inventory(store: store, environment: environment)
+        _ = try await inventory.addProduct(
+            Product(
+                sku: "EVM-200", name: "Drive motor", gtin: "03760123450010",
+                warranty: WarrantyPolicy(months: 24, basis: .sale), serialTemplate: try SerialTemplate("M-{seq:6}"),
+                attributes: ["power_kw": "200"]))
+        _ = try await inventory.addProduct(Product(sku: "BP-75", name: "Battery pack"))
+        _ = try await inventory.addProduct(Product(sku: "YOG-1", name: "Yoghurt", tracking: .lot))
+        _ = try await inventory.addLocation(Location(code: "WH1", name: "Main warehouse", kind: .warehouse))
+        _ = try await inventory.addLocation(Location(code: "WH1-A", name: "Zone A", kind: .zone, parent: "WH1"))
+        _ = try await inventory.addLocation(Location(code: "WH1-A-01", name: "Bin A-01", kind: .bin, parent: "WH1-A"))
+        _ = try await inventory.addLocation(Location(code: "WH1-B", name: "Zone B", kind: .zone, parent: "WH1"))
+        _ = try await inventory.addLocation(Location(code: "SHOP", name: "City shop", kind: .store))
+        return inventory
+    }
+
+    /// Receives `serials` of EVM-200 at WH1-A-01.
+    @discardableResult
+    public static func receiveMotors(_ inventory: Inventory, _ serials: [String], at location: String = "WH1-A-01") async throws -> Outcome {
+        try await inventory.receive(
+            ReceiveRequest(sku: "EVM-200", location: location, lines: serials.map { ReceiveLine(serial: $0) }), context: .dock)
+    }
+}
+
+/// Runs `body` with a fresh temporary directory, removed afterwards.
+public func withTemporaryDirectory<T>(_ body: (URL) async throws -> T) async throws -> T {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("unitrace-test-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: url) }
+    return try await body(url)
+}

@@ -1,0 +1,127 @@
+import Foundation
+import Testing
+import UnitraceCore
+import UnitraceInventory
+import UnitraceSQLite
+import UnitraceTestSupport
+
+/// Lines held in memory, handed out one by one.
+struct ArrayLines: LineSource {
+    var lines: [String]
+    var index = 0
+    mutating func nextLine() throws -> String? {
+        guard index < lines.count else { return nil }
+        defer { index += 1 }
+        return lines[index]
+    }
+}
+
+private func exported(_ inventory: Inventory, _ filter: EventFilter = .all) async throws -> [String] {
+    var lines: [String] = []
+    _ = try await inventory.export(filter) { lines.append($0) }
+    return lines
+}
+
+@Suite("Export and import")
+struct TransferTests {
+    @Test("a full export imported into an empty store is the same ledger, hash for hash")
+    func roundTrip() async throws {
+        let source = Inventory(store: try SQLiteStore.inMemory(), environment: .fixed())
+        let demo = try await source.loadDemo()
+        let lines = try await exported(source)
+        #expect(lines.count == demo.events + demo.products + demo.locations)
+
+        let target = Inventory(store: try SQLiteStore.inMemory())
+        var input = ArrayLines(lines: lines)
+        let report = try await target.importLedger(from: &input, batchSize: 7)
+        #expect(report.events == demo.events)
+        #expect(report.batches == 4)
+        #expect(report.products == demo.products)
+        #expect(try await target.store.head() == source.store.head())
+        #expect(try await target.verify().ok)
+        #expect(try await exported(target) == lines)
+        #expect(try await target.passport(demo.featuredUnit).state == source.passport(demo.featuredUnit).state)
+
+        // Running the same import again records nothing twice.
+        var again = ArrayLines(lines: lines)
+        let second = try await target.importLedger(from: &again)
+        #expect(second.events == 0)
+        #expect(second.skipped == demo.events)
+        #expect(try await target.store.head() == source.store.head())
+    }
+
+    @Test("an export of one unit holds only the events that name it")
+    func unitExport() async throws {
+        let inventory = try await Warehouse.make(on: try SQLiteStore.inMemory())
+        try await Warehouse.receiveMotors(inventory, ["M-1", "M-2"])
+        _ = try await inventory.move(["M-2"], to: "WH1-B", context: .dock)
+        _ = try await inventory.move(["M-1"], to: "WH1-B", context: .dock)
+        let lines = try await exported(inventory, EventFilter(unit: UnitKey(sku: "EVM-200", serial: "M-1")))
+        let events = lines.filter { $0.contains("\"sequence\"") }
+        #expect(events.count == 2)
+        #expect(events.allSatisfy { $0.contains("\"sequence\":1") || $0.contains("\"sequence\":3") })
+    }
+
+    @Test("an altered event is caught by its hash and its batch is not recorded")
+    func alteredImport() async throws {
+        let source = try await Warehouse.make(on: try SQLiteStore.inMemory())
+        try await Warehouse.receiveMotors(source, ["M-1"])
+        _ = try await source.move(["M-1"], to: "WH1-B", context: .dock)
+        var lines = try await exported(source)
+        let index = try #require(lines.lastIndex { $0.contains("\"WH1-B\"") && $0.contains("\"move\"") })
+        lines[index] = lines[index].replacingOccurrences(of: "\"actor\":\"ada\"", with: "\"actor\":\"mallory\"")
+
+        let target = Inventory(store: try SQLiteStore.inMemory())
+        var input = ArrayLines(lines: lines)
+        let failure = try await #require(throws: ImportFailed.self) { try await target.importLedger(from: &input, batchSize: 1) }
+        #expect((failure.error as? StoreError)?.code == .hashMismatch)
+        #expect(failure.recorded.events == 1)
+        #expect(failure.firstLine == index + 1)
+        #expect(try await target.store.head().sequence == 1)
+    }
+
+    @Test("a malformed line names its number; the batches before it are kept")
+    func malformedImport() async throws {
+        let source = try await Warehouse.make(on: try SQLiteStore.inMemory())
+        try await Warehouse.receiveMotors(source, ["M-1"])
+        var lines = try await exported(source)
+        lines.append("{\"kind\":\"move\"}")
+        let target = Inventory(store: try SQLiteStore.inMemory())
+        var input = ArrayLines(lines: lines)
+        let failure = try await #require(throws: ImportFailed.self) { try await target.importLedger(from: &input) }
+        let error = try #require(failure.error as? InputError)
+        #expect(error.code == .malformedImport)
+        #expect(error.message.hasPrefix("line \(lines.count) is not a ledger record: missing field"))
+        #expect(try await target.store.head().sequence == 1)
+    }
+
+    @Test("an imported event that breaks a rule is refused with its line")
+    func ruleBreakingImport() async throws {
+        let source = try await Warehouse.make(on: try SQLiteStore.inMemory())
+        try await Warehouse.receiveMotors(source, ["M-1"])
+        var lines = try await exported(source)
+        let receive = try #require(lines.last)
+        // The same receipt again under a new id: the unit is already in stock.
+        lines.append(receive.replacingOccurrences(of: "00000000-0000-4000-8000-000000000001", with: "00000000-0000-4000-8000-0000000000FF"))
+        let target = Inventory(store: try SQLiteStore.inMemory())
+        var input = ArrayLines(lines: lines)
+        let failure = try await #require(throws: ImportFailed.self) { try await target.importLedger(from: &input, batchSize: 1) }
+        let rejected = try #require(failure.error as? BatchRejected)
+        #expect(rejected.problems.map(\.line) == [lines.count])
+        #expect(rejected.problems.map(\.code) == ["already-in-stock"])
+        #expect(try await target.store.head().sequence == 1)
+    }
+
+    @Test("the demo tells a consistent story")
+    func demo() async throws {
+        let inventory = Inventory(store: try SQLiteStore.inMemory())
+        let summary = try await inventory.loadDemo()
+        #expect(summary.units == 34)
+        let featured = try await inventory.passport(summary.featuredUnit)
+        #expect(featured.state.status == .quarantined)
+        #expect(featured.history.map(\.event.kind) == [.receive, .ship, .arrive, .sell, .return, .quarantine])
+        let redSUVs = try await inventory.find(UnitQuery(attributes: ["body": "suv", "color": "red"]))
+        #expect(redSUVs.count == 3)
+        #expect(try await inventory.verify().ok)
+    }
+}

@@ -1,0 +1,160 @@
+import Foundation
+import GRDB
+import Testing
+import UnitraceCore
+import UnitraceInventory
+import UnitraceSQLite
+import UnitraceTestSupport
+
+@Suite("SQLite store contract")
+struct SQLiteStoreContractTests {
+    @Test("in memory", arguments: StoreContract.all)
+    func inMemory(_ contract: StoreContract) async throws {
+        try await contract.check(SQLiteStore.inMemory())
+    }
+
+    @Test("in a WAL file on disk", arguments: StoreContract.all)
+    func walFile(_ contract: StoreContract) async throws {
+        try await withTemporaryDirectory { dir in
+            try await contract.check(SQLiteStore.create(path: dir.appendingPathComponent("unitrace.sqlite").path))
+        }
+    }
+}
+
+/// Opens the file behind the store's back, as someone editing it with a SQLite tool would.
+private func tamper(_ path: String, _ sql: String) throws {
+    let queue = try DatabaseQueue(path: path)
+    try queue.writeWithoutTransaction { db in try db.execute(sql: sql) }
+}
+
+@Suite("SQLite file")
+struct SQLiteFileTests {
+    @Test("opening: missing file, existing file on create, foreign file, newer schema")
+    func opening() async throws {
+        try await withTemporaryDirectory { dir in
+            let path = dir.appendingPathComponent("unitrace.sqlite").path
+            let missing = try #require(throws: StoreError.self) { try SQLiteStore.open(path: path) }
+            #expect(missing.code == .missing)
+            #expect(missing.message.contains(path))
+
+            _ = try SQLiteStore.create(path: path)
+            #expect(throws: StoreError.self) { try SQLiteStore.create(path: path) }
+            _ = try SQLiteStore.open(path: path)
+
+            try tamper(path, "INSERT INTO grdb_migrations (identifier) VALUES ('0099_from_the_future')")
+            let newer = try #require(throws: StoreError.self) { try SQLiteStore.open(path: path) }
+            #expect(newer.code == .newerSchema)
+            #expect(newer.message.contains("0099_from_the_future"))
+            #expect(newer.message.contains("0001_ledger_and_catalogue"))
+
+            let text = dir.appendingPathComponent("notes.txt").path
+            try Data("not a database, just notes\n".utf8).write(to: URL(fileURLWithPath: text))
+            #expect((try? SQLiteStore.open(path: text)) == nil)
+            let foreign = dir.appendingPathComponent("other.sqlite").path
+            try tamper(foreign, "CREATE TABLE t (x)")
+            let notOurs = try #require(throws: StoreError.self) { try SQLiteStore.open(path: foreign) }
+            #expect(notOurs.code == .notAStore)
+        }
+    }
+
+    @Test("the store itself refuses to change or delete an event")
+    func appendOnly() async throws {
+        try await withTemporaryDirectory { dir in
+            let path = dir.appendingPathComponent("unitrace.sqlite").path
+            let inventory = try await Warehouse.make(on: try SQLiteStore.create(path: path))
+            try await Warehouse.receiveMotors(inventory, ["M-1"])
+            #expect(throws: DatabaseError.self) { try tamper(path, "UPDATE event SET kind = 'move'") }
+            #expect(throws: DatabaseError.self) { try tamper(path, "DELETE FROM event_unit") }
+            #expect(try await inventory.verify().ok)
+        }
+    }
+
+    @Test("editing an event behind the tool's back is caught at its sequence")
+    func editedEvent() async throws {
+        try await withTemporaryDirectory { dir in
+            let path = dir.appendingPathComponent("unitrace.sqlite").path
+            let inventory = try await Warehouse.make(on: try SQLiteStore.create(path: path))
+            try await Warehouse.receiveMotors(inventory, ["M-1", "M-2"])
+            _ = try await inventory.move(["M-1"], to: "WH1-B", context: .dock)
+            _ = try await inventory.move(["M-2"], to: "WH1-B", context: .dock)
+            try tamper(
+                path,
+                """
+                DROP TRIGGER event_no_update;
+                UPDATE event SET header = replace(header, '"actor":"ada"', '"actor":"mallory"') WHERE sequence = 2;
+                """)
+            let report = try await Inventory(store: try SQLiteStore.open(path: path)).verify()
+            #expect(!report.ok)
+            #expect(report.firstBrokenSequence == 2)
+            #expect(report.problems.first?.hasPrefix("sequence 2: hash does not match") == true)
+        }
+    }
+
+    @Test("a removed event and an edited projection are both caught")
+    func removedEventAndEditedUnit() async throws {
+        try await withTemporaryDirectory { dir in
+            let path = dir.appendingPathComponent("unitrace.sqlite").path
+            let inventory = try await Warehouse.make(on: try SQLiteStore.create(path: path))
+            try await Warehouse.receiveMotors(inventory, ["M-1", "M-2"])
+            _ = try await inventory.move(["M-1"], to: "WH1-B", context: .dock)
+            try tamper(path, "UPDATE unit SET status = 'scrapped' WHERE serial = 'M-2'")
+            var report = try await inventory.verify()
+            #expect(report.firstBrokenSequence == nil)
+            #expect(report.mismatchedUnits == ["EVM-200/M-2"])
+
+            _ = try await inventory.move(["M-1"], to: "WH1-A-01", context: .dock)
+            try tamper(
+                path,
+                """
+                DROP TRIGGER event_no_delete; DROP TRIGGER event_unit_no_delete;
+                DELETE FROM event_unit WHERE sequence = 2; DELETE FROM event WHERE sequence = 2;
+                """)
+            report = try await inventory.verify()
+            #expect(report.firstBrokenSequence == 2)
+            #expect(report.problems.first == "sequence 2: missing from the ledger (next recorded is 3)")
+        }
+    }
+
+    @Test("writers racing to sell the same unit end with exactly one sale")
+    func racingSales() async throws {
+        try await withTemporaryDirectory { dir in
+            let path = dir.appendingPathComponent("unitrace.sqlite").path
+            let setup = try await Warehouse.make(on: try SQLiteStore.create(path: path))
+            try await Warehouse.receiveMotors(setup, ["M-1"])
+            let results = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for index in 0..<8 {
+                    group.addTask {
+                        // Each writer has its own connection pool, as separate processes would.
+                        let inventory = Inventory(store: try SQLiteStore.open(path: path))
+                        do {
+                            _ = try await inventory.sell(["EVM-200/M-1"], sale: Sale(customer: "C-\(index)", channel: "online"), context: .dock)
+                            return true
+                        } catch let rejected as BatchRejected {
+                            #expect(rejected.problems.first?.code == "not-in-stock")
+                            return false
+                        }
+                    }
+                }
+                return try await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            #expect(results.filter { $0 }.count == 1)
+            let passport = try await setup.passport("EVM-200/M-1")
+            #expect(passport.history.map(\.event.kind) == [.receive, .sell])
+            #expect(try await setup.verify().ok)
+        }
+    }
+
+    @Test("receiving 2,000 units from one batch writes one event and 2,000 lines")
+    func largeBatch() async throws {
+        try await withTemporaryDirectory { dir in
+            let store = try SQLiteStore.create(path: dir.appendingPathComponent("unitrace.sqlite").path)
+            let inventory = try await Warehouse.make(on: store)
+            let outcome = try await inventory.receive(ReceiveRequest(sku: "EVM-200", location: "WH1", count: 2_000), context: .dock)
+            #expect(outcome.receipt.events == 1)
+            #expect(outcome.receipt.units == 2_000)
+            #expect(try await inventory.stock(StockQuery()).first?.count == 2_000)
+            #expect(try await inventory.passport("M-001999").history.first?.unitCount == 2_000)
+            #expect(try await inventory.verify().units == 2_000)
+        }
+    }
+}
