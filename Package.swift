@@ -47,13 +47,9 @@ let package = Package(
         ),
         .testTarget(
             name: "unitraceTests",
-            dependencies: ["unitrace", "UnitraceTestSupport"],
-            swiftSettings: strict
-        ),
-        .executableTarget(
-            name: "unitrace-bench",
-            dependencies: ["UnitraceSQLite", "UnitraceInventory"],
-            path: "Benchmarks/unitrace-bench",
+            dependencies: [
+                "unitrace", "UnitraceTestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: strict
         ),
     ]

@@ -230,6 +230,8 @@ public struct StoreError: Error, Hashable, Sendable {
         case unavailable
         /// No store at that place yet: run `unitrace init`.
         case missing
+        /// `init` found a file already there and left it alone.
+        case alreadyExists = "already-exists"
         /// The store was written by a newer Unitrace.
         case newerSchema = "newer-schema"
         /// The file is not a Unitrace store.

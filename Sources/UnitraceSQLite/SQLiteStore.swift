@@ -11,7 +11,7 @@ public struct SQLiteStore: InventoryStore {
     /// - Throws: ``StoreError`` when a file is already there or cannot be created.
     public static func create(path: String) throws -> SQLiteStore {
         if FileManager.default.fileExists(atPath: path) {
-            throw StoreError(.unavailable, "a file already exists at \(path); Unitrace will not overwrite it")
+            throw StoreError(.alreadyExists, "a file already exists at \(path); Unitrace will not overwrite it")
         }
         return try mapErrors(path: path) {
             try SQLiteStore(writer: DatabasePool(path: path, configuration: configuration()))

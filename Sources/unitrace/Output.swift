@@ -53,7 +53,7 @@ struct Output {
                 lines, ExitStatus.rejected
             )
         case let error as StoreError:
-            let exit = error.code == .hashMismatch ? ExitStatus.rejected : ExitStatus.unavailable
+            let exit = [.hashMismatch, .alreadyExists].contains(error.code) ? ExitStatus.rejected : ExitStatus.unavailable
             return (error.code.rawValue, [error.message], [], exit)
         case let error as ImportFailed:
             let inner = describe(error.error)

@@ -34,13 +34,14 @@ struct Demo: AsyncParsableCommand {
             let sqlite = FileManager.default.fileExists(atPath: path) ? try SQLiteStore.open(path: path) : try SQLiteStore.create(path: path)
             try await sqlite.setMeta("demo", "true")
             let summary = try await Inventory(store: sqlite).loadDemo()
+            let db = store.db.map { " --db \($0)" } ?? ""
             output.emit(summary) {
                 """
                 demo store \(path): \(summary.products) products, \(summary.locations) locations, \(summary.units) units, \(summary.events) events
-                try:  unitrace show --db \(path) \(summary.featuredUnit)
-                      unitrace find --db \(path) --attr body=suv --attr color=red
-                      unitrace stock --db \(path) --location LYON
-                      unitrace verify --db \(path)
+                try:  unitrace show\(db) \(summary.featuredUnit)
+                      unitrace find\(db) --attr body=suv --attr color=red
+                      unitrace stock\(db) --location LYON
+                      unitrace verify\(db)
                 """
             }
         }

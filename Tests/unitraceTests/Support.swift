@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+
+/// The result of one run of the built `unitrace` binary.
+struct Run: Equatable, CustomStringConvertible {
+    var out: String
+    var err: String
+    var code: Int32
+
+    var description: String { "exit \(code)\n--- stdout\n\(out)--- stderr\n\(err)" }
+}
+
+/// The `unitrace` executable built next to the test bundle.
+let unitraceBinary: URL = {
+    var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    for _ in 0..<4 {
+        let candidate = directory.appendingPathComponent("unitrace")
+        if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+        directory.deleteLastPathComponent()
+    }
+    return URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(".build/debug/unitrace")
+}()
+
+/// Runs `unitrace` with `arguments` in `directory`, feeding `input` on standard input.
+func unitrace(_ arguments: [String], in directory: URL, input: String? = nil, environment: [String: String] = [:]) throws -> Run {
+    let process = Process()
+    process.executableURL = unitraceBinary
+    process.arguments = arguments
+    process.currentDirectoryURL = directory
+    var env = ProcessInfo.processInfo.environment
+    env["UNITRACE_DB"] = nil
+    env["UNITRACE_ACTOR"] = "tester"
+    for (key, value) in environment { env[key] = value }
+    process.environment = env
+    let outURL = directory.appendingPathComponent(".out-\(UUID().uuidString)")
+    let errURL = directory.appendingPathComponent(".err-\(UUID().uuidString)")
+    FileManager.default.createFile(atPath: outURL.path, contents: nil)
+    FileManager.default.createFile(atPath: errURL.path, contents: nil)
+    defer {
+        try? FileManager.default.removeItem(at: outURL)
+        try? FileManager.default.removeItem(at: errURL)
+    }
+    let outHandle = try FileHandle(forWritingTo: outURL)
+    let errHandle = try FileHandle(forWritingTo: errURL)
+    process.standardOutput = outHandle
+    process.standardError = errHandle
+    let inputPipe = Pipe()
+    process.standardInput = inputPipe
+    try process.run()
+    if let input { inputPipe.fileHandleForWriting.write(Data(input.utf8)) }
+    try inputPipe.fileHandleForWriting.close()
+    process.waitUntilExit()
+    try outHandle.close()
+    try errHandle.close()
+    return Run(
+        out: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
+        err: String(decoding: try Data(contentsOf: errURL), as: UTF8.self),
+        code: process.terminationStatus)
+}
