@@ -95,10 +95,13 @@ extension Inventory {
 
         for (itemIndex, draft) in drafts.enumerated() {
             var statuses = Set<UnitStatus>()
+            var places = (before: Set<String>(), after: Set<String>())
             for (lineIndex, line) in draft.event.units.enumerated() {
                 let key = line.unit
                 do {
                     let next = try UnitLifecycle.apply(draft.event, line: line, to: working[key])
+                    if let location = working[key]?.location { places.before.insert(location) }
+                    places.after.insert(next.location)
                     working[key] = next
                     statuses.insert(next.status)
                     if let index = changeIndex[key] {
@@ -116,8 +119,15 @@ extension Inventory {
                     aliasLines.append((alias.value, key, draft.lineNumbers[lineIndex], draft.scans[lineIndex]))
                 }
             }
-            if draft.deriveDisposition, draft.event.disposition == nil, statuses.count == 1 {
-                drafts[itemIndex].event.disposition = statuses.first?.disposition
+            if draft.deriveDisposition {
+                if draft.event.disposition == nil, statuses.count == 1 {
+                    drafts[itemIndex].event.disposition = statuses.first?.disposition
+                }
+                // Where it happened, when every unit was (or arrived) at one place: the EPCIS bizLocation.
+                if draft.event.location == nil {
+                    let common = draft.event.kind == .arrive ? places.after : places.before
+                    if common.count == 1 { drafts[itemIndex].event.location = common.first }
+                }
             }
         }
 

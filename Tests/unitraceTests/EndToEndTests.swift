@@ -57,8 +57,9 @@ struct EndToEndTests {
                             attributes  -
                             warranty    24 months from sale
                             history
-                              #1  2026-11-27T10:15:00.000+01:00  receive  at WH1-A  by tester  receiving/sellable_accessible  po:PO-1
-                              #2  2026-11-28T16:00:00.000+01:00  sell  at SHOP  via store:SHOP to C-1  999.00 EUR  by tester  retail_selling/retail_sold  receipt:R-9
+                              #   OCCURRED                       EVENT    WHERE     BY      CBV                            DETAILS
+                              #1  2026-11-27T10:15:00.000+01:00  receive  at WH1-A  tester  receiving/sellable_accessible  with 1 other unit  po:PO-1
+                              #2  2026-11-28T16:00:00.000+01:00  sell     at SHOP   tester  retail_selling/retail_sold     via store:SHOP to C-1  999.00 EUR  receipt:R-9
 
                             """,
                         err: "", code: 0))

@@ -60,21 +60,24 @@ struct PassportJSON: Encodable {
     }
 }
 
-func historyLine(_ entry: HistoryEntry) -> String {
+/// One history entry as table cells: sequence, time, event, where, who, CBV words, details.
+func historyCells(_ entry: HistoryEntry) -> [String] {
     let event = entry.event
-    var parts = ["#\(entry.sequence)", event.occurredAt.iso8601, event.kind.rawValue]
-    if let location = event.location { parts.append("at \(location)") }
-    if let destination = event.destination { parts.append("to \(destination)") }
+    var place = event.location.map { "at \($0)" } ?? ""
+    if let destination = event.destination { place += (place.isEmpty ? "" : " ") + "to \(destination)" }
+    var details: [String] = []
     if let sale = event.sale {
-        parts.append("via \(sale.channel)" + (sale.customer.map { " to \($0)" } ?? ""))
-        if let price = sale.price { parts.append("\(price)\(sale.currency.map { " \($0)" } ?? "")") }
+        details.append("via \(sale.channel)" + (sale.customer.map { " to \($0)" } ?? ""))
+        if let price = sale.price { details.append("\(price)\(sale.currency.map { " \($0)" } ?? "")") }
     }
-    if let line = event.units.first, let restore = line.restore { parts.append("restores \(restore.status) at \(restore.location)") }
-    parts.append("by \(event.actor)")
-    parts.append([event.businessStep, event.disposition].compactMap { $0 }.joined(separator: "/"))
-    if !event.documents.isEmpty { parts.append(event.documents.map(\.description).joined(separator: " ")) }
-    if let reason = event.reason { parts.append("\"\(reason)\"") }
-    return parts.joined(separator: "  ")
+    if let restore = event.units.first?.restore { details.append("restores \(restore.status) at \(restore.location)") }
+    if entry.unitCount > 1 { details.append("with \(entry.unitCount - 1) other unit\(entry.unitCount == 2 ? "" : "s")") }
+    details += event.documents.map(\.description)
+    if let reason = event.reason { details.append("\"\(reason)\"") }
+    return [
+        "#\(entry.sequence)", event.occurredAt.iso8601, event.kind.rawValue, place.isEmpty ? "-" : place, event.actor,
+        [event.businessStep, event.disposition].compactMap { $0 }.joined(separator: "/"), details.joined(separator: "  "),
+    ]
 }
 
 struct Show: AsyncParsableCommand {
@@ -101,7 +104,9 @@ struct Show: AsyncParsableCommand {
                     "warranty    \(warrantyText(passport.product.warranty))",
                     "history",
                 ]
-                lines += passport.history.map { "  " + historyLine($0) }
+                let rows = passport.history.map(historyCells)
+                lines += table(["#", "OCCURRED", "EVENT", "WHERE", "BY", "CBV", "DETAILS"], rows)
+                    .split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }
                 return lines.joined(separator: "\n")
             }
         }
