@@ -124,7 +124,7 @@ extension Inventory {
                     drafts[itemIndex].event.disposition = statuses.first?.disposition
                 }
                 // Where it happened, when every unit was (or arrived) at one place: the EPCIS bizLocation.
-                if draft.event.location == nil {
+                if draft.event.location == nil, draft.event.kind != .correct {
                     let common = draft.event.kind == .arrive ? places.after : places.before
                     if common.count == 1 { drafts[itemIndex].event.location = common.first }
                 }

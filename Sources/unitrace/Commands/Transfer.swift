@@ -124,7 +124,7 @@ struct Import: AsyncParsableCommand {
             var source = FileLineSource(handle: handle)
             let report = try await store.openInventory().importLedger(from: &source, batchSize: batchSize)
             output.emit(report) {
-                "imported \(report.events) events (\(report.units) unit lines) in \(report.batches) batches"
+                "imported \(report.events) events (\(report.units) unit lines) in \(report.batches) batch\(report.batches == 1 ? "" : "es")"
                     + (report.skipped > 0 ? "; skipped \(report.skipped) already recorded" : "")
                     + (report.products + report.locations > 0 ? "; added \(report.products) products, \(report.locations) locations" : "")
             }
