@@ -103,37 +103,48 @@ extension Inventory {
 
         // Distribution to dealers.
         _ = try await ship(
-            Array(suvs.prefix(3)), toLocation: "DEALER-PARIS", context: ctx("2026-10-12T06:30:00+02:00", ["desadv:ASN-5531"]))
+            Array(suvs.prefix(3)), toLocation: "DEALER-PARIS",
+            context: ctx("2026-10-12T06:30:00+02:00", ["desadv:ASN-5531"]))
         _ = try await ship(
-            Array(suvs[3..<5]), toLocation: "DEALER-BERLIN", context: ctx("2026-10-12T06:45:00+02:00", ["desadv:ASN-5532"]))
-        _ = try await arrive(Array(suvs.prefix(3)), at: nil, context: ctx("2026-10-13T10:10:00+02:00", ["recadv:GRN-88"]))
+            Array(suvs[3..<5]), toLocation: "DEALER-BERLIN",
+            context: ctx("2026-10-12T06:45:00+02:00", ["desadv:ASN-5532"]))
+        _ = try await arrive(
+            Array(suvs.prefix(3)), at: nil, context: ctx("2026-10-13T10:10:00+02:00", ["recadv:GRN-88"]))
         _ = try await arrive(Array(suvs[3..<5]), at: nil, context: ctx("2026-10-14T09:40:00+02:00", ["recadv:GRN-91"]))
         _ = try await ship(
-            Array(hatches.prefix(2)), toLocation: "DC-MACON", context: ctx("2026-10-15T08:00:00+02:00", ["desadv:ASN-5540"]))
+            Array(hatches.prefix(2)), toLocation: "DC-MACON",
+            context: ctx("2026-10-15T08:00:00+02:00", ["desadv:ASN-5540"]))
         _ = try await arrive(Array(hatches.prefix(2)), at: nil, context: ctx("2026-10-15T13:25:00+02:00"))
 
         // Sales: two in the Paris showroom, one online and delivered to the customer's door.
         _ = try await sell(
-            [suvs[0]], sale: Sale(customer: "CUST-10231", channel: "store:DEALER-PARIS", price: "48900.00", currency: "EUR"),
+            [suvs[0]],
+            sale: Sale(customer: "CUST-10231", channel: "store:DEALER-PARIS", price: "48900.00", currency: "EUR"),
             context: ctx("2026-10-20T17:45:00+02:00", ["receipt:PAR-2026-0412"]))
         _ = try await sell(
-            [suvs[1]], sale: Sale(customer: "CUST-10388", channel: "store:DEALER-PARIS", price: "51250.00", currency: "EUR"),
+            [suvs[1]],
+            sale: Sale(customer: "CUST-10388", channel: "store:DEALER-PARIS", price: "51250.00", currency: "EUR"),
             context: ctx("2026-10-24T11:05:00+02:00", ["receipt:PAR-2026-0431"]))
         _ = try await sell(
             [hatches[0]], sale: Sale(customer: "CUST-20917", channel: "online", price: "27990.00", currency: "EUR"),
             context: ctx("2026-10-27T21:12:00+01:00", ["order:WEB-778812"]))
-        _ = try await ship([hatches[0]], toCustomer: "CUST-20917", context: ctx("2026-10-28T08:30:00+01:00", ["bol:DPD-99812"]))
+        _ = try await ship(
+            [hatches[0]], toCustomer: "CUST-20917", context: ctx("2026-10-28T08:30:00+01:00", ["bol:DPD-99812"]))
         _ = try await arrive([hatches[0]], at: nil, context: ctx("2026-10-30T14:02:00+01:00"))
 
         // A return: the second Paris SUV comes back with a charging fault and is held for inspection.
         _ = try await returnUnits(
-            [suvs[1]], to: "DEALER-PARIS", context: ctx("2026-11-03T10:30:00+01:00", ["rma:RMA-3310"], reason: "charging fault"))
-        _ = try await quarantine([suvs[1]], context: ctx("2026-11-03T10:35:00+01:00", reason: "charging fault, awaiting inspection"))
+            [suvs[1]], to: "DEALER-PARIS",
+            context: ctx("2026-11-03T10:30:00+01:00", ["rma:RMA-3310"], reason: "charging fault"))
+        _ = try await quarantine(
+            [suvs[1]], context: ctx("2026-11-03T10:35:00+01:00", reason: "charging fault, awaiting inspection"))
 
         // Quality: a motor fails the end-of-line test and is scrapped.
         _ = try await quarantine(
-            [motors.units[3].description], context: ctx("2026-10-03T14:00:00+02:00", reason: "end-of-line test failed: winding short"))
-        _ = try await scrap([motors.units[3].description], context: ctx("2026-10-04T09:00:00+02:00", reason: "winding short confirmed"))
+            [motors.units[3].description],
+            context: ctx("2026-10-03T14:00:00+02:00", reason: "end-of-line test failed: winding short"))
+        _ = try await scrap(
+            [motors.units[3].description], context: ctx("2026-10-04T09:00:00+02:00", reason: "winding short confirmed"))
 
         let head = try await store.head()
         return DemoSummary(

@@ -27,7 +27,8 @@ extension Inventory {
                 throw InputError(code: .unknownLocation, message: "unknown parent location '\(parent)'")
             }
             guard !parentLocation.kind.isBuiltIn else {
-                throw InputError(code: .notAPlace, message: "'\(parent)' is a built-in location and cannot have children")
+                throw InputError(
+                    code: .notAPlace, message: "'\(parent)' is a built-in location and cannot have children")
             }
         }
         try await store.insertLocation(location)

@@ -24,13 +24,16 @@ extension LedgerRecord: Codable {
         }
     }
 
-    private static func event(from decoder: any Decoder, _ container: KeyedDecodingContainer<Keys>) throws -> LedgerRecord {
+    private static func event(from decoder: any Decoder, _ container: KeyedDecodingContainer<Keys>) throws
+        -> LedgerRecord
+    {
         let event = try Event(from: decoder)
         let sequence = try container.decodeIfPresent(Int64.self, forKey: .sequence)
         var hash: LedgerHash.Digest?
         if let text = try container.decodeIfPresent(String.self, forKey: .hash) {
             guard let digest = LedgerHash.Digest(hex: text) else {
-                throw DecodingError.dataCorruptedError(forKey: .hash, in: container, debugDescription: "hash is not 64 hex digits")
+                throw DecodingError.dataCorruptedError(
+                    forKey: .hash, in: container, debugDescription: "hash is not 64 hex digits")
             }
             hash = digest
         }
@@ -85,7 +88,9 @@ extension ImportFailed: CustomStringConvertible {
 
 extension Inventory {
     /// Streams the catalogue and the events that match `filter` as JSON Lines, oldest first.
-    public func export(_ filter: EventFilter = .all, pageSize: Int = 1_000, write: (String) throws -> Void) async throws -> Int {
+    public func export(_ filter: EventFilter = .all, pageSize: Int = 1_000, write: (String) throws -> Void) async throws
+        -> Int
+    {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         func line(_ record: LedgerRecord) throws {
@@ -119,7 +124,9 @@ extension Inventory {
     /// whole and committed in one transaction, or not at all. Events already in the ledger are skipped,
     /// so an import can be run again after a failure. An event that lands at the sequence its source gave
     /// it must hash to the same value, so a full export imported into an empty store is the same ledger.
-    public func importLedger(from source: inout some LineSource, batchSize: Int = 1_000, maxUnitsPerBatch: Int = 20_000) async throws -> ImportReport {
+    public func importLedger(from source: inout some LineSource, batchSize: Int = 1_000, maxUnitsPerBatch: Int = 20_000)
+        async throws -> ImportReport
+    {
         var report = ImportReport()
         let decoder = JSONDecoder()
         var skus = Set(try await store.products().map(\.sku))
@@ -131,7 +138,9 @@ extension Inventory {
         func flush() async throws {
             guard let first = pending.first else { return }
             do {
-                try await retryingConflicts { try await commitImported(pending, skus: skus, places: places, report: &report) }
+                try await retryingConflicts {
+                    try await commitImported(pending, skus: skus, places: places, report: &report)
+                }
             } catch {
                 throw ImportFailed(recorded: report, firstLine: first.line, error: error)
             }
@@ -149,7 +158,9 @@ extension Inventory {
                 try await flush()
                 throw ImportFailed(
                     recorded: report, firstLine: lineNumber,
-                    error: InputError(code: .malformedImport, message: "line \(lineNumber) is not a ledger record: \(Self.describe(error))"))
+                    error: InputError(
+                        code: .malformedImport,
+                        message: "line \(lineNumber) is not a ledger record: \(Self.describe(error))"))
             }
             report.lines = lineNumber
             switch record {
@@ -193,12 +204,16 @@ extension Inventory {
             }
             for line in entry.event.units where !skus.contains(line.sku) {
                 problems.append(
-                    LineProblem(line: entry.line, scan: line.unit.description, reason: .invalid(InputError(code: .unknownProduct, message: "unknown product '\(line.sku)'"))))
+                    LineProblem(
+                        line: entry.line, scan: line.unit.description,
+                        reason: .invalid(InputError(code: .unknownProduct, message: "unknown product '\(line.sku)'"))))
             }
             for code in [entry.event.location, entry.event.destination].compactMap({ $0 })
             where !code.hasPrefix("customer:") && !places.contains(code) {
                 problems.append(
-                    LineProblem(line: entry.line, scan: code, reason: .invalid(InputError(code: .unknownLocation, message: "unknown location '\(code)'"))))
+                    LineProblem(
+                        line: entry.line, scan: code,
+                        reason: .invalid(InputError(code: .unknownLocation, message: "unknown location '\(code)'"))))
             }
             var draft = Draft(
                 event: entry.event, lineNumbers: Array(repeating: entry.line, count: entry.event.units.count),

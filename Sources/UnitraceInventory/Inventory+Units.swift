@@ -60,7 +60,9 @@ extension Inventory {
             guard product.tracking == .serialized else {
                 throw InputError(
                     code: .wrongTrackingMode,
-                    message: "product '\(product.sku)' is \(product.tracking.rawValue)-tracked; only serialized products receive units by serial")
+                    message:
+                        "product '\(product.sku)' is \(product.tracking.rawValue)-tracked; only serialized products receive units by serial"
+                )
             }
             _ = try await requirePlace(request.location)
             if let lot = request.lot { try Field.serial(lot, name: "lot") }
@@ -71,7 +73,8 @@ extension Inventory {
             var counter: SerialCounterChange?
             if let count = request.count {
                 guard (1...1_000_000).contains(count) else {
-                    throw InputError(code: .invalidField, message: "--count must be between 1 and 1000000, got \(count)")
+                    throw InputError(
+                        code: .invalidField, message: "--count must be between 1 and 1000000, got \(count)")
                 }
                 guard lines.isEmpty else {
                     throw InputError(code: .invalidField, message: "give serials or --count, not both")
@@ -90,7 +93,11 @@ extension Inventory {
                 counter = SerialCounterChange(expected: start, next: start + Int64(lines.count))
             }
             guard !lines.isEmpty else {
-                throw InputError(code: .nothingToDo, message: "no serials given: pass them as arguments, with --from FILE, on standard input, or use --count N")
+                throw InputError(
+                    code: .nothingToDo,
+                    message:
+                        "no serials given: pass them as arguments, with --from FILE, on standard input, or use --count N"
+                )
             }
 
             var seen: [String: Int] = [:]
@@ -123,7 +130,9 @@ extension Inventory {
     }
 
     /// Moves units between places (bins, zones, sites) without a shipment.
-    public func move(_ scans: [String], product: String? = nil, to location: String, context: EventContext) async throws -> Outcome {
+    public func move(_ scans: [String], product: String? = nil, to location: String, context: EventContext) async throws
+        -> Outcome
+    {
         try await retryingConflicts {
             _ = try await requirePlace(location)
             return try await act(.move, scans: scans, product: product, context: context, location: location)
@@ -145,14 +154,18 @@ extension Inventory {
                 try Field.serial(customer, name: "customer reference")
                 destination = "customer:\(customer)"
             default:
-                throw InputError(code: .invalidField, message: "ship needs exactly one destination: --to LOCATION or --customer REF")
+                throw InputError(
+                    code: .invalidField, message: "ship needs exactly one destination: --to LOCATION or --customer REF")
             }
-            return try await act(.ship, scans: scans, product: product, context: context, location: nil, destination: destination)
+            return try await act(
+                .ship, scans: scans, product: product, context: context, location: nil, destination: destination)
         }
     }
 
     /// Records that units in transit arrived: at `location`, or where each was headed.
-    public func arrive(_ scans: [String], product: String? = nil, at location: String?, context: EventContext) async throws -> Outcome {
+    public func arrive(_ scans: [String], product: String? = nil, at location: String?, context: EventContext)
+        async throws -> Outcome
+    {
         try await retryingConflicts {
             if let location { _ = try await requirePlace(location) }
             return try await act(.arrive, scans: scans, product: product, context: context, location: location)
@@ -160,21 +173,28 @@ extension Inventory {
     }
 
     /// Sells units in stock to a customer.
-    public func sell(_ scans: [String], product: String? = nil, sale: Sale, context: EventContext) async throws -> Outcome {
+    public func sell(_ scans: [String], product: String? = nil, sale: Sale, context: EventContext) async throws
+        -> Outcome
+    {
         try await retryingConflicts {
             let sale = try sale.validated()
             if let store = sale.storeCode {
                 let location = try await requirePlace(store)
                 guard location.kind == .store || location.kind == .popUp else {
-                    throw InputError(code: .invalidField, message: "channel store:\(store) names a \(location.kind.rawValue), not a store or pop-up")
+                    throw InputError(
+                        code: .invalidField,
+                        message: "channel store:\(store) names a \(location.kind.rawValue), not a store or pop-up")
                 }
             }
-            return try await act(.sell, scans: scans, product: product, context: context, location: sale.storeCode, sale: sale)
+            return try await act(
+                .sell, scans: scans, product: product, context: context, location: sale.storeCode, sale: sale)
         }
     }
 
     /// Takes sold units back at a location; they are *returned* until released or quarantined.
-    public func returnUnits(_ scans: [String], product: String? = nil, to location: String, context: EventContext) async throws -> Outcome {
+    public func returnUnits(_ scans: [String], product: String? = nil, to location: String, context: EventContext)
+        async throws -> Outcome
+    {
         try await retryingConflicts {
             _ = try await requirePlace(location)
             return try await act(.return, scans: scans, product: product, context: context, location: location)
@@ -183,17 +203,23 @@ extension Inventory {
 
     /// Holds units back from sale.
     public func quarantine(_ scans: [String], product: String? = nil, context: EventContext) async throws -> Outcome {
-        try await retryingConflicts { try await act(.quarantine, scans: scans, product: product, context: context, location: nil) }
+        try await retryingConflicts {
+            try await act(.quarantine, scans: scans, product: product, context: context, location: nil)
+        }
     }
 
     /// Puts quarantined or returned units back in stock.
     public func release(_ scans: [String], product: String? = nil, context: EventContext) async throws -> Outcome {
-        try await retryingConflicts { try await act(.release, scans: scans, product: product, context: context, location: nil) }
+        try await retryingConflicts {
+            try await act(.release, scans: scans, product: product, context: context, location: nil)
+        }
     }
 
     /// Takes units out of existence for good.
     public func scrap(_ scans: [String], product: String? = nil, context: EventContext) async throws -> Outcome {
-        try await retryingConflicts { try await act(.scrap, scans: scans, product: product, context: context, location: nil) }
+        try await retryingConflicts {
+            try await act(.scrap, scans: scans, product: product, context: context, location: nil)
+        }
     }
 
     /// The shared shape of every use case on existing units: resolve, build one event, validate, commit.

@@ -41,7 +41,9 @@ extension Inventory {
                 expectedSequence += 1
                 let hash = LedgerHash.next(previous: previous, event: recorded.event)
                 if hash != recorded.hash {
-                    broken(recorded.sequence, "hash does not match its content: the event was altered after it was recorded")
+                    broken(
+                        recorded.sequence,
+                        "hash does not match its content: the event was altered after it was recorded")
                     break scan
                 }
                 previous = hash
@@ -59,7 +61,8 @@ extension Inventory {
         }
         let head = try await store.head()
         if report.firstBrokenSequence == nil, head.sequence != expectedSequence - 1 {
-            broken(expectedSequence, "the ledger head says \(head.sequence) but the chain ends at \(expectedSequence - 1)")
+            broken(
+                expectedSequence, "the ledger head says \(head.sequence) but the chain ends at \(expectedSequence - 1)")
         }
 
         guard report.firstBrokenSequence == nil else { return report }
@@ -82,7 +85,8 @@ extension Inventory {
         }
         if !report.mismatchedUnits.isEmpty {
             report.problems.append(
-                "\(report.mismatchedUnits.count) unit(s) differ from what the ledger adds up to, first \(report.mismatchedUnits[0])")
+                "\(report.mismatchedUnits.count) unit(s) differ from what the ledger adds up to, first \(report.mismatchedUnits[0])"
+            )
         }
         return report
     }

@@ -113,7 +113,8 @@ extension Inventory {
                     }
                 } catch {
                     problems.append(
-                        LineProblem(line: draft.lineNumbers[lineIndex], scan: draft.scans[lineIndex], reason: .rule(error)))
+                        LineProblem(
+                            line: draft.lineNumbers[lineIndex], scan: draft.scans[lineIndex], reason: .rule(error)))
                 }
                 for alias in line.aliases ?? [] {
                     aliasLines.append((alias.value, key, draft.lineNumbers[lineIndex], draft.scans[lineIndex]))
@@ -135,9 +136,11 @@ extension Inventory {
             let owners = try await store.aliasOwners(of: Set(aliasLines.map(\.value)))
             for entry in aliasLines {
                 if let owner = owners[entry.value], owner != entry.unit {
-                    problems.append(LineProblem(line: entry.line, scan: entry.scan, reason: .aliasInUse(entry.value, owner: owner)))
+                    problems.append(
+                        LineProblem(line: entry.line, scan: entry.scan, reason: .aliasInUse(entry.value, owner: owner)))
                 } else if let other = newAliases[entry.value], other.unit != entry.unit {
-                    problems.append(LineProblem(line: entry.line, scan: entry.scan, reason: .aliasInUse(entry.value, owner: nil)))
+                    problems.append(
+                        LineProblem(line: entry.line, scan: entry.scan, reason: .aliasInUse(entry.value, owner: nil)))
                 } else {
                     newAliases[entry.value] = (entry.unit, entry.line)
                 }
@@ -156,7 +159,9 @@ extension Inventory {
     ) {
         let cleaned = scans.map { $0.trimmingCharacters(in: .whitespaces) }
         guard !cleaned.isEmpty else {
-            throw InputError(code: .nothingToDo, message: "no units given: pass them as arguments, with --from FILE, or on standard input")
+            throw InputError(
+                code: .nothingToDo,
+                message: "no units given: pass them as arguments, with --from FILE, or on standard input")
         }
         if let product { _ = try await requireProduct(product) }
         let skus = Set(try await store.products().map(\.sku))

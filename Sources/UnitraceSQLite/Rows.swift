@@ -32,7 +32,9 @@ struct LineDetail: Codable {
     var restore: UnitSnapshot?
 
     init?(_ line: EventLine) {
-        guard line.aliases != nil || line.lot != nil || line.attributes != nil || line.restore != nil else { return nil }
+        guard line.aliases != nil || line.lot != nil || line.attributes != nil || line.restore != nil else {
+            return nil
+        }
         aliases = line.aliases
         lot = line.lot
         attributes = line.attributes
@@ -42,19 +44,22 @@ struct LineDetail: Codable {
     static func line(unit: UnitKey, detail: String?) throws -> EventLine {
         guard let detail else { return EventLine(unit: unit) }
         let value = try Columns.decode(LineDetail.self, detail, what: "event line for \(unit)")
-        return EventLine(unit: unit, aliases: value.aliases, lot: value.lot, attributes: value.attributes, restore: value.restore)
+        return EventLine(
+            unit: unit, aliases: value.aliases, lot: value.lot, attributes: value.attributes, restore: value.restore)
     }
 }
 
 enum UnitRow {
-    static let columns = "u.sku, u.serial, u.status, u.location, u.destination, u.owner, u.lot, u.aliases, u.attributes, u.version"
+    static let columns =
+        "u.sku, u.serial, u.status, u.location, u.destination, u.owner, u.lot, u.aliases, u.attributes, u.version"
 
     /// Decodes the columns listed in `columns`, starting at `offset`.
     static func state(_ row: Row, offset: Int = 0) throws -> UnitState {
         let key = UnitKey(sku: row[offset], serial: row[offset + 1])
         let statusText: String = row[offset + 2]
         guard let status = UnitStatus(rawValue: statusText) else {
-            throw StoreError(.corrupt, "unit \(key) has an unknown status '\(statusText)'; the store was edited outside Unitrace")
+            throw StoreError(
+                .corrupt, "unit \(key) has an unknown status '\(statusText)'; the store was edited outside Unitrace")
         }
         let aliasText: String? = row[offset + 7]
         let attributeText: String? = row[offset + 8]
@@ -62,7 +67,9 @@ enum UnitRow {
             key: key, status: status, location: row[offset + 3], destination: row[offset + 4], owner: row[offset + 5],
             lot: row[offset + 6],
             aliases: try aliasText.map { try Columns.decode([Alias].self, $0, what: "alias list of \(key)") } ?? [],
-            attributes: try attributeText.map { try Columns.decode([String: String].self, $0, what: "attributes of \(key)") } ?? [:],
+            attributes: try attributeText.map {
+                try Columns.decode([String: String].self, $0, what: "attributes of \(key)")
+            } ?? [:],
             version: row[offset + 9])
     }
 }
@@ -85,7 +92,9 @@ enum ProductRow {
         let attributes: String? = row[7]
         return Product(
             sku: sku, name: row[1], gtin: row[2], tracking: tracking, warranty: warranty, serialTemplate: template,
-            attributes: try attributes.map { try Columns.decode([String: String].self, $0, what: "attributes of \(sku)") } ?? [:])
+            attributes: try attributes.map {
+                try Columns.decode([String: String].self, $0, what: "attributes of \(sku)")
+            } ?? [:])
     }
 }
 

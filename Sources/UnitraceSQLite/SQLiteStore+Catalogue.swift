@@ -42,7 +42,9 @@ extension SQLiteStore {
         try await write { db in
             var path = "/\(location.code)/"
             if let parent = location.parent {
-                guard let parentPath = try String.fetchOne(db, sql: "SELECT path FROM location WHERE code = ?", arguments: [parent])
+                guard
+                    let parentPath = try String.fetchOne(
+                        db, sql: "SELECT path FROM location WHERE code = ?", arguments: [parent])
                 else { throw StoreError(.conflict, "parent location \(parent) disappeared") }
                 path = parentPath + "\(location.code)/"
             }
@@ -61,7 +63,8 @@ extension SQLiteStore {
 
     public func locations() async throws -> [Location] {
         try await read { db in
-            try Row.fetchAll(db, sql: "SELECT \(LocationRow.columns) FROM location ORDER BY path").map(LocationRow.location)
+            try Row.fetchAll(db, sql: "SELECT \(LocationRow.columns) FROM location ORDER BY path").map(
+                LocationRow.location)
         }
     }
 }

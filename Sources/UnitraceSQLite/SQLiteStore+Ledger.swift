@@ -11,7 +11,9 @@ extension SQLiteStore {
             header.units = []
             return try Columns.json(header)
         }
-        let details = try batch.items.map { item in try item.event.units.map { line in try LineDetail(line).map(Columns.json) } }
+        let details = try batch.items.map { item in
+            try item.event.units.map { line in try LineDetail(line).map(Columns.json) }
+        }
         let unitJSON = try batch.changes.map { change -> (aliases: String?, attributes: String?) in
             (
                 change.after.aliases.isEmpty ? nil : try Columns.json(change.after.aliases),
@@ -29,21 +31,27 @@ extension SQLiteStore {
                 try db.execute(
                     sql: "UPDATE product SET next_serial = ? WHERE sku = ? AND next_serial = ?",
                     arguments: [counter.next, sku, counter.expected])
-                guard db.changesCount == 1 else { throw StoreError(.conflict, "serial counter of \(sku) moved; try again") }
+                guard db.changesCount == 1 else {
+                    throw StoreError(.conflict, "serial counter of \(sku) moved; try again")
+                }
             }
 
             let insertEvent = try db.cachedStatement(
-                sql: "INSERT INTO event (sequence, id, kind, occurred_ms, header, unit_count, hash) VALUES (?, ?, ?, ?, ?, ?, ?)")
+                sql:
+                    "INSERT INTO event (sequence, id, kind, occurred_ms, header, unit_count, hash) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            )
             for (index, item) in batch.items.enumerated() {
                 let sequence = head.sequence + Int64(index) + 1
                 let hash = LedgerHash.next(previous: previous, canonical: item.canonical)
                 if let expected = item.expected, expected.sequence == sequence, expected.hash != hash {
                     throw StoreError(
                         .hashMismatch,
-                        "event \(item.event.id) does not hash to the value its source recorded at sequence \(sequence): it was altered")
+                        "event \(item.event.id) does not hash to the value its source recorded at sequence \(sequence): it was altered"
+                    )
                 }
                 try insertEvent.execute(arguments: [
-                    sequence, item.event.id.uuidString, item.event.kind.rawValue, item.event.occurredAt.millisecondsSince1970,
+                    sequence, item.event.id.uuidString, item.event.kind.rawValue,
+                    item.event.occurredAt.millisecondsSince1970,
                     headers[index], item.event.units.count, Data(hash.bytes),
                 ])
                 previous = hash
@@ -64,7 +72,8 @@ extension SQLiteStore {
             let deleteAliases = try db.cachedStatement(sql: "DELETE FROM alias WHERE unit_id = ?")
             let insertAlias = try db.cachedStatement(sql: "INSERT INTO alias (value, kind, unit_id) VALUES (?, ?, ?)")
             let deleteAttributes = try db.cachedStatement(sql: "DELETE FROM unit_attribute WHERE unit_id = ?")
-            let insertAttribute = try db.cachedStatement(sql: "INSERT INTO unit_attribute (key, value, unit_id) VALUES (?, ?, ?)")
+            let insertAttribute = try db.cachedStatement(
+                sql: "INSERT INTO unit_attribute (key, value, unit_id) VALUES (?, ?, ?)")
 
             var ids: [UnitKey: Int64] = [:]
             ids.reserveCapacity(batch.changes.count)
@@ -77,14 +86,16 @@ extension SQLiteStore {
                         updateUnit,
                         arguments: [
                             after.status.rawValue, after.location, after.destination, after.owner, after.lot,
-                            unitJSON[index].aliases, unitJSON[index].attributes, version, after.key.sku, after.key.serial,
+                            unitJSON[index].aliases, unitJSON[index].attributes, version, after.key.sku,
+                            after.key.serial,
                             before.version,
                         ])
                     guard let row else { throw StoreError(.conflict, "unit \(after.key) changed meanwhile; try again") }
                     id = row[0]
                 } else {
                     try insertUnit.execute(arguments: [
-                        after.key.sku, after.key.serial, after.status.rawValue, after.location, after.destination, after.owner,
+                        after.key.sku, after.key.serial, after.status.rawValue, after.location, after.destination,
+                        after.owner,
                         after.lot, unitJSON[index].aliases, unitJSON[index].attributes, version,
                     ])
                     id = db.lastInsertedRowID
@@ -92,7 +103,9 @@ extension SQLiteStore {
                 ids[after.key] = id
                 if change.before?.aliases != after.aliases {
                     if change.before != nil { try deleteAliases.execute(arguments: [id]) }
-                    for alias in after.aliases { try insertAlias.execute(arguments: [alias.value, alias.kind.rawValue, id]) }
+                    for alias in after.aliases {
+                        try insertAlias.execute(arguments: [alias.value, alias.kind.rawValue, id])
+                    }
                 }
                 if change.before?.attributes != after.attributes {
                     if change.before != nil { try deleteAttributes.execute(arguments: [id]) }
@@ -119,7 +132,8 @@ extension SQLiteStore {
     }
 
     static func head(_ db: Database) throws -> LedgerHead {
-        guard let row = try Row.fetchOne(db, sql: "SELECT sequence, hash FROM event ORDER BY sequence DESC LIMIT 1") else {
+        guard let row = try Row.fetchOne(db, sql: "SELECT sequence, hash FROM event ORDER BY sequence DESC LIMIT 1")
+        else {
             return LedgerHead(sequence: 0, hash: .genesis)
         }
         let bytes: Data = row[1]
@@ -130,19 +144,22 @@ extension SQLiteStore {
         try await read { db in try Self.head(db) }
     }
 
-    public func events(after sequence: Int64, limit: Int, matching filter: EventFilter) async throws -> [RecordedEvent] {
+    public func events(after sequence: Int64, limit: Int, matching filter: EventFilter) async throws -> [RecordedEvent]
+    {
         try await read { db in
             var conditions = ["e.sequence > ?"]
             var arguments: [any DatabaseValueConvertible] = [sequence]
             if let unit = filter.unit {
                 conditions.append(
-                    "e.sequence IN (SELECT eu.sequence FROM event_unit eu JOIN unit u ON u.id = eu.unit_id WHERE u.sku = ? AND u.serial = ?)")
+                    "e.sequence IN (SELECT eu.sequence FROM event_unit eu JOIN unit u ON u.id = eu.unit_id WHERE u.sku = ? AND u.serial = ?)"
+                )
                 arguments.append(unit.sku)
                 arguments.append(unit.serial)
             }
             if let sku = filter.sku {
                 conditions.append(
-                    "e.sequence IN (SELECT eu.sequence FROM event_unit eu JOIN unit u ON u.id = eu.unit_id WHERE u.sku = ?)")
+                    "e.sequence IN (SELECT eu.sequence FROM event_unit eu JOIN unit u ON u.id = eu.unit_id WHERE u.sku = ?)"
+                )
                 arguments.append(sku)
             }
             if let from = filter.from {

@@ -21,7 +21,8 @@ extension SQLiteStore {
 
     public func candidates(for scans: Set<String>) async throws -> [String: [UnitKey]] {
         try await read { db in
-            let bySerial = try db.cachedStatement(sql: "SELECT sku, serial FROM unit WHERE serial = ? AND status != 'voided'")
+            let bySerial = try db.cachedStatement(
+                sql: "SELECT sku, serial FROM unit WHERE serial = ? AND status != 'voided'")
             let byAlias = try db.cachedStatement(
                 sql: "SELECT u.sku, u.serial FROM alias a JOIN unit u ON u.id = a.unit_id WHERE a.value = ?")
             var result: [String: [UnitKey]] = [:]
@@ -84,7 +85,8 @@ extension SQLiteStore {
                 arguments.append(key)
                 arguments.append(value)
                 if !productSKUs.isEmpty {
-                    alternatives.append("u.sku IN (\(Array(repeating: "?", count: productSKUs.count).joined(separator: ", ")))")
+                    alternatives.append(
+                        "u.sku IN (\(Array(repeating: "?", count: productSKUs.count).joined(separator: ", ")))")
                     arguments.append(contentsOf: productSKUs as [any DatabaseValueConvertible])
                 }
                 conditions.append("(" + alternatives.joined(separator: " OR ") + ")")
@@ -100,7 +102,9 @@ extension SQLiteStore {
                 WHERE \(conditions.joined(separator: " AND "))
                 ORDER BY u.sku, u.serial LIMIT ?
                 """
-            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { try UnitRow.state($0) }
+            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map {
+                try UnitRow.state($0)
+            }
         }
     }
 
@@ -132,7 +136,8 @@ extension SQLiteStore {
             return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
                 let text: String = row[2]
                 guard let status = UnitStatus(rawValue: text) else {
-                    throw StoreError(.corrupt, "a unit has an unknown status '\(text)'; the store was edited outside Unitrace")
+                    throw StoreError(
+                        .corrupt, "a unit has an unknown status '\(text)'; the store was edited outside Unitrace")
                 }
                 return StockLine(sku: row[0], location: row[1], status: status, count: row[3])
             }
@@ -145,11 +150,13 @@ extension SQLiteStore {
             if let key {
                 rows = try Row.fetchAll(
                     db,
-                    sql: "SELECT \(UnitRow.columns) FROM unit u WHERE (u.sku, u.serial) > (?, ?) ORDER BY u.sku, u.serial LIMIT ?",
+                    sql:
+                        "SELECT \(UnitRow.columns) FROM unit u WHERE (u.sku, u.serial) > (?, ?) ORDER BY u.sku, u.serial LIMIT ?",
                     arguments: [key.sku, key.serial, limit])
             } else {
                 rows = try Row.fetchAll(
-                    db, sql: "SELECT \(UnitRow.columns) FROM unit u ORDER BY u.sku, u.serial LIMIT ?", arguments: [limit])
+                    db, sql: "SELECT \(UnitRow.columns) FROM unit u ORDER BY u.sku, u.serial LIMIT ?",
+                    arguments: [limit])
             }
             return try rows.map { try UnitRow.state($0) }
         }

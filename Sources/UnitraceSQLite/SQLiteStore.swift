@@ -35,7 +35,8 @@ public struct SQLiteStore: InventoryStore {
                 if let newer = applied.subtracting(known).sorted().last {
                     throw StoreError(
                         .newerSchema,
-                        "\(path) was written by a newer Unitrace (schema \(newer)); this one knows up to \(SQLiteSchema.latest): upgrade unitrace")
+                        "\(path) was written by a newer Unitrace (schema \(newer)); this one knows up to \(SQLiteSchema.latest): upgrade unitrace"
+                    )
                 }
             }
             return try SQLiteStore(writer: pool)
@@ -109,7 +110,8 @@ public struct SQLiteStore: InventoryStore {
         case .SQLITE_BUSY, .SQLITE_LOCKED:
             return StoreError(.unavailable, "the store\(place) is locked by another process; try again")
         default:
-            return StoreError(.unavailable, "the store\(place) cannot be used: \(error.message ?? "\(error.resultCode)")")
+            return StoreError(
+                .unavailable, "the store\(place) cannot be used: \(error.message ?? "\(error.resultCode)")")
         }
     }
 }

@@ -36,7 +36,8 @@ extension Environment {
 
 extension EventContext {
     /// A dock worker at 10:15 Paris time.
-    public static let dock = EventContext(actor: "ada", occurredAt: try! Timestamp(iso8601: "2026-11-27T10:15:00+01:00"))
+    public static let dock = EventContext(
+        actor: "ada", occurredAt: try! Timestamp(iso8601: "2026-11-27T10:15:00+01:00"))
 
     public static func at(_ time: String, actor: String = "ada", reason: String? = nil) -> EventContext {
         EventContext(actor: actor, occurredAt: try! Timestamp(iso8601: time), reason: reason)
@@ -46,7 +47,8 @@ extension EventContext {
 /// A small warehouse: one site with two bins, a store, and two serialized products.
 public enum Warehouse {
     /// Sets up the catalogue and returns an inventory over `store`.
-    public static func make(on store: any InventoryStore, environment: Environment = .fixed()) async throws -> Inventory {
+    public static func make(on store: any InventoryStore, environment: Environment = .fixed()) async throws -> Inventory
+    {
         let inventory = Inventory(store: store, environment: environment)
         _ = try await inventory.addProduct(
             Product(
@@ -65,9 +67,12 @@ public enum Warehouse {
 
     /// Receives `serials` of EVM-200 at WH1-A-01.
     @discardableResult
-    public static func receiveMotors(_ inventory: Inventory, _ serials: [String], at location: String = "WH1-A-01") async throws -> Outcome {
+    public static func receiveMotors(_ inventory: Inventory, _ serials: [String], at location: String = "WH1-A-01")
+        async throws -> Outcome
+    {
         try await inventory.receive(
-            ReceiveRequest(sku: "EVM-200", location: location, lines: serials.map { ReceiveLine(serial: $0) }), context: .dock)
+            ReceiveRequest(sku: "EVM-200", location: location, lines: serials.map { ReceiveLine(serial: $0) }),
+            context: .dock)
     }
 }
 

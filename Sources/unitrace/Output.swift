@@ -41,7 +41,8 @@ struct Output {
         return exit
     }
 
-    static func describe(_ failure: any Error) -> (code: String, messages: [String], lines: [ProblemJSON], exit: Int32) {
+    static func describe(_ failure: any Error) -> (code: String, messages: [String], lines: [ProblemJSON], exit: Int32)
+    {
         switch failure {
         case let error as InputError:
             return (error.code.rawValue, [error.message], [], ExitStatus.rejected)
@@ -53,7 +54,8 @@ struct Output {
                 lines, ExitStatus.rejected
             )
         case let error as StoreError:
-            let exit = [.hashMismatch, .alreadyExists].contains(error.code) ? ExitStatus.rejected : ExitStatus.unavailable
+            let exit =
+                [.hashMismatch, .alreadyExists].contains(error.code) ? ExitStatus.rejected : ExitStatus.unavailable
             return (error.code.rawValue, [error.message], [], exit)
         case let error as ImportFailed:
             let inner = describe(error.error)
@@ -115,7 +117,9 @@ struct OutcomeJSON: Encodable {
 func table(_ header: [String], _ rows: [[String]]) -> String {
     var widths = header.map(\.count)
     for row in rows {
-        for (index, cell) in row.enumerated() where index < widths.count { widths[index] = max(widths[index], cell.count) }
+        for (index, cell) in row.enumerated() where index < widths.count {
+            widths[index] = max(widths[index], cell.count)
+        }
     }
     func line(_ cells: [String]) -> String {
         cells.enumerated().map { index, cell in

@@ -11,7 +11,9 @@ struct TimestampTests {
         #expect(time.offsetSeconds == 3600)
         #expect(time.iso8601 == "2026-11-27T14:03:00.000+01:00")
         #expect(time.millisecondsSince1970 == 1_795_784_580_000)
-        #expect(try Timestamp(iso8601: "2026-11-27T13:03:00Z") == Timestamp(millisecondsSince1970: 1_795_784_580_000, offsetSeconds: 0))
+        #expect(
+            try Timestamp(iso8601: "2026-11-27T13:03:00Z")
+                == Timestamp(millisecondsSince1970: 1_795_784_580_000, offsetSeconds: 0))
     }
 
     @Test("fractions, negative offsets and leap days")
@@ -21,15 +23,17 @@ struct TimestampTests {
         #expect(try Timestamp(iso8601: "2026-01-01T00:00+0200").year == 2026)
     }
 
-    @Test("bad times are refused with the reason", arguments: [
-        ("2026-13-01T00:00:00Z", "has month 13"),
-        ("2025-02-29T00:00:00Z", "has day 29"),
-        ("2026-11-27T14:03:00", "has no time-zone offset"),
-        ("2026-11-27", "has no time HH:MM"),
-        ("27/11/2026 14:03", "does not start with a date"),
-        ("2026-11-27T25:00:00Z", "is not a time of day"),
-        ("2026-11-27T10:00:00Zjunk", "has extra characters"),
-    ])
+    @Test(
+        "bad times are refused with the reason",
+        arguments: [
+            ("2026-13-01T00:00:00Z", "has month 13"),
+            ("2025-02-29T00:00:00Z", "has day 29"),
+            ("2026-11-27T14:03:00", "has no time-zone offset"),
+            ("2026-11-27", "has no time HH:MM"),
+            ("27/11/2026 14:03", "does not start with a date"),
+            ("2026-11-27T25:00:00Z", "is not a time of day"),
+            ("2026-11-27T10:00:00Zjunk", "has extra characters"),
+        ])
     func refused(_ input: String, _ reason: String) throws {
         let error = try #require(throws: InputError.self) { try Timestamp(iso8601: input) }
         #expect(error.message.contains(reason), "\(error.message)")
@@ -50,7 +54,8 @@ struct LedgerHashTests {
         let text = String(decoding: LedgerHash.canonicalEncoding(of: event), as: UTF8.self)
         #expect(
             text
-                == #"{"actor":"ada","businessStep":"receiving","documents":[],"id":"00000000-0000-4000-8000-000000000001","kind":"receive","location":"WH1","occurredAt":"2026-11-27T10:15:00.000+01:00","recordedAt":"2026-11-27T09:15:01.000Z","units":[{"serial":"M-000117","sku":"EVM-200"}]}"#)
+                == #"{"actor":"ada","businessStep":"receiving","documents":[],"id":"00000000-0000-4000-8000-000000000001","kind":"receive","location":"WH1","occurredAt":"2026-11-27T10:15:00.000+01:00","recordedAt":"2026-11-27T09:15:01.000Z","units":[{"serial":"M-000117","sku":"EVM-200"}]}"#
+        )
     }
 
     @Test("any change to the event or to the previous hash changes the hash")
@@ -126,7 +131,9 @@ struct IdentifierTests {
         _ = try Sale(customer: "C-1", channel: "store:SHOP", price: "1299.00", currency: "EUR").validated()
         #expect(throws: InputError.self) { try Sale(customer: nil, channel: "phone").validated() }
         #expect(throws: InputError.self) { try Sale(customer: nil, channel: "online", price: "12,00").validated() }
-        #expect(throws: InputError.self) { try Sale(customer: nil, channel: "online", price: "1", currency: "euro").validated() }
+        #expect(throws: InputError.self) {
+            try Sale(customer: nil, channel: "online", price: "1", currency: "euro").validated()
+        }
     }
 
     @Test("products and locations are checked")

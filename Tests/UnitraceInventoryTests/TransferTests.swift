@@ -73,7 +73,9 @@ struct TransferTests {
 
         let target = Inventory(store: try SQLiteStore.inMemory())
         var input = ArrayLines(lines: lines)
-        let failure = try await #require(throws: ImportFailed.self) { try await target.importLedger(from: &input, batchSize: 1) }
+        let failure = try await #require(throws: ImportFailed.self) {
+            try await target.importLedger(from: &input, batchSize: 1)
+        }
         #expect((failure.error as? StoreError)?.code == .hashMismatch)
         #expect(failure.recorded.events == 1)
         #expect(failure.firstLine == index + 1)
@@ -102,10 +104,14 @@ struct TransferTests {
         var lines = try await exported(source)
         let receive = try #require(lines.last)
         // The same receipt again under a new id: the unit is already in stock.
-        lines.append(receive.replacingOccurrences(of: "00000000-0000-4000-8000-000000000001", with: "00000000-0000-4000-8000-0000000000FF"))
+        lines.append(
+            receive.replacingOccurrences(
+                of: "00000000-0000-4000-8000-000000000001", with: "00000000-0000-4000-8000-0000000000FF"))
         let target = Inventory(store: try SQLiteStore.inMemory())
         var input = ArrayLines(lines: lines)
-        let failure = try await #require(throws: ImportFailed.self) { try await target.importLedger(from: &input, batchSize: 1) }
+        let failure = try await #require(throws: ImportFailed.self) {
+            try await target.importLedger(from: &input, batchSize: 1)
+        }
         let rejected = try #require(failure.error as? BatchRejected)
         #expect(rejected.problems.map(\.line) == [lines.count])
         #expect(rejected.problems.map(\.code) == ["already-in-stock"])

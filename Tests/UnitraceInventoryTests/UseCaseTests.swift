@@ -19,13 +19,18 @@ struct BatchTests {
         let head = try await inventory.store.head()
 
         let rejected = try await #require(throws: BatchRejected.self) {
-            try await inventory.ship(["EVM-200/M-1", "EVM-200/M-2", "nothing-here", "EVM-200/M-3"], toLocation: "SHOP", context: .dock)
+            try await inventory.ship(
+                ["EVM-200/M-1", "EVM-200/M-2", "nothing-here", "EVM-200/M-3"], toLocation: "SHOP", context: .dock)
         }
         #expect(rejected.problems.map(\.line) == [2, 3])
         #expect(rejected.problems.map(\.code) == ["not-in-stock", "unknown-unit"])
-        #expect(rejected.problems[0].description == "line 2: ship refused for EVM-200/M-2: unit is sold (rule not-in-stock)")
+        #expect(
+            rejected.problems[0].description == "line 2: ship refused for EVM-200/M-2: unit is sold (rule not-in-stock)"
+        )
         #expect(try await inventory.store.head() == head)
-        let states = try await inventory.store.states(of: [UnitKey(sku: "EVM-200", serial: "M-1"), UnitKey(sku: "EVM-200", serial: "M-3")])
+        let states = try await inventory.store.states(of: [
+            UnitKey(sku: "EVM-200", serial: "M-1"), UnitKey(sku: "EVM-200", serial: "M-3"),
+        ])
         #expect(states.values.allSatisfy { $0.status == .inStock && $0.location == "WH1-A-01" })
     }
 
@@ -36,7 +41,9 @@ struct BatchTests {
         #expect(outcome.units.map(\.serial) == ["M-1", "M-2"])
         #expect(outcome.duplicates.map(\.line) == [3])
         #expect(outcome.duplicates.first?.code == "duplicate-scan")
-        #expect(outcome.duplicates.first?.description == "line 3: 'M-1' was already scanned on line 1; counted once (duplicate-scan)")
+        #expect(
+            outcome.duplicates.first?.description
+                == "line 3: 'M-1' was already scanned on line 1; counted once (duplicate-scan)")
         #expect(outcome.receipt.units == 2)
         #expect(try await inventory.stock(StockQuery()).map(\.count) == [2])
 
@@ -52,9 +59,10 @@ struct BatchTests {
         let rejected = try await #require(throws: BatchRejected.self) {
             try await Warehouse.receiveMotors(inventory, ["M-2", "M-1"])
         }
-        #expect(rejected.problems.map(\.description) == [
-            "line 2: receive refused for EVM-200/M-1: unit is in stock, at WH1-A-01 (rule already-in-stock)"
-        ])
+        #expect(
+            rejected.problems.map(\.description) == [
+                "line 2: receive refused for EVM-200/M-1: unit is in stock, at WH1-A-01 (rule already-in-stock)"
+            ])
         #expect(try await inventory.store.head().sequence == 1)
         #expect(try await inventory.store.states(of: [UnitKey(sku: "EVM-200", serial: "M-2")]).isEmpty)
     }
@@ -63,7 +71,8 @@ struct BatchTests {
     func ambiguous() async throws {
         let inventory = try await warehouse()
         try await Warehouse.receiveMotors(inventory, ["X-1"])
-        _ = try await inventory.receive(ReceiveRequest(sku: "BP-75", location: "WH1", lines: [ReceiveLine(serial: "X-1")]), context: .dock)
+        _ = try await inventory.receive(
+            ReceiveRequest(sku: "BP-75", location: "WH1", lines: [ReceiveLine(serial: "X-1")]), context: .dock)
         let rejected = try await #require(throws: BatchRejected.self) {
             try await inventory.move(["X-1"], to: "WH1-B", context: .dock)
         }
@@ -80,14 +89,20 @@ struct BatchTests {
     func aliases() async throws {
         let inventory = try await warehouse()
         _ = try await inventory.receive(
-            ReceiveRequest(sku: "EVM-200", location: "WH1", lines: [ReceiveLine(serial: "M-1", aliases: [Alias(kind: .imei, value: "490154203237518")])]),
+            ReceiveRequest(
+                sku: "EVM-200", location: "WH1",
+                lines: [ReceiveLine(serial: "M-1", aliases: [Alias(kind: .imei, value: "490154203237518")])]),
             context: .dock)
         let taken = try await #require(throws: BatchRejected.self) {
             try await inventory.receive(
-                ReceiveRequest(sku: "BP-75", location: "WH1", lines: [ReceiveLine(serial: "B-1", aliases: [Alias(kind: .imei, value: "490154203237518")])]),
+                ReceiveRequest(
+                    sku: "BP-75", location: "WH1",
+                    lines: [ReceiveLine(serial: "B-1", aliases: [Alias(kind: .imei, value: "490154203237518")])]),
                 context: .dock)
         }
-        #expect(taken.problems.first?.message == "alias '490154203237518' already belongs to EVM-200/M-1 (rule alias-in-use)")
+        #expect(
+            taken.problems.first?.message
+                == "alias '490154203237518' already belongs to EVM-200/M-1 (rule alias-in-use)")
         let twice = try await #require(throws: BatchRejected.self) {
             try await inventory.receive(
                 ReceiveRequest(
@@ -109,19 +124,51 @@ struct BatchTests {
             do { try await body() } catch let error as InputError { return error.code } catch { return nil }
             return nil
         }
-        #expect(await code { _ = try await inventory.receive(ReceiveRequest(sku: "NOPE", location: "WH1", count: 1), context: .dock) } == .unknownProduct)
-        #expect(await code { _ = try await inventory.receive(ReceiveRequest(sku: "EVM-200", location: "MARS", count: 1), context: .dock) } == .unknownLocation)
-        #expect(await code { _ = try await inventory.receive(ReceiveRequest(sku: "EVM-200", location: "customer", count: 1), context: .dock) } == .notAPlace)
-        #expect(await code { _ = try await inventory.receive(ReceiveRequest(sku: "YOG-1", location: "WH1", count: 1), context: .dock) } == .wrongTrackingMode)
-        #expect(await code { _ = try await inventory.receive(ReceiveRequest(sku: "EVM-200", location: "WH1"), context: .dock) } == .nothingToDo)
+        #expect(
+            await code {
+                _ = try await inventory.receive(ReceiveRequest(sku: "NOPE", location: "WH1", count: 1), context: .dock)
+            } == .unknownProduct)
+        #expect(
+            await code {
+                _ = try await inventory.receive(
+                    ReceiveRequest(sku: "EVM-200", location: "MARS", count: 1), context: .dock)
+            } == .unknownLocation)
+        #expect(
+            await code {
+                _ = try await inventory.receive(
+                    ReceiveRequest(sku: "EVM-200", location: "customer", count: 1), context: .dock)
+            } == .notAPlace)
+        #expect(
+            await code {
+                _ = try await inventory.receive(ReceiveRequest(sku: "YOG-1", location: "WH1", count: 1), context: .dock)
+            } == .wrongTrackingMode)
+        #expect(
+            await code {
+                _ = try await inventory.receive(ReceiveRequest(sku: "EVM-200", location: "WH1"), context: .dock)
+            } == .nothingToDo)
         #expect(await code { _ = try await inventory.move([], to: "WH1", context: .dock) } == .nothingToDo)
         #expect(await code { _ = try await inventory.ship(["x"], context: .dock) } == .invalidField)
-        #expect(await code { _ = try await inventory.sell(["x"], sale: Sale(customer: nil, channel: "store:WH1"), context: .dock) } == .invalidField)
-        #expect(await code { _ = try await inventory.addProduct(Product(sku: "EVM-200", name: "again")) } == .duplicateProduct)
-        #expect(await code { _ = try await inventory.addProduct(Product(sku: "NEW", name: "x", gtin: "03760123450010")) } == .duplicateProduct)
-        #expect(await code { _ = try await inventory.addLocation(Location(code: "WH1", name: "again", kind: .warehouse)) } == .duplicateLocation)
-        #expect(await code { _ = try await inventory.addLocation(Location(code: "B9", name: "x", kind: .bin, parent: "NOWHERE")) } == .unknownLocation)
-        #expect(await code { _ = try await inventory.addLocation(Location(code: "B9", name: "x", kind: .bin, parent: "customer")) } == .notAPlace)
+        #expect(
+            await code {
+                _ = try await inventory.sell(["x"], sale: Sale(customer: nil, channel: "store:WH1"), context: .dock)
+            } == .invalidField)
+        #expect(
+            await code { _ = try await inventory.addProduct(Product(sku: "EVM-200", name: "again")) }
+                == .duplicateProduct)
+        #expect(
+            await code { _ = try await inventory.addProduct(Product(sku: "NEW", name: "x", gtin: "03760123450010")) }
+                == .duplicateProduct)
+        #expect(
+            await code { _ = try await inventory.addLocation(Location(code: "WH1", name: "again", kind: .warehouse)) }
+                == .duplicateLocation)
+        #expect(
+            await code {
+                _ = try await inventory.addLocation(Location(code: "B9", name: "x", kind: .bin, parent: "NOWHERE"))
+            } == .unknownLocation)
+        #expect(
+            await code {
+                _ = try await inventory.addLocation(Location(code: "B9", name: "x", kind: .bin, parent: "customer"))
+            } == .notAPlace)
         #expect(try await inventory.store.head().sequence == 0)
     }
 }
@@ -134,7 +181,9 @@ struct EventTests {
         try await Warehouse.receiveMotors(inventory, ["M-1"])
         _ = try await inventory.sell(
             ["M-1"], sale: Sale(customer: "C-77", channel: "online", price: "10.50", currency: "EUR"),
-            context: EventContext(actor: "bob", occurredAt: try Timestamp(iso8601: "2026-11-27T22:30:00-05:00"), documents: [DocumentRef(type: "order", id: "W-1")]))
+            context: EventContext(
+                actor: "bob", occurredAt: try Timestamp(iso8601: "2026-11-27T22:30:00-05:00"),
+                documents: [DocumentRef(type: "order", id: "W-1")]))
         let passport = try await inventory.passport("EVM-200/M-1")
         let receive = passport.history[0].event
         #expect(receive.occurredAt.iso8601 == "2026-11-27T10:15:00.000+01:00")
@@ -186,7 +235,8 @@ struct EventTests {
         try await Warehouse.receiveMotors(inventory, ["M-1"])
         _ = try await inventory.sell(["M-1"], sale: Sale(customer: "C-1", channel: "store:SHOP"), context: .dock)
         #expect(try await inventory.passport("M-1").state.location == "customer")
-        _ = try await inventory.returnUnits(["M-1"], to: "SHOP", context: .at("2026-11-28T10:00:00+01:00", reason: "faulty"))
+        _ = try await inventory.returnUnits(
+            ["M-1"], to: "SHOP", context: .at("2026-11-28T10:00:00+01:00", reason: "faulty"))
         var state = try await inventory.passport("M-1").state
         #expect(state.status == .returned)
         #expect(state.owner == nil)
@@ -214,7 +264,8 @@ struct CorrectionTests {
         try await Warehouse.receiveMotors(inventory, ["M-1"])
         let move = try await inventory.move(["M-1"], to: "WH1-B", context: .dock)
         let outcome = try await inventory.correct(
-            sequence: move.receipt.lastSequence, context: .at("2026-11-27T12:00:00+01:00", reason: "scanned at the wrong bin"))
+            sequence: move.receipt.lastSequence,
+            context: .at("2026-11-27T12:00:00+01:00", reason: "scanned at the wrong bin"))
         let passport = try await inventory.passport("M-1")
         #expect(passport.state.location == "WH1-A-01")
         #expect(passport.history.map(\.event.kind) == [.receive, .move, .correct])
@@ -229,13 +280,17 @@ struct CorrectionTests {
     func correctReceive() async throws {
         let inventory = try await warehouse()
         _ = try await inventory.receive(
-            ReceiveRequest(sku: "EVM-200", location: "WH1", lines: [ReceiveLine(serial: "M-1", aliases: [Alias(kind: .own, value: "U-1")])]),
+            ReceiveRequest(
+                sku: "EVM-200", location: "WH1",
+                lines: [ReceiveLine(serial: "M-1", aliases: [Alias(kind: .own, value: "U-1")])]),
             context: .dock)
         _ = try await inventory.correct(sequence: 1, context: .at("2026-11-27T12:00:00+01:00", reason: "typo"))
         await #expect(throws: InputError.self) { try await inventory.passport("EVM-200/M-1") }
         #expect(try await inventory.stock(StockQuery()).isEmpty)
         _ = try await inventory.receive(
-            ReceiveRequest(sku: "BP-75", location: "WH1", lines: [ReceiveLine(serial: "B-1", aliases: [Alias(kind: .own, value: "U-1")])]),
+            ReceiveRequest(
+                sku: "BP-75", location: "WH1",
+                lines: [ReceiveLine(serial: "B-1", aliases: [Alias(kind: .own, value: "U-1")])]),
             context: .dock)
         try await Warehouse.receiveMotors(inventory, ["M-1"])
         #expect(try await inventory.passport("EVM-200/M-1").state.status == .inStock)
@@ -252,7 +307,9 @@ struct CorrectionTests {
         }
         #expect(rejected.problems.first?.code == "not-latest-event")
         await #expect(throws: InputError.self) { try await inventory.correct(sequence: 2, context: .dock) }
-        await #expect(throws: InputError.self) { try await inventory.correct(sequence: 99, context: .at("2026-11-27T12:00:00Z", reason: "x")) }
+        await #expect(throws: InputError.self) {
+            try await inventory.correct(sequence: 99, context: .at("2026-11-27T12:00:00Z", reason: "x"))
+        }
         #expect(try await inventory.store.head().sequence == 2)
     }
 }
@@ -262,10 +319,13 @@ struct TemplateReceiveTests {
     @Test("--count generates serials in sequence and own serials become aliases")
     func generated() async throws {
         let inventory = try await warehouse()
-        let counted = try await inventory.receive(ReceiveRequest(sku: "EVM-200", location: "WH1", count: 3), context: .dock)
+        let counted = try await inventory.receive(
+            ReceiveRequest(sku: "EVM-200", location: "WH1", count: 3), context: .dock)
         #expect(counted.units.map(\.serial) == ["M-000001", "M-000002", "M-000003"])
         let own = try await inventory.receive(
-            ReceiveRequest(sku: "EVM-200", location: "WH1", lines: [ReceiveLine(serial: "MFR-A"), ReceiveLine(serial: "MFR-B")], ownSerials: true),
+            ReceiveRequest(
+                sku: "EVM-200", location: "WH1", lines: [ReceiveLine(serial: "MFR-A"), ReceiveLine(serial: "MFR-B")],
+                ownSerials: true),
             context: .dock)
         #expect(own.units.map(\.serial) == ["MFR-A", "MFR-B"])
         #expect(try await inventory.passport("M-000005").state.key.serial == "MFR-B")

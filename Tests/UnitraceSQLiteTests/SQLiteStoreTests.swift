@@ -127,7 +127,8 @@ struct SQLiteFileTests {
                         // Each writer has its own connection pool, as separate processes would.
                         let inventory = Inventory(store: try SQLiteStore.open(path: path))
                         do {
-                            _ = try await inventory.sell(["EVM-200/M-1"], sale: Sale(customer: "C-\(index)", channel: "online"), context: .dock)
+                            _ = try await inventory.sell(
+                                ["EVM-200/M-1"], sale: Sale(customer: "C-\(index)", channel: "online"), context: .dock)
                             return true
                         } catch let rejected as BatchRejected {
                             #expect(rejected.problems.first?.code == "not-in-stock")
@@ -149,7 +150,8 @@ struct SQLiteFileTests {
         try await withTemporaryDirectory { dir in
             let store = try SQLiteStore.create(path: dir.appendingPathComponent("unitrace.sqlite").path)
             let inventory = try await Warehouse.make(on: store)
-            let outcome = try await inventory.receive(ReceiveRequest(sku: "EVM-200", location: "WH1", count: 2_000), context: .dock)
+            let outcome = try await inventory.receive(
+                ReceiveRequest(sku: "EVM-200", location: "WH1", count: 2_000), context: .dock)
             #expect(outcome.receipt.events == 1)
             #expect(outcome.receipt.units == 2_000)
             #expect(try await inventory.stock(StockQuery()).first?.count == 2_000)

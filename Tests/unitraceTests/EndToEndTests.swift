@@ -6,7 +6,10 @@ import UnitraceTestSupport
 private func prepared(_ dir: URL) throws {
     for arguments in [
         ["init"],
-        ["product", "add", "EVM-200", "--name", "Drive motor", "--warranty-months", "24", "--serial-template", "M-{seq:6}"],
+        [
+            "product", "add", "EVM-200", "--name", "Drive motor", "--warranty-months", "24", "--serial-template",
+            "M-{seq:6}",
+        ],
         ["location", "add", "WH1", "--name", "Main warehouse", "--kind", "warehouse"],
         ["location", "add", "WH1-A", "--name", "Zone A", "--kind", "zone", "--parent", "WH1"],
         ["location", "add", "SHOP", "--name", "City shop", "--kind", "store"],
@@ -24,24 +27,35 @@ struct EndToEndTests {
             #expect(try unitrace(["init"], in: dir) == Run(out: "created store unitrace.sqlite\n", err: "", code: 0))
             #expect(
                 try unitrace(["init"], in: dir)
-                    == Run(out: "", err: "error: a file already exists at unitrace.sqlite; Unitrace will not overwrite it\n", code: 65))
+                    == Run(
+                        out: "",
+                        err: "error: a file already exists at unitrace.sqlite; Unitrace will not overwrite it\n",
+                        code: 65))
             try FileManager.default.removeItem(at: dir.appendingPathComponent("unitrace.sqlite"))
             try prepared(dir)
 
             let received = try unitrace(
-                ["receive", "--product", "EVM-200", "--at", "WH1-A", "--time", "2026-11-27T10:15:00+01:00", "--doc", "po:PO-1"],
+                [
+                    "receive", "--product", "EVM-200", "--at", "WH1-A", "--time", "2026-11-27T10:15:00+01:00", "--doc",
+                    "po:PO-1",
+                ],
                 in: dir, input: "M-1 imei:490154203237518\nM-2\n\nM-1\n")
             #expect(
                 received
                     == Run(
                         out: "received at WH1-A: 2 units (sequence 1)\n  EVM-200/M-1\n  EVM-200/M-2\n",
-                        err: "warning: line 3: 'M-1' was already scanned on line 1; counted once (duplicate-scan)\n", code: 0))
+                        err: "warning: line 3: 'M-1' was already scanned on line 1; counted once (duplicate-scan)\n",
+                        code: 0))
 
             let sold = try unitrace(
-                ["sell", "490154203237518", "--channel", "store:SHOP", "--customer", "C-1", "--price", "999.00", "--currency", "EUR",
-                 "--receipt", "R-9", "--time", "2026-11-28T16:00:00+01:00"],
+                [
+                    "sell", "490154203237518", "--channel", "store:SHOP", "--customer", "C-1", "--price", "999.00",
+                    "--currency", "EUR",
+                    "--receipt", "R-9", "--time", "2026-11-28T16:00:00+01:00",
+                ],
                 in: dir)
-            #expect(sold == Run(out: "sold to C-1 (store:SHOP): 1 unit (sequence 2)\n  EVM-200/M-1\n", err: "", code: 0))
+            #expect(
+                sold == Run(out: "sold to C-1 (store:SHOP): 1 unit (sequence 2)\n  EVM-200/M-1\n", err: "", code: 0))
 
             let shown = try unitrace(["show", "M-1"], in: dir)
             #expect(
@@ -86,7 +100,8 @@ struct EndToEndTests {
                     total 2
 
                     """)
-            #expect(try unitrace(["verify"], in: dir) == Run(out: "ledger intact: 2 events, 2 units\n", err: "", code: 0))
+            #expect(
+                try unitrace(["verify"], in: dir) == Run(out: "ledger intact: 2 events, 2 units\n", err: "", code: 0))
         }
     }
 
@@ -98,18 +113,21 @@ struct EndToEndTests {
                 missing
                     == Run(
                         out: "",
-                        err: "error: no store at nowhere.sqlite; create one with `unitrace init` or pick another with --db\n",
+                        err:
+                            "error: no store at nowhere.sqlite; create one with `unitrace init` or pick another with --db\n",
                         code: 69))
             try prepared(dir)
             let usage = try unitrace(["move", "M-1"], in: dir)
             #expect(usage.code == 64)
             #expect(usage.err.contains("Missing expected argument '--to <to>'"))
-            let badTime = try unitrace(["receive", "--product", "EVM-200", "--at", "WH1", "--time", "yesterday", "X-1"], in: dir)
+            let badTime = try unitrace(
+                ["receive", "--product", "EVM-200", "--at", "WH1", "--time", "yesterday", "X-1"], in: dir)
             #expect(
                 badTime
                     == Run(
                         out: "",
-                        err: "error: time 'yesterday' does not start with a date YYYY-MM-DD; write it like 2026-11-27T14:03:00+01:00\n",
+                        err:
+                            "error: time 'yesterday' does not start with a date YYYY-MM-DD; write it like 2026-11-27T14:03:00+01:00\n",
                         code: 65))
             let noReason = try unitrace(["quarantine", "EVM-200/M-1"], in: dir)
             #expect(noReason == Run(out: "", err: "error: --reason is required for this command\n", code: 65))
@@ -127,9 +145,11 @@ struct EndToEndTests {
         try await withTemporaryDirectory { dir in
             let env = ["UNITRACE_DB": "other.sqlite"]
             #expect(try unitrace(["init"], in: dir, environment: env).out == "created store other.sqlite\n")
-            _ = try unitrace(["location", "add", "WH1", "--name", "W", "--kind", "warehouse"], in: dir, environment: env)
+            _ = try unitrace(
+                ["location", "add", "WH1", "--name", "W", "--kind", "warehouse"], in: dir, environment: env)
             _ = try unitrace(["product", "add", "P", "--name", "Phone"], in: dir, environment: env)
-            let received = try unitrace(["receive", "--product", "P", "--at", "WH1", "--count", "3", "--json"], in: dir, environment: env)
+            let received = try unitrace(
+                ["receive", "--product", "P", "--at", "WH1", "--count", "3", "--json"], in: dir, environment: env)
             #expect(received.code == 0)
             let outcome = try JSONSerialization.jsonObject(with: Data(received.out.utf8)) as? [String: Any]
             #expect(outcome?["units"] as? [String] == ["P/000001", "P/000002", "P/000003"])
@@ -151,7 +171,9 @@ struct EndToEndTests {
             #expect(export.code == 0, "\(export)")
             #expect(try unitrace(["init", "--db", "b.sqlite"], in: dir).code == 0)
             let imported = try unitrace(["import", "--db", "b.sqlite", "ledger.jsonl", "--batch-size", "5"], in: dir)
-            #expect(imported.out == "imported 26 events (63 unit lines) in 6 batches; added 5 products, 11 locations\n", "\(imported)")
+            #expect(
+                imported.out == "imported 26 events (63 unit lines) in 6 batches; added 5 products, 11 locations\n",
+                "\(imported)")
             #expect(try unitrace(["verify", "--db", "b.sqlite"], in: dir).code == 0)
             let first = try unitrace(["export", "--db", "a.sqlite"], in: dir)
             let second = try unitrace(["export", "--db", "b.sqlite"], in: dir)
@@ -186,7 +208,8 @@ struct EndToEndTests {
                 verify
                     == Run(
                         out: "ledger BROKEN at sequence 19\n",
-                        err: "error: sequence 19: hash does not match its content: the event was altered after it was recorded\n",
+                        err:
+                            "error: sequence 19: hash does not match its content: the event was altered after it was recorded\n",
                         code: 65))
         }
     }
@@ -196,7 +219,12 @@ struct EndToEndTests {
         try await withTemporaryDirectory { dir in
             try prepared(dir)
             let refused = try unitrace(["demo"], in: dir)
-            #expect(refused == Run(out: "", err: "error: unitrace.sqlite already holds data; run the demo with --db on a new file\n", code: 65))
+            #expect(
+                refused
+                    == Run(
+                        out: "",
+                        err: "error: unitrace.sqlite already holds data; run the demo with --db on a new file\n",
+                        code: 65))
             let first = try unitrace(["demo", "--db", "demo.sqlite"], in: dir)
             #expect(first.out.hasPrefix("demo store demo.sqlite: 5 products, 11 locations, 34 units, 26 events\n"))
             let again = try unitrace(["demo", "--db", "demo.sqlite"], in: dir)

@@ -18,11 +18,14 @@ let unitraceBinary: URL = {
         if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
         directory.deleteLastPathComponent()
     }
-    return URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(".build/debug/unitrace")
+    return URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(
+        ".build/debug/unitrace")
 }()
 
 /// Runs `unitrace` with `arguments` in `directory`, feeding `input` on standard input.
-func unitrace(_ arguments: [String], in directory: URL, input: String? = nil, environment: [String: String] = [:]) throws -> Run {
+func unitrace(_ arguments: [String], in directory: URL, input: String? = nil, environment: [String: String] = [:])
+    throws -> Run
+{
     let process = Process()
     process.executableURL = unitraceBinary
     process.arguments = arguments

@@ -15,7 +15,8 @@ public struct DocumentRef: Hashable, Sendable, Codable {
     /// Parses `type:id`, e.g. `po:PO-4711`.
     public init(parsing text: String) throws(InputError) {
         guard let colon = text.firstIndex(of: ":") else {
-            throw InputError(code: .invalidField, message: "document '\(text)' must be written type:id, e.g. po:PO-4711")
+            throw InputError(
+                code: .invalidField, message: "document '\(text)' must be written type:id, e.g. po:PO-4711")
         }
         let type = String(text[..<colon])
         let id = String(text[text.index(after: colon)...])
@@ -55,7 +56,8 @@ public struct Sale: Hashable, Sendable, Codable {
         if let customer { try Field.serial(customer, name: "customer reference") }
         if channel != "online" {
             guard let code = storeCode else {
-                throw InputError(code: .invalidField, message: "channel '\(channel)' must be 'online' or 'store:<location>'")
+                throw InputError(
+                    code: .invalidField, message: "channel '\(channel)' must be 'online' or 'store:<location>'")
             }
             try Field.code(code, name: "store location")
         }
@@ -70,7 +72,8 @@ public struct Sale: Hashable, Sendable, Codable {
         }
         if let currency {
             guard currency.count == 3, currency.allSatisfy({ $0.isASCII && $0.isUppercase }) else {
-                throw InputError(code: .invalidField, message: "currency '\(currency)' must be an ISO 4217 code like EUR")
+                throw InputError(
+                    code: .invalidField, message: "currency '\(currency)' must be an ISO 4217 code like EUR")
             }
         }
         return self

@@ -3,7 +3,8 @@ public enum GTIN {
     public static func validate(_ text: String) throws(InputError) {
         let digits = text.utf8.map { Int($0) - 48 }
         guard [8, 12, 13, 14].contains(digits.count) else {
-            throw InputError(code: .invalidIdentifier, message: "GTIN must have 8, 12, 13 or 14 digits, got \(digits.count)")
+            throw InputError(
+                code: .invalidIdentifier, message: "GTIN must have 8, 12, 13 or 14 digits, got \(digits.count)")
         }
         guard digits.allSatisfy({ (0...9).contains($0) }) else {
             throw InputError(code: .invalidIdentifier, message: "GTIN '\(text)' must contain digits only")

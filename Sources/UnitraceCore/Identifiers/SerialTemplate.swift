@@ -37,7 +37,9 @@ public struct SerialTemplate: Hashable, Sendable {
                     guard name.hasPrefix("seq:"), let width = Int(name.dropFirst(4)), (1...18).contains(width) else {
                         throw InputError(
                             code: .invalidField,
-                            message: "serial template '\(pattern)': unknown placeholder {\(name)}; use {seq:N}, {yy} or {yyyy}")
+                            message:
+                                "serial template '\(pattern)': unknown placeholder {\(name)}; use {seq:N}, {yy} or {yyyy}"
+                        )
                     }
                     pieces.append(.sequence(width: width))
                     sequenceCount += 1
@@ -71,7 +73,9 @@ public struct SerialTemplate: Hashable, Sendable {
                 guard digits.count <= width else {
                     throw InputError(
                         code: .invalidField,
-                        message: "serial template '\(pattern)' has run out of numbers: \(sequence) needs more than \(width) digits")
+                        message:
+                            "serial template '\(pattern)' has run out of numbers: \(sequence) needs more than \(width) digits"
+                    )
                 }
                 result += String(repeating: "0", count: width - digits.count) + digits
             }

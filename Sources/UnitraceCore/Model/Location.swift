@@ -52,7 +52,8 @@ public struct Location: Hashable, Sendable, Codable {
     public func validated() throws(InputError) -> Location {
         try Field.code(code, name: "location code")
         if kind.isBuiltIn {
-            throw InputError(code: .invalidField, message: "location kind '\(kind.rawValue)' is built in and cannot be added")
+            throw InputError(
+                code: .invalidField, message: "location kind '\(kind.rawValue)' is built in and cannot be added")
         }
         guard !name.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw InputError(code: .invalidField, message: "location name must not be empty")

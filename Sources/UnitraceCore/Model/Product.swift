@@ -64,7 +64,8 @@ public struct Product: Hashable, Sendable, Codable {
         }
         if let gtin { try GTIN.validate(gtin) }
         if let warranty, !(0...1200).contains(warranty.months) {
-            throw InputError(code: .invalidField, message: "warranty months must be between 0 and 1200, got \(warranty.months)")
+            throw InputError(
+                code: .invalidField, message: "warranty months must be between 0 and 1200, got \(warranty.months)")
         }
         for key in attributes.keys { try Field.attributeKey(key) }
         return self

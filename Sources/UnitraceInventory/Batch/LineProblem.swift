@@ -47,8 +47,11 @@ public struct LineProblem: Hashable, Sendable {
         case .ambiguous(let candidates):
             "'\(scan)' is ambiguous: it names \(candidates.map(\.description).joined(separator: ", ")); scan SKU/SERIAL or pass --product"
         case .aliasInUse(let value, let owner):
-            if let owner { "alias '\(value)' already belongs to \(owner) (rule alias-in-use)" }
-            else { "alias '\(value)' appears twice in this batch (rule alias-in-use)" }
+            if let owner {
+                "alias '\(value)' already belongs to \(owner) (rule alias-in-use)"
+            } else {
+                "alias '\(value)' appears twice in this batch (rule alias-in-use)"
+            }
         case .invalid(let error): error.message
         case .duplicateScan(let first): "'\(scan)' was already scanned on line \(first); counted once (duplicate-scan)"
         }

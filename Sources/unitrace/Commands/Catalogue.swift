@@ -23,10 +23,13 @@ struct ProductCommand: AsyncParsableCommand {
             let output = store.output
             try await reporting(output) {
                 guard let mode = TrackingMode(rawValue: tracking) else {
-                    throw InputError(code: .invalidField, message: "--tracking must be serialized, lot or bulk, got '\(tracking)'")
+                    throw InputError(
+                        code: .invalidField, message: "--tracking must be serialized, lot or bulk, got '\(tracking)'")
                 }
                 guard let basis = WarrantyBasis(rawValue: warrantyFrom) else {
-                    throw InputError(code: .invalidField, message: "--warranty-from must be sale or manufacture, got '\(warrantyFrom)'")
+                    throw InputError(
+                        code: .invalidField,
+                        message: "--warranty-from must be sale or manufacture, got '\(warrantyFrom)'")
                 }
                 var attributeMap: [String: String] = [:]
                 for text in attributes {
@@ -54,7 +57,9 @@ struct ProductCommand: AsyncParsableCommand {
                 output.emit(products) {
                     table(
                         ["SKU", "TRACKING", "GTIN", "WARRANTY", "NAME"],
-                        products.map { [$0.sku, $0.tracking.rawValue, $0.gtin ?? "-", warrantyText($0.warranty), $0.name] })
+                        products.map {
+                            [$0.sku, $0.tracking.rawValue, $0.gtin ?? "-", warrantyText($0.warranty), $0.name]
+                        })
                 }
             }
         }
@@ -92,7 +97,8 @@ func warrantyText(_ warranty: WarrantyPolicy?) -> String {
 }
 
 func attributeText(_ attributes: [String: String]) -> String {
-    attributes.isEmpty ? "-" : attributes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
+    attributes.isEmpty
+        ? "-" : attributes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
 }
 
 struct LocationCommand: AsyncParsableCommand {
@@ -143,7 +149,9 @@ struct LocationCommand: AsyncParsableCommand {
                 output.emit(locations) {
                     table(
                         ["CODE", "KIND", "NAME"],
-                        locations.map { [String(repeating: "  ", count: level($0.code)) + $0.code, $0.kind.rawValue, $0.name] })
+                        locations.map {
+                            [String(repeating: "  ", count: level($0.code)) + $0.code, $0.kind.rawValue, $0.name]
+                        })
                 }
             }
         }

@@ -31,7 +31,9 @@ struct Demo: AsyncParsableCommand {
                     for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
                 }
             }
-            let sqlite = FileManager.default.fileExists(atPath: path) ? try SQLiteStore.open(path: path) : try SQLiteStore.create(path: path)
+            let sqlite =
+                FileManager.default.fileExists(atPath: path)
+                ? try SQLiteStore.open(path: path) : try SQLiteStore.create(path: path)
             try await sqlite.setMeta("demo", "true")
             let summary = try await Inventory(store: sqlite).loadDemo()
             let db = store.db.map { " --db \($0)" } ?? ""

@@ -35,7 +35,8 @@ struct Receive: AsyncParsableCommand {
     @Option(help: "Generate N serials from the product's serial template.") var count: Int?
     @Flag(help: "Also give each unit an own serial (alias) from the product's template.") var ownSerials = false
     @Option(help: "The lot the units belong to.") var lot: String?
-    @Option(name: .customLong("attr"), help: "An attribute key=value for every unit (repeatable).") var attributes: [String] = []
+    @Option(name: .customLong("attr"), help: "An attribute key=value for every unit (repeatable).") var attributes:
+        [String] = []
 
     func run() async throws {
         let output = store.output
@@ -86,7 +87,8 @@ struct Ship: AsyncParsableCommand {
         let output = store.output
         try await reporting(output) {
             let outcome = try await store.openInventory().ship(
-                try scans.scans(), product: scans.product, toLocation: to, toCustomer: customer, context: try event.context())
+                try scans.scans(), product: scans.product, toLocation: to, toCustomer: customer,
+                context: try event.context())
             report(.ship, outcome, output: output, "shipped to \(to ?? "customer \(customer ?? "")")")
         }
     }
@@ -207,7 +209,9 @@ struct Scrap: AsyncParsableCommand {
 struct Correct: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Declare a recorded event an error: its units go back to their state before it.",
-        discussion: "The event stays in the ledger; a new correcting event names it. Only a unit's latest event can be corrected.")
+        discussion:
+            "The event stays in the ledger; a new correcting event names it. Only a unit's latest event can be corrected."
+    )
     @OptionGroup var store: StoreOptions
     @OptionGroup var event: EventOptions
     @Argument(help: "The sequence number of the event to correct.") var sequence: Int64

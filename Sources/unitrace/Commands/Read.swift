@@ -1,5 +1,5 @@
-import Foundation
 import ArgumentParser
+import Foundation
 import UnitraceCore
 import UnitraceInventory
 
@@ -54,8 +54,10 @@ struct PassportJSON: Encodable {
             return Entry(
                 sequence: entry.sequence, kind: event.kind.rawValue, occurredAt: event.occurredAt.iso8601,
                 recordedAt: event.recordedAt.iso8601, location: event.location, destination: event.destination,
-                actor: event.actor, businessStep: event.businessStep, disposition: event.disposition, reason: event.reason,
-                documents: event.documents, sale: event.sale, corrects: event.corrects?.uuidString, unitsInEvent: entry.unitCount)
+                actor: event.actor, businessStep: event.businessStep, disposition: event.disposition,
+                reason: event.reason,
+                documents: event.documents, sale: event.sale, corrects: event.corrects?.uuidString,
+                unitsInEvent: entry.unitCount)
         }
     }
 }
@@ -71,12 +73,15 @@ func historyCells(_ entry: HistoryEntry) -> [String] {
         if let price = sale.price { details.append("\(price)\(sale.currency.map { " \($0)" } ?? "")") }
     }
     if let restore = event.units.first?.restore { details.append("restores \(restore.status) at \(restore.location)") }
-    if entry.unitCount > 1 { details.append("with \(entry.unitCount - 1) other unit\(entry.unitCount == 2 ? "" : "s")") }
+    if entry.unitCount > 1 {
+        details.append("with \(entry.unitCount - 1) other unit\(entry.unitCount == 2 ? "" : "s")")
+    }
     details += event.documents.map(\.description)
     if let reason = event.reason { details.append("\"\(reason)\"") }
     return [
         "#\(entry.sequence)", event.occurredAt.iso8601, event.kind.rawValue, place.isEmpty ? "-" : place, event.actor,
-        [event.businessStep, event.disposition].compactMap { $0 }.joined(separator: "/"), details.joined(separator: "  "),
+        [event.businessStep, event.disposition].compactMap { $0 }.joined(separator: "/"),
+        details.joined(separator: "  "),
     ]
 }
 
@@ -133,10 +138,12 @@ struct UnitJSON: Encodable {
 
 struct Find: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Find units by product, status, location (and everything beneath it) and attributes, across the network.")
+        abstract:
+            "Find units by product, status, location (and everything beneath it) and attributes, across the network.")
     @OptionGroup var store: StoreOptions
     @Option(help: "Only this product.") var product: String?
-    @Option(help: "Only this status (in-stock, in-transit, sold, returned, quarantined, scrapped, …).") var status: String?
+    @Option(help: "Only this status (in-stock, in-transit, sold, returned, quarantined, scrapped, …).") var status:
+        String?
     @Option(help: "Only units at this location or beneath it.") var location: String?
     @Option(help: "Only this lot.") var lot: String?
     @Option(name: .customLong("attr"), help: "key=value on the unit or its product (repeatable; all must match).")
@@ -152,7 +159,9 @@ struct Find: AsyncParsableCommand {
                 guard let value = UnitStatus(rawValue: status) else {
                     throw InputError(
                         code: .invalidField,
-                        message: "--status must be one of \(UnitStatus.allCases.map(\.rawValue).joined(separator: ", ")); got '\(status)'")
+                        message:
+                            "--status must be one of \(UnitStatus.allCases.map(\.rawValue).joined(separator: ", ")); got '\(status)'"
+                    )
                 }
                 query.status = value
             }
@@ -171,7 +180,12 @@ struct Find: AsyncParsableCommand {
                 guard !units.isEmpty else { return "no units match" }
                 return table(
                     ["UNIT", "STATUS", "LOCATION", "OWNER", "ATTRIBUTES"],
-                    units.map { [$0.key.description, $0.status.rawValue, $0.location, $0.owner ?? "-", attributeText($0.attributes)] })
+                    units.map {
+                        [
+                            $0.key.description, $0.status.rawValue, $0.location, $0.owner ?? "-",
+                            attributeText($0.attributes),
+                        ]
+                    })
             }
         }
     }
@@ -223,7 +237,8 @@ struct Verify: AsyncParsableCommand {
                 report.ok
                     ? "ledger intact: \(report.events) events, \(report.units) units"
                     : "ledger BROKEN" + (report.firstBrokenSequence.map { " at sequence \($0)" } ?? "")
-                        + (report.mismatchedUnits.isEmpty ? "" : "; units differing: " + report.mismatchedUnits.prefix(10).joined(separator: ", "))
+                        + (report.mismatchedUnits.isEmpty
+                            ? "" : "; units differing: " + report.mismatchedUnits.prefix(10).joined(separator: ", "))
             }
         }
         if !intact { throw ExitCode(ExitStatus.rejected) }

@@ -110,7 +110,8 @@ struct Import: AsyncParsableCommand {
         let output = store.output
         try await reporting(output) {
             guard (1...100_000).contains(batchSize) else {
-                throw InputError(code: .invalidField, message: "--batch-size must be between 1 and 100000, got \(batchSize)")
+                throw InputError(
+                    code: .invalidField, message: "--batch-size must be between 1 and 100000, got \(batchSize)")
             }
             let handle: FileHandle
             if let file, file != "-" {
@@ -126,7 +127,8 @@ struct Import: AsyncParsableCommand {
             output.emit(report) {
                 "imported \(report.events) events (\(report.units) unit lines) in \(report.batches) batch\(report.batches == 1 ? "" : "es")"
                     + (report.skipped > 0 ? "; skipped \(report.skipped) already recorded" : "")
-                    + (report.products + report.locations > 0 ? "; added \(report.products) products, \(report.locations) locations" : "")
+                    + (report.products + report.locations > 0
+                        ? "; added \(report.products) products, \(report.locations) locations" : "")
             }
         }
     }
