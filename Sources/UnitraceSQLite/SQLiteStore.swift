@@ -57,6 +57,8 @@ public struct SQLiteStore: InventoryStore {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(10)
+        // An acknowledged event must survive a power cut, not only a crash: sync the WAL on every commit.
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         return configuration
     }
 
@@ -69,6 +71,16 @@ public struct SQLiteStore: InventoryStore {
     public func setMeta(_ key: String, _ value: String) async throws {
         try await write { db in
             try db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", arguments: [key, value])
+        }
+    }
+
+    /// The journal mode and synchronous level of a connection, as SQLite reports them.
+    public func pragmas() async throws -> (journalMode: String, synchronous: Int) {
+        try await read { db in
+            (
+                try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "",
+                try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1
+            )
         }
     }
 

@@ -160,3 +160,18 @@ struct SQLiteFileTests {
         }
     }
 }
+
+@Suite("SQLite durability settings")
+struct SQLiteDurabilityTests {
+    @Test("the file is in WAL mode and syncs every commit")
+    func walAndFullSync() async throws {
+        try await withTemporaryDirectory { dir in
+            let path = dir.appendingPathComponent("unitrace.sqlite").path
+            _ = try SQLiteStore.create(path: path)
+            let store = try SQLiteStore.open(path: path)
+            let (mode, sync) = try await store.pragmas()
+            #expect(mode == "wal")
+            #expect(sync == 2)
+        }
+    }
+}

@@ -232,3 +232,40 @@ struct EndToEndTests {
         }
     }
 }
+
+@Suite("unitrace, crash safety")
+struct CrashTests {
+    @Test("a receipt killed mid-way leaves all of it or none of it, and the ledger verifies")
+    func killedReceipt() async throws {
+        try await withTemporaryDirectory { dir in
+            // Given a store and a file of 200,000 serials
+            try prepared(dir)
+            let serials = (1...200_000).map { "K-\($0)" }.joined(separator: "\n")
+            try Data(serials.utf8).write(to: dir.appendingPathComponent("serials.txt"))
+
+            // When the receipt is killed with SIGKILL while it runs
+            let process = Process()
+            process.executableURL = unitraceBinary
+            process.arguments = ["receive", "--product", "EVM-200", "--at", "WH1", "--from", "serials.txt"]
+            process.currentDirectoryURL = dir
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            try await Task.sleep(for: .milliseconds(400))
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+
+            // Then the store opens, the chain verifies, and the batch is whole or absent
+            let verify = try unitrace(["verify", "--json"], in: dir)
+            #expect(verify.code == 0, "\(verify)")
+            let stock = try unitrace(["stock", "--json"], in: dir)
+            let lines = try JSONSerialization.jsonObject(with: Data(stock.out.utf8)) as? [[String: Any]] ?? []
+            let total = lines.compactMap { $0["count"] as? Int }.reduce(0, +)
+            #expect(total == 0 || total == 200_000, "found \(total) units")
+
+            // And a receipt acknowledged afterwards is there when the store is opened again
+            #expect(try unitrace(["receive", "--product", "EVM-200", "--at", "WH1", "AFTER-1"], in: dir).code == 0)
+            #expect(try unitrace(["show", "AFTER-1"], in: dir).out.contains("status      in stock"))
+        }
+    }
+}
