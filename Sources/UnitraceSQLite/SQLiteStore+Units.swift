@@ -4,6 +4,12 @@ import UnitraceCore
 import UnitraceInventory
 
 extension SQLiteStore {
+    /// The codes of a location (bound to `?`) and of every location beneath it: its path is their prefix.
+    static let subtree = """
+        (SELECT l.code FROM location l, location top
+            WHERE top.code = ? AND substr(l.path, 1, length(top.path)) = top.path)
+        """
+
     public func states(of units: Set<UnitKey>) async throws -> [UnitKey: UnitState] {
         try await read { db in
             let statement = try db.cachedStatement(
@@ -72,11 +78,7 @@ extension SQLiteStore {
                 arguments.append(lot)
             }
             if let code = query.location {
-                conditions.append(
-                    """
-                    u.location IN (SELECT l.code FROM location l, location top
-                        WHERE top.code = ? AND substr(l.path, 1, length(top.path)) = top.path)
-                    """)
+                conditions.append("u.location IN \(Self.subtree)")
                 arguments.append(code)
             }
             for (key, value) in query.attributes.sorted(by: { $0.key < $1.key }) {
@@ -121,11 +123,7 @@ extension SQLiteStore {
                 arguments.append(status.rawValue)
             }
             if let code = query.location {
-                conditions.append(
-                    """
-                    location IN (SELECT l.code FROM location l, location top
-                        WHERE top.code = ? AND substr(l.path, 1, length(top.path)) = top.path)
-                    """)
+                conditions.append("location IN \(Self.subtree)")
                 arguments.append(code)
             }
             let sql = """

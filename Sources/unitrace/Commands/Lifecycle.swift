@@ -158,52 +158,55 @@ struct Return: AsyncParsableCommand {
     }
 }
 
-struct Quarantine: AsyncParsableCommand {
+/// Commands that change units where they stand: scans and the event options, nothing else.
+protocol InPlaceCommand: AsyncParsableCommand {
+    var store: StoreOptions { get }
+    var event: EventOptions { get }
+    var scans: ScanOptions { get }
+    static var kind: EventKind { get }
+    static var needsReason: Bool { get }
+    static var done: String { get }
+}
+
+extension InPlaceCommand {
+    func run() async throws {
+        let output = store.output
+        try await reporting(output) {
+            let inventory = try store.openInventory()
+            let (units, context) = (try scans.scans(), try event.context(requireReason: Self.needsReason))
+            let outcome: Outcome
+            switch Self.kind {
+            case .quarantine: outcome = try await inventory.quarantine(units, product: scans.product, context: context)
+            case .release: outcome = try await inventory.release(units, product: scans.product, context: context)
+            default: outcome = try await inventory.scrap(units, product: scans.product, context: context)
+            }
+            report(Self.kind, outcome, output: output, Self.done)
+        }
+    }
+}
+
+struct Quarantine: InPlaceCommand {
     static let configuration = CommandConfiguration(abstract: "Hold units back from sale (needs --reason).")
+    static let (kind, needsReason, done) = (EventKind.quarantine, true, "quarantined")
     @OptionGroup var store: StoreOptions
     @OptionGroup var event: EventOptions
     @OptionGroup var scans: ScanOptions
-
-    func run() async throws {
-        let output = store.output
-        try await reporting(output) {
-            let outcome = try await store.openInventory().quarantine(
-                try scans.scans(), product: scans.product, context: try event.context(requireReason: true))
-            report(.quarantine, outcome, output: output, "quarantined")
-        }
-    }
 }
 
-struct Release: AsyncParsableCommand {
+struct Release: InPlaceCommand {
     static let configuration = CommandConfiguration(abstract: "Put quarantined or returned units back in stock.")
+    static let (kind, needsReason, done) = (EventKind.release, false, "released to stock")
     @OptionGroup var store: StoreOptions
     @OptionGroup var event: EventOptions
     @OptionGroup var scans: ScanOptions
-
-    func run() async throws {
-        let output = store.output
-        try await reporting(output) {
-            let outcome = try await store.openInventory().release(
-                try scans.scans(), product: scans.product, context: try event.context())
-            report(.release, outcome, output: output, "released to stock")
-        }
-    }
 }
 
-struct Scrap: AsyncParsableCommand {
+struct Scrap: InPlaceCommand {
     static let configuration = CommandConfiguration(abstract: "Scrap units for good (needs --reason).")
+    static let (kind, needsReason, done) = (EventKind.scrap, true, "scrapped")
     @OptionGroup var store: StoreOptions
     @OptionGroup var event: EventOptions
     @OptionGroup var scans: ScanOptions
-
-    func run() async throws {
-        let output = store.output
-        try await reporting(output) {
-            let outcome = try await store.openInventory().scrap(
-                try scans.scans(), product: scans.product, context: try event.context(requireReason: true))
-            report(.scrap, outcome, output: output, "scrapped")
-        }
-    }
 }
 
 struct Correct: AsyncParsableCommand {
