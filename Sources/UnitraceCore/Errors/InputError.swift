@@ -16,6 +16,7 @@ public struct InputError: Error, Hashable, Sendable {
         case notAPlace = "not-a-place"
         case nothingToDo = "nothing-to-do"
         case malformedImport = "malformed-import"
+        case unsupported
     }
 
     public var code: Code

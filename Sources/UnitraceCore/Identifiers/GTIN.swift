@@ -17,12 +17,7 @@ public enum GTIN {
         }
     }
 
-    /// The GS1 mod-10 check digit: weights 3 and 1 alternating from the right.
     static func checkDigit(of body: some BidirectionalCollection<Int>) -> Int {
-        var sum = 0
-        for (offset, digit) in body.reversed().enumerated() {
-            sum += digit * (offset.isMultiple(of: 2) ? 3 : 1)
-        }
-        return (10 - sum % 10) % 10
+        GS1.checkDigit(of: body)
     }
 }

@@ -41,3 +41,49 @@ public enum VIN {
         }
     }
 }
+
+/// A parsed Vehicle Identification Number.
+public struct VehicleIdentification: Hashable, Sendable, Codable {
+    public var vin: String
+    /// World Manufacturer Identifier: positions 1–3.
+    public var wmi: String
+    /// Vehicle Descriptor Section: positions 4–9 (position 9 is the check digit).
+    public var vds: String
+    /// Vehicle Identifier Section: positions 10–17.
+    public var vis: String
+    public var checkDigit: String
+    /// Whether position 9 holds the computed check character. Enforced for North American VINs (first
+    /// character 1 to 5), only reported for the rest.
+    public var checkDigitValid: Bool
+
+    /// - Throws: ``InputError`` naming what is wrong.
+    public init(parsing text: String) throws(InputError) {
+        let characters = Array(text)
+        func fail(_ message: String) -> InputError { InputError(code: .invalidIdentifier, message: "VIN: \(message)") }
+        guard characters.count == 17 else { throw fail("must be 17 characters, got \(characters.count)") }
+        for (index, character) in characters.enumerated() {
+            if character.isLowercase, character.isASCII {
+                throw fail(
+                    "character '\(character)' at position \(index + 1) is lower case; VINs are written in capitals")
+            }
+            if "IOQ".contains(character) {
+                throw fail(
+                    "character '\(character)' at position \(index + 1) is never used in a VIN (I, O and Q are excluded)"
+                )
+            }
+            guard VIN.transliteration(character) != nil else {
+                throw fail("character '\(character)' at position \(index + 1) is not allowed")
+            }
+        }
+        let expected = VIN.checkCharacter(of: text) ?? "?"
+        vin = text
+        wmi = String(characters[0..<3])
+        vds = String(characters[3..<9])
+        vis = String(characters[9...])
+        checkDigit = String(characters[8])
+        checkDigitValid = characters[8] == expected
+        if !checkDigitValid, ("1"..."5").contains(characters[0]) {
+            throw fail("check digit is \(characters[8]), expected \(expected)")
+        }
+    }
+}

@@ -1,0 +1,105 @@
+import ArgumentParser
+import Foundation
+import UnitraceCore
+
+struct IdCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "id", abstract: "Parse, check and convert GS1 barcodes, Digital Link URIs, IMEIs and VINs.",
+        subcommands: [Parse.self, Convert.self, CheckDigit.self])
+
+    struct Parse: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Say what a scan means; exit 0 when valid, 65 with the reason when not.",
+            discussion: """
+                KIND: auto (default), gs1, digital-link, epc, epc-hex, gtin, sscc, gln, imei, vin. \
+                auto: ']' or '(' -> gs1, 'http://' or 'https://' -> digital-link, 'urn:epc:' -> epc; anything else needs --as.
+                """)
+        @Option(name: .customLong("as"), help: "What the text is.") var kind: String = "auto"
+        @Option(help: "Length of the GS1 Company Prefix, for EPC conversions.") var companyPrefixLength: Int?
+        @Flag(help: "Check each GS1 AI on its own, not the rules between AIs.") var syntaxOnly = false
+        @Flag(help: "Print one JSON object.") var json = false
+        @Argument(help: "The scanned text.") var text: String
+
+        func run() async throws {
+            let output = Output(json: json)
+            try await reporting(output) {
+                let parsed = try Identifiers.parse(text, as: try identifierKind(kind), syntaxOnly: syntaxOnly)
+                output.emit(parsed) { describe(parsed) }
+            }
+        }
+    }
+
+    struct Convert: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract:
+                "Write a scan in another form: bracketed, element-string, digital-link, epc-uri, epc-tag-uri, epc-hex.")
+        @Option(help: "The form to write.") var to: String
+        @Option(name: .customLong("as"), help: "What the text is (default: auto).") var kind: String = "auto"
+        @Option(help: "An EPC binary scheme such as sgtin-96.") var scheme: String?
+        @Option(help: "The EPC filter value.") var filter: Int?
+        @Option(help: "Length of the GS1 Company Prefix, for EPC conversions.") var companyPrefixLength: Int?
+        @Option(help: "The Digital Link stem.") var stem: String = DigitalLink.defaultStem
+        @Flag(help: "Check each GS1 AI on its own, not the rules between AIs.") var syntaxOnly = false
+        @Argument(help: "The scanned text.") var text: String
+
+        func run() async throws {
+            let output = Output(json: false)
+            try await reporting(output) {
+                guard let form = IdentifierForm(rawValue: to) else {
+                    let forms = IdentifierForm.allCases.map(\.rawValue).joined(separator: ", ")
+                    throw InputError(code: .invalidField, message: "--to must be one of \(forms); got '\(to)'")
+                }
+                let converted = try Identifiers.convert(
+                    text, as: try identifierKind(kind), to: form, syntaxOnly: syntaxOnly, stem: stem)
+                FileHandle.standardOutput.write(Data((converted + "\n").utf8))
+            }
+        }
+    }
+
+    struct CheckDigit: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "check-digit", abstract: "Print DIGITS followed by their GS1 mod-10 check digit.")
+        @Argument(help: "The digits.") var digits: String
+
+        func run() async throws {
+            try await reporting(Output(json: false)) {
+                FileHandle.standardOutput.write(Data((try GS1.appendingCheckDigit(digits) + "\n").utf8))
+            }
+        }
+    }
+}
+
+func identifierKind(_ text: String) throws(InputError) -> IdentifierKind {
+    guard let kind = IdentifierKind(rawValue: text) else {
+        let kinds = IdentifierKind.allCases.map(\.rawValue).joined(separator: ", ")
+        throw InputError(code: .invalidField, message: "--as must be one of \(kinds); got '\(text)'")
+    }
+    return kind
+}
+
+/// A scan's meaning, for people.
+func describe(_ parsed: ParsedIdentifier) -> String {
+    var lines: [[String]] = [["kind", parsed.kind]]
+    for element in parsed.ais ?? [] {
+        let title = AIDefinition.all[element.ai]?.title ?? ""
+        lines.append(["(\(element.ai))", "\(element.value)  \(title)"])
+    }
+    if let bracketed = parsed.bracketed { lines.append(["bracketed", bracketed]) }
+    if let link = parsed.digitalLink { lines.append(["digital link", link]) }
+    if let expiry = parsed.expiry { lines.append(["expiry", expiry]) }
+    if let imei = parsed.imei {
+        lines.append(["tac", imei.tac])
+        lines.append(["serial", imei.serial])
+        if let check = imei.checkDigit { lines.append(["check digit", check]) }
+        if let version = imei.softwareVersion { lines.append(["software version", version]) }
+    }
+    if let vin = parsed.vin {
+        lines.append(["wmi", vin.wmi])
+        lines.append(["vds", vin.vds])
+        lines.append(["vis", vin.vis])
+        lines.append(["check digit", "\(vin.checkDigit) (\(vin.checkDigitValid ? "valid" : "does not match"))"])
+    }
+    let width = lines.map { $0[0].count }.max() ?? 0
+    return lines.map { $0[0].padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0[1] }.joined(
+        separator: "\n")
+}

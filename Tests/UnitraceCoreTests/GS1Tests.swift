@@ -1,0 +1,247 @@
+import Foundation
+import Testing
+import UnitraceCore
+
+@Suite("GS1 keys and check digits")
+struct GS1KeyTests {
+    @Test(
+        "published keys carry valid check digits",
+        arguments: [
+            "4006381333931",  // EAN-13
+            "036000291452",  // UPC-A
+            "09506000134352",  // GTIN-14 of the GS1 Digital Link examples
+            "106141411234567897",  // SSCC
+            "0614141000012",  // GLN
+        ])
+    func published(_ key: String) throws {
+        #expect(try GS1.appendingCheckDigit(String(key.dropLast())) == key)
+    }
+
+    @Test("check-digit input is digits only")
+    func badDigits() throws {
+        let error = try #require(throws: InputError.self) { try GS1.appendingCheckDigit("95060A0134352") }
+        #expect(error.message == "character 'A' at position 6: only digits are allowed")
+        #expect(throws: InputError.self) { try GS1.appendingCheckDigit("") }
+    }
+
+    @Test("GMN check character pair (GS1 published example)")
+    func gmn() throws {
+        let data = try GS1.parse("(8013)1987654Ad4X4bL5ttr2310c2K")
+        #expect(data.elements.first?.value == "1987654Ad4X4bL5ttr2310c2K")
+        #expect(throws: InputError.self) { try GS1.parse("(8013)1987654Ad4X4bL5ttr2310c2L") }
+    }
+
+    @Test("two-digit years follow the sliding window")
+    func years() {
+        #expect(GS1.fullYear(27, reference: 2026) == 2027)
+        #expect(GS1.fullYear(76, reference: 2026) == 2076)
+        #expect(GS1.fullYear(77, reference: 2026) == 1977)
+        #expect(GS1.fullYear(99, reference: 2051) == 2099)
+        #expect(GS1.fullYear(0, reference: 2051) == 2100)
+    }
+}
+
+@Suite("GS1 element strings")
+struct ElementStringTests {
+    let gs = "\u{1D}"
+
+    @Test("a DataMatrix scan with symbology identifier and group separator")
+    func scanned() throws {
+        let data = try GS1.parse("]d201095060001343521727123110ABC123\(gs)21XYZ")
+        #expect(data.elements.map(\.ai) == ["01", "17", "10", "21"])
+        #expect(data.gtin == "09506000134352")
+        #expect(data.lot == "ABC123")
+        #expect(data.serial == "XYZ")
+        #expect(data.expiry == "2027-12-31")
+        #expect(data.bracketed == "(01)09506000134352(17)271231(10)ABC123(21)XYZ")
+        #expect(data.elementString == "01095060001343521727123110ABC123\(gs)21XYZ")
+    }
+
+    @Test(
+        "bracketed and scanned forms round-trip",
+        arguments: [
+            "(01)09506000134352(10)ABC(21)12345",
+            "(00)106141411234567897(400)PO-4711(403)ROUTE-9",
+            "(01)09506000134352(3103)000195(17)260200",
+            "(414)0614141000012(254)EXT-1",
+            "(8004)0614141ASSET-77",
+            "(01)09506000134352(21)A\\(B)C",
+        ])
+    func roundTrip(_ bracketed: String) throws {
+        let data = try GS1.parse(bracketed)
+        #expect(data.bracketed == bracketed)
+        #expect(try GS1.parse(data.elementString) == data)
+        #expect(
+            try DigitalLink.parse(DigitalLink.make(data)).elements.sorted { $0.ai < $1.ai }
+                == data.elements.sorted { $0.ai < $1.ai })
+    }
+
+    @Test("day 00 is the last day of the month")
+    func dayZero() throws {
+        #expect(try GS1.parse("(01)09506000134352(17)280200").expiry == "2028-02-29")
+        #expect(try GS1.parse("(01)09506000134352(17)270200").expiry == "2027-02-28")
+        let error = try #require(throws: InputError.self) { try GS1.parse("(01)09506000134352(7006)270200") }
+        #expect(error.message == "AI (7006): day 00 is not a day")
+    }
+
+    struct Bad: Sendable, CustomTestStringConvertible {
+        let input: String
+        let message: String
+        var testDescription: String { message }
+    }
+
+    @Test(
+        "bad data is refused with what is wrong and where",
+        arguments: [
+            Bad(input: "(01)09506000134352(17)271331", message: "AI (17): month 13 is not a month"),
+            Bad(input: "(01)09506000134353", message: "AI (01): GTIN check digit is 3, expected 2"),
+            Bad(input: "(01)0950600013435", message: "AI (01): the value is 13 characters long, 14 are needed"),
+            Bad(input: "(10)ABC", message: "AI (10) needs one of (01), (02), (8006), (8026) with it"),
+            Bad(
+                input: "(01)09506000134352(02)09506000134352(37)1",
+                message: "AI (01) and AI (02) cannot be used together"),
+            Bad(input: "(01)09506000134352(21)A(21)B", message: "AI (21) appears twice with different values"),
+            Bad(
+                input: "(01)09506000134352(10)ABCDEFGHIJKLMNOPQRSTU",
+                message: "AI (10): the value is 21 characters long, at most 20 are allowed"),
+            Bad(
+                input: "(01)09506000134352(21)AB~",
+                message: "AI (21): character '~' at position 3: it is not in GS1 character set 82"),
+            Bad(input: "(99)", message: "AI (99): the value is empty"),
+            Bad(input: "(23)X", message: "(23) is not a GS1 Application Identifier"),
+            Bad(input: "(01)09506000134352(17", message: "'(' at position 19 is never closed"),
+            Bad(
+                input: "]d2010950600013435",
+                message: "AI (01): the value is 13 characters long, 14 are needed (truncated read?)"),
+            Bad(
+                input: "]d2010950600013435217",
+                message: "AI (17): the value is 0 characters long, 6 are needed (truncated read?)"),
+            Bad(input: "]d1ABC", message: "symbology identifier ]d1 does not carry GS1 data"),
+            Bad(input: "]C1", message: "no GS1 data after the symbology identifier"),
+            Bad(input: "]C1x", message: "no GS1 Application Identifier starts at position 4 ('x…')"),
+            Bad(input: "]C142209506000134352", message: "AI (422): a group separator must follow its 3 characters"),
+            Bad(input: "(01)09506000134352(4321)2", message: "AI (4321): must be 0 (no) or 1 (yes)"),
+            Bad(
+                input: "(01)09506000134352(8006)095060001343520102",
+                message: "AI (8006) and AI (01) cannot be used together"),
+            Bad(
+                input: "(415)0614141000012(8020)X(8007)GB82WEST12345698765433",
+                message: "AI (8007): IBAN check digits are wrong"),
+        ])
+    func refused(_ bad: Bad) throws {
+        let error = try #require(throws: InputError.self) { try GS1.parse(bad.input) }
+        #expect(error.message == bad.message)
+        #expect(error.code == .invalidIdentifier)
+    }
+
+    @Test("syntax-only checks each AI but not the rules between them")
+    func syntaxOnly() throws {
+        #expect(try GS1.parse("(10)ABC", syntaxOnly: true).lot == "ABC")
+        #expect(try GS1.parse("(21)A(21)B", syntaxOnly: true).elements.count == 2)
+        #expect(throws: InputError.self) { try GS1.parse("(17)271331", syntaxOnly: true) }
+    }
+
+    @Test("repeated AIs with the same value are kept once; IBAN, EAN-13 scans")
+    func repeatsAndOthers() throws {
+        #expect(try GS1.parse("(01)09506000134352(21)A(21)A").elements.count == 2)
+        #expect(try GS1.parse("(415)0614141000012(8020)X(8007)GB82WEST12345698765432").elements.count == 3)
+        #expect(try GS1.parse("]E04006381333931").gtin == "04006381333931")
+    }
+}
+
+@Suite("GS1 Digital Link")
+struct DigitalLinkTests {
+    @Test("path qualifiers and query attributes become AIs")
+    func parse() throws {
+        let data = try DigitalLink.parse(
+            "https://id.gs1.org/01/09506000134352/10/ABC%2F1/21/XYZ?17=271231&linkType=gs1:pip")
+        #expect(data.elements.map(\.ai) == ["01", "10", "21", "17"])
+        #expect(data.lot == "ABC/1")
+        #expect(data.expiry == "2027-12-31")
+    }
+
+    @Test("a custom stem with its own path, and short GTINs padded to 14 digits")
+    func customStem() throws {
+        let data = try DigitalLink.parse("https://brand.example/products/01/4006381333931/21/S1")
+        #expect(data.gtin == "04006381333931")
+        #expect(
+            try DigitalLink.make(data, stem: "https://brand.example/products")
+                == "https://brand.example/products/01/04006381333931/21/S1")
+    }
+
+    @Test("generation percent-encodes and orders qualifiers")
+    func makeOrdered() throws {
+        let data = GS1Data(elements: [
+            GS1Element(ai: "21", value: "S/1"), GS1Element(ai: "17", value: "271231"),
+            GS1Element(ai: "01", value: "09506000134352"), GS1Element(ai: "10", value: "L1"),
+        ])
+        #expect(try DigitalLink.make(data) == "https://id.gs1.org/01/09506000134352/10/L1/21/S%2F1?17=271231")
+    }
+
+    struct Bad: Sendable, CustomTestStringConvertible {
+        let input: String
+        let message: String
+        var testDescription: String { message }
+    }
+
+    @Test(
+        "bad URIs are refused",
+        arguments: [
+            Bad(
+                input: "ftp://id.gs1.org/01/09506000134352",
+                message: "Digital Link: must start with http:// or https://"),
+            Bad(
+                input: "https://id.gs1.org/10/ABC",
+                message: "Digital Link: the path holds no GS1 primary key such as /01/<GTIN> or /00/<SSCC>"),
+            Bad(
+                input: "https://id.gs1.org/01/09506000134352/21/X/10/L",
+                message: "Digital Link: after /01/ the path may hold /22/10/21 or /235 in that order, not /21/10"),
+            Bad(
+                input: "https://id.gs1.org/01/09506000134352?21=X",
+                message: "Digital Link: AI (21) belongs in the path, not in the query"),
+            Bad(input: "https://id.gs1.org/01/09506000134353", message: "AI (01): GTIN check digit is 3, expected 2"),
+            Bad(
+                input: "https://id.gs1.org/01/09506000134352/21/%ZZ",
+                message: "Digital Link: AI (21): '%ZZ' is not valid percent-encoding"),
+            Bad(
+                input: "https://id.gs1.org/01/0950600 0134352",
+                message: "Digital Link: character ' ' at position 30 is not allowed in a URI"),
+        ])
+    func refused(_ bad: Bad) throws {
+        let error = try #require(throws: InputError.self) { try DigitalLink.parse(bad.input) }
+        #expect(error.message == bad.message)
+    }
+}
+
+@Suite("IMEI and VIN")
+struct DeviceIdentifierTests {
+    @Test("IMEI with separators, and IMEISV")
+    func imei() throws {
+        let imei = try IMEI(parsing: "49-015420-323751-8")
+        #expect(imei.tac == "49015420")
+        #expect(imei.serial == "323751")
+        #expect(imei.checkDigit == "8")
+        #expect(try IMEI(parsing: "3568 4006 4516 5412").softwareVersion == "12")
+        #expect(throws: InputError.self) { try IMEI(parsing: "490154203237519") }
+        #expect(throws: InputError.self) { try IMEI(parsing: "49015420323751") }
+        let letter = try #require(throws: InputError.self) { try IMEI(parsing: "49015420323751X") }
+        #expect(letter.message == "IMEI: character 'X' at position 15 is not a digit")
+    }
+
+    @Test("VIN sections and the North American check digit")
+    func vin() throws {
+        let vin = try VehicleIdentification(parsing: "1M8GDM9AXKP042788")
+        #expect(vin.wmi == "1M8")
+        #expect(vin.vds == "GDM9AX")
+        #expect(vin.vis == "KP042788")
+        #expect(vin.checkDigitValid)
+        let wrong = try #require(throws: InputError.self) { try VehicleIdentification(parsing: "1M8GDM9A1KP042788") }
+        #expect(wrong.message == "VIN: check digit is 1, expected X")
+        // Outside North America the check digit is reported, not enforced.
+        #expect(try VehicleIdentification(parsing: "WVWZZZ1KZ6W000001").checkDigitValid == false)
+        let lower = try #require(throws: InputError.self) { try VehicleIdentification(parsing: "1m8GDM9AXKP042788") }
+        #expect(lower.message.contains("lower case"))
+        #expect(throws: InputError.self) { try VehicleIdentification(parsing: "1M8GDM9AXKP04278O") }
+        #expect(throws: InputError.self) { try VehicleIdentification(parsing: "1M8GDM9AXKP04278") }
+    }
+}
