@@ -4,15 +4,35 @@ import UnitraceCore
 public struct ReceiveLine: Hashable, Sendable {
     public var serial: String
     public var aliases: [Alias]
+    /// The GTIN a GS1 label named (14 digits); it picks the product.
+    public var gtin: String?
+    public var lot: String?
+    public var expiry: String?
 
-    public init(serial: String, aliases: [Alias] = []) {
+    public init(serial: String, aliases: [Alias] = [], gtin: String? = nil, lot: String? = nil, expiry: String? = nil) {
         self.serial = serial
         self.aliases = aliases
+        self.gtin = gtin
+        self.lot = lot
+        self.expiry = expiry
     }
 
-    /// Parses `SERIAL [kind:value …]`, fields separated by spaces, tabs or commas, e.g.
-    /// `SN-88231 own:U-000017 imei:490154203237518`.
+    /// Parses one scanned line: GS1 data (`]d2…`, `(01)…(21)…`) or a Digital Link URI, whose (01) GTIN,
+    /// (21) serial, (10) lot and (17) expiry are taken; or `SERIAL [kind:value …]`, fields separated by
+    /// spaces, tabs or commas, e.g. `SN-88231 own:U-000017 imei:490154203237518`.
     public init(parsing text: String) throws(InputError) {
+        if let kind = Identifiers.detect(text), kind == .gs1 || kind == .digitalLink {
+            let data = try Identifiers.parse(text, as: kind)
+            guard let gtin = data.gtin else {
+                throw InputError(code: .invalidIdentifier, message: "the GS1 scan names no GTIN (01), so no product")
+            }
+            guard let serial = data.serial else {
+                throw InputError(
+                    code: .invalidIdentifier, message: "GTIN \(gtin) without a serial (21) names a product, not a unit")
+            }
+            self.init(serial: serial, gtin: gtin, lot: data.lot, expiry: data.expiry)
+            return
+        }
         let fields = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," }).map(String.init)
         guard let serial = fields.first else {
             throw InputError(code: .invalidField, message: "empty line: a serial is expected")
@@ -22,11 +42,29 @@ public struct ReceiveLine: Hashable, Sendable {
         for field in fields.dropFirst() { aliases.append(try Alias(parsing: field)) }
         self.init(serial: serial, aliases: aliases)
     }
+
+    /// Parses every line, reporting each bad one with its number.
+    /// - Throws: ``BatchRejected`` listing the lines that cannot be read.
+    public static func parseAll(_ texts: [String]) throws(BatchRejected) -> [ReceiveLine] {
+        var lines: [ReceiveLine] = []
+        var problems: [LineProblem] = []
+        for (index, text) in texts.enumerated() {
+            do {
+                lines.append(try ReceiveLine(parsing: text))
+            } catch {
+                problems.append(LineProblem(line: index + 1, scan: text, reason: .invalid(error)))
+            }
+        }
+        guard problems.isEmpty else { throw BatchRejected(problems: problems) }
+        return lines
+    }
 }
 
-/// What to receive: given serials, or `count` new ones from the product's serial template.
+/// What to receive: given serials (or GS1 scans, which name their product by GTIN), or `count` new ones from
+/// the product's serial template.
 public struct ReceiveRequest: Sendable {
-    public var sku: String
+    /// The product of every line; may be left out when every line is a GS1 scan naming its GTIN.
+    public var sku: String?
     public var location: String
     public var lines: [ReceiveLine]
     /// Generate this many serials from the product's template instead of `lines`.
@@ -38,7 +76,7 @@ public struct ReceiveRequest: Sendable {
     public var attributes: [String: String]
 
     public init(
-        sku: String, location: String, lines: [ReceiveLine] = [], count: Int? = nil, ownSerials: Bool = false,
+        sku: String?, location: String, lines: [ReceiveLine] = [], count: Int? = nil, ownSerials: Bool = false,
         lot: String? = nil, attributes: [String: String] = [:]
     ) {
         self.sku = sku
@@ -51,19 +89,33 @@ public struct ReceiveRequest: Sendable {
     }
 }
 
+/// A GTIN written with 14 digits, as GS1 data carries it.
+func gtin14(_ gtin: String) -> String {
+    String(repeating: "0", count: max(0, 14 - gtin.utf8.count)) + gtin
+}
+
 extension Inventory {
-    /// Commissions new units of a serialized product at a location.
+    /// Commissions new units of serialized products at a location.
     /// - Throws: ``InputError`` (nothing to do, unknown product or location, bad field) or ``BatchRejected``.
     public func receive(_ request: ReceiveRequest, context: EventContext) async throws -> Outcome {
         try await retryingConflicts {
-            let product = try await requireProduct(request.sku)
-            guard product.tracking == .serialized else {
-                throw InputError(
-                    code: .wrongTrackingMode,
-                    message:
-                        "product '\(product.sku)' is \(product.tracking.rawValue)-tracked; only serialized products receive units by serial"
-                )
+            let catalogue = try await store.products()
+            let product = try request.sku.map { sku throws(InputError) in
+                guard let product = catalogue.first(where: { $0.sku == sku }) else {
+                    throw InputError(code: .unknownProduct, message: "unknown product '\(sku)'")
+                }
+                return product
             }
+            func requireSerialized(_ product: Product) throws(InputError) {
+                guard product.tracking == .serialized else {
+                    throw InputError(
+                        code: .wrongTrackingMode,
+                        message:
+                            "product '\(product.sku)' is \(product.tracking.rawValue)-tracked; only serialized products receive units by serial"
+                    )
+                }
+            }
+            if let product { try requireSerialized(product) }
             _ = try await requirePlace(request.location)
             if let lot = request.lot { try Field.serial(lot, name: "lot") }
             for key in request.attributes.keys { try Field.attributeKey(key) }
@@ -71,26 +123,31 @@ extension Inventory {
             let year = (context.occurredAt ?? environment.now()).year
             var lines = request.lines
             var counter: SerialCounterChange?
-            if let count = request.count {
-                guard (1...1_000_000).contains(count) else {
-                    throw InputError(
-                        code: .invalidField, message: "--count must be between 1 and 1000000, got \(count)")
+            if request.count != nil || request.ownSerials {
+                guard let product else {
+                    throw InputError(code: .invalidField, message: "--count and --own-serials need --product")
                 }
-                guard lines.isEmpty else {
-                    throw InputError(code: .invalidField, message: "give serials or --count, not both")
+                if let count = request.count {
+                    guard (1...1_000_000).contains(count) else {
+                        throw InputError(
+                            code: .invalidField, message: "--count must be between 1 and 1000000, got \(count)")
+                    }
+                    guard lines.isEmpty else {
+                        throw InputError(code: .invalidField, message: "give serials or --count, not both")
+                    }
+                    let start = try await store.nextSerialNumber(sku: product.sku)
+                    lines = try (0..<Int64(count)).map { offset throws(InputError) in
+                        ReceiveLine(serial: try product.serialTemplate.serial(sequence: start + offset, year: year))
+                    }
+                    counter = SerialCounterChange(expected: start, next: start + Int64(count))
+                } else {
+                    let start = try await store.nextSerialNumber(sku: product.sku)
+                    for index in lines.indices {
+                        let own = try product.serialTemplate.serial(sequence: start + Int64(index), year: year)
+                        lines[index].aliases.append(Alias(kind: .own, value: own))
+                    }
+                    counter = SerialCounterChange(expected: start, next: start + Int64(lines.count))
                 }
-                let start = try await store.nextSerialNumber(sku: product.sku)
-                lines = try (0..<Int64(count)).map { offset throws(InputError) in
-                    ReceiveLine(serial: try product.serialTemplate.serial(sequence: start + offset, year: year))
-                }
-                counter = SerialCounterChange(expected: start, next: start + Int64(count))
-            } else if request.ownSerials {
-                let start = try await store.nextSerialNumber(sku: product.sku)
-                for index in lines.indices {
-                    let own = try product.serialTemplate.serial(sequence: start + Int64(index), year: year)
-                    lines[index].aliases.append(Alias(kind: .own, value: own))
-                }
-                counter = SerialCounterChange(expected: start, next: start + Int64(lines.count))
             }
             guard !lines.isEmpty else {
                 throw InputError(
@@ -100,31 +157,63 @@ extension Inventory {
                 )
             }
 
-            var seen: [String: Int] = [:]
+            var byGTIN: [String: Product] = [:]
+            for candidate in catalogue { if let gtin = candidate.gtin { byGTIN[gtin14(gtin)] = candidate } }
+            var seen: [UnitKey: Int] = [:]
             var eventLines: [EventLine] = []
             var numbers: [Int] = []
             var scans: [String] = []
             var duplicates: [LineProblem] = []
+            var problems: [LineProblem] = []
             eventLines.reserveCapacity(lines.count)
             for (index, line) in lines.enumerated() {
-                if let first = seen[line.serial] {
+                func problem(_ message: String, _ code: InputError.Code = .unknownProduct) {
+                    problems.append(
+                        LineProblem(
+                            line: index + 1, scan: line.serial,
+                            reason: .invalid(InputError(code: code, message: message))))
+                }
+                var lineProduct = product
+                if let gtin = line.gtin {
+                    guard let named = byGTIN[gtin] else {
+                        problem(
+                            "GTIN \(gtin) is not the GTIN of any product; add it with `unitrace product add --gtin`")
+                        continue
+                    }
+                    if let product, product.sku != named.sku {
+                        problem("GTIN \(gtin) belongs to product \(named.sku), not \(product.sku)")
+                        continue
+                    }
+                    lineProduct = named
+                }
+                guard let lineProduct else {
+                    problem("serial \(line.serial) names no product: pass --product or scan a GS1 label", .invalidField)
+                    continue
+                }
+                guard lineProduct.tracking == .serialized else {
+                    problem(
+                        "product '\(lineProduct.sku)' is \(lineProduct.tracking.rawValue)-tracked; only serialized products receive units by serial",
+                        .wrongTrackingMode)
+                    continue
+                }
+                let key = UnitKey(sku: lineProduct.sku, serial: line.serial)
+                if let first = seen[key] {
                     duplicates.append(
                         LineProblem(line: index + 1, scan: line.serial, reason: .duplicateScan(firstLine: first)))
                     continue
                 }
-                seen[line.serial] = index + 1
+                seen[key] = index + 1
                 eventLines.append(
                     EventLine(
-                        unit: UnitKey(sku: product.sku, serial: line.serial),
-                        aliases: line.aliases.isEmpty ? nil : line.aliases, lot: request.lot,
-                        attributes: request.attributes.isEmpty ? nil : request.attributes))
+                        unit: key, aliases: line.aliases.isEmpty ? nil : line.aliases, lot: line.lot ?? request.lot,
+                        attributes: request.attributes.isEmpty ? nil : request.attributes, expiry: line.expiry))
                 numbers.append(index + 1)
                 scans.append(line.serial)
             }
             let event = newEvent(.receive, context: context, location: request.location, lines: eventLines)
             let receipt = try await commit(
-                [Draft(event: event, lineNumbers: numbers, scans: scans)],
-                serialCounters: counter.map { [product.sku: $0] } ?? [:])
+                [Draft(event: event, lineNumbers: numbers, scans: scans)], earlier: problems,
+                serialCounters: counter.flatMap { change in product.map { [$0.sku: change] } } ?? [:])
             return Outcome(receipt: receipt, units: eventLines.map(\.unit), duplicates: duplicates)
         }
     }

@@ -164,12 +164,22 @@ extension Inventory {
                 message: "no units given: pass them as arguments, with --from FILE, or on standard input")
         }
         if let product { _ = try await requireProduct(product) }
-        let skus = Set(try await store.products().map(\.sku))
+        let catalogue = try await store.products()
+        let skus = Set(catalogue.map(\.sku))
+        var byGTIN: [String: String] = [:]
+        for entry in catalogue { if let gtin = entry.gtin { byGTIN[gtin14(gtin)] = entry.sku } }
         var direct: [Int: UnitKey] = [:]
+        var unreadable: [Int: InputError] = [:]
         var lookups = Set<String>()
         for (index, scan) in cleaned.enumerated() {
             if let key = UnitKey(parsing: scan), skus.contains(key.sku), product == nil || product == key.sku {
                 direct[index] = key
+            } else if Identifiers.detect(scan) != nil {
+                do {
+                    direct[index] = try unitKey(scanned: scan, byGTIN: byGTIN, product: product)
+                } catch {
+                    unreadable[index] = error
+                }
             } else {
                 lookups.insert(scan)
             }
@@ -183,7 +193,10 @@ extension Inventory {
         for (index, scan) in cleaned.enumerated() {
             let lineNumber = index + 1
             let key: UnitKey
-            if let found = direct[index] {
+            if let error = unreadable[index] {
+                problems.append(LineProblem(line: lineNumber, scan: scan, reason: .invalid(error)))
+                continue
+            } else if let found = direct[index] {
                 key = found
             } else {
                 var options = candidates[scan] ?? []
@@ -210,6 +223,29 @@ extension Inventory {
             lines.append(ScannedLine(line: lineNumber, scan: scan, unit: key))
         }
         return (lines, problems, duplicates)
+    }
+
+    /// The unit a GS1 scan or Digital Link names by its (01) GTIN and (21) serial.
+    func unitKey(scanned scan: String, byGTIN: [String: String], product: String?) throws(InputError) -> UnitKey {
+        let parsed = try Identifiers.parse(scan)
+        if let sscc = parsed.sscc {
+            throw InputError(code: .invalidIdentifier, message: "SSCC \(sscc) names a shipping container, not a unit")
+        }
+        guard let gtin = parsed.gtin else {
+            throw InputError(code: .invalidIdentifier, message: "the scan names no GTIN (01), so no product")
+        }
+        guard let sku = byGTIN[gtin] else {
+            throw InputError(code: .unknownProduct, message: "GTIN \(gtin) is not the GTIN of any product")
+        }
+        if let product, product != sku {
+            throw InputError(
+                code: .invalidIdentifier, message: "GTIN \(gtin) belongs to product \(sku), not \(product)")
+        }
+        guard let serial = parsed.serial else {
+            throw InputError(
+                code: .invalidIdentifier, message: "GTIN \(gtin) without a serial (21) names a product, not a unit")
+        }
+        return UnitKey(sku: sku, serial: serial)
     }
 
     func requireProduct(_ sku: String) async throws -> Product {

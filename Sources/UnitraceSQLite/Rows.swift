@@ -28,15 +28,20 @@ enum Columns {
 struct LineDetail: Codable {
     var aliases: [Alias]?
     var lot: String?
+    var expiry: String?
     var attributes: [String: String]?
     var restore: UnitSnapshot?
 
     init?(_ line: EventLine) {
-        guard line.aliases != nil || line.lot != nil || line.attributes != nil || line.restore != nil else {
+        guard
+            line.aliases != nil || line.lot != nil || line.attributes != nil || line.restore != nil
+                || line.expiry != nil
+        else {
             return nil
         }
         aliases = line.aliases
         lot = line.lot
+        expiry = line.expiry
         attributes = line.attributes
         restore = line.restore
     }
@@ -45,13 +50,14 @@ struct LineDetail: Codable {
         guard let detail else { return EventLine(unit: unit) }
         let value = try Columns.decode(LineDetail.self, detail, what: "event line for \(unit)")
         return EventLine(
-            unit: unit, aliases: value.aliases, lot: value.lot, attributes: value.attributes, restore: value.restore)
+            unit: unit, aliases: value.aliases, lot: value.lot, attributes: value.attributes, restore: value.restore,
+            expiry: value.expiry)
     }
 }
 
 enum UnitRow {
     static let columns =
-        "u.sku, u.serial, u.status, u.location, u.destination, u.owner, u.lot, u.aliases, u.attributes, u.version"
+        "u.sku, u.serial, u.status, u.location, u.destination, u.owner, u.lot, u.aliases, u.attributes, u.version, u.expiry"
 
     /// Decodes the columns listed in `columns`, starting at `offset`.
     static func state(_ row: Row, offset: Int = 0) throws -> UnitState {
@@ -70,7 +76,7 @@ enum UnitRow {
             attributes: try attributeText.map {
                 try Columns.decode([String: String].self, $0, what: "attributes of \(key)")
             } ?? [:],
-            version: row[offset + 9])
+            version: row[offset + 9], expiry: row[offset + 10])
     }
 }
 

@@ -60,13 +60,13 @@ extension SQLiteStore {
 
             let insertUnit = try db.cachedStatement(
                 sql: """
-                    INSERT INTO unit (sku, serial, status, location, destination, owner, lot, aliases, attributes, version)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO unit (sku, serial, status, location, destination, owner, lot, aliases, attributes, version, expiry)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
             let updateUnit = try db.cachedStatement(
                 sql: """
                     UPDATE unit SET status = ?, location = ?, destination = ?, owner = ?, lot = ?, aliases = ?, attributes = ?,
-                        version = ?
+                        version = ?, expiry = ?
                     WHERE sku = ? AND serial = ? AND version = ? RETURNING id
                     """)
             let deleteAliases = try db.cachedStatement(sql: "DELETE FROM alias WHERE unit_id = ?")
@@ -86,7 +86,7 @@ extension SQLiteStore {
                         updateUnit,
                         arguments: [
                             after.status.rawValue, after.location, after.destination, after.owner, after.lot,
-                            unitJSON[index].aliases, unitJSON[index].attributes, version, after.key.sku,
+                            unitJSON[index].aliases, unitJSON[index].attributes, version, after.expiry, after.key.sku,
                             after.key.serial,
                             before.version,
                         ])
@@ -96,7 +96,7 @@ extension SQLiteStore {
                     try insertUnit.execute(arguments: [
                         after.key.sku, after.key.serial, after.status.rawValue, after.location, after.destination,
                         after.owner,
-                        after.lot, unitJSON[index].aliases, unitJSON[index].attributes, version,
+                        after.lot, unitJSON[index].aliases, unitJSON[index].attributes, version, after.expiry,
                     ])
                     id = db.lastInsertedRowID
                 }

@@ -67,6 +67,7 @@ struct EndToEndTests {
                             location    customer
                             owner       C-1
                             lot         -
+                            expiry      -
                             aliases     imei:490154203237518
                             attributes  -
                             warranty    24 months from sale

@@ -29,11 +29,11 @@ struct ParsingTests {
     @Test("a missing required option is a usage error")
     func usage() {
         do {
-            _ = try Unitrace.parseAsRoot(["receive", "--at", "WH1"])
-            Issue.record("parsed without --product")
+            _ = try Unitrace.parseAsRoot(["receive", "--product", "P"])
+            Issue.record("parsed without --at")
         } catch {
             #expect(Unitrace.exitCode(for: error).rawValue == 64)
-            #expect(Unitrace.message(for: error) == "Missing expected argument '--product <product>'")
+            #expect(Unitrace.message(for: error) == "Missing expected argument '--at <at>'")
         }
     }
 }

@@ -91,14 +91,17 @@ public struct EventLine: Hashable, Sendable, Codable {
     /// Identifiers recorded at receipt (manufacturer serial, IMEI, …).
     public var aliases: [Alias]?
     public var lot: String?
+    /// The expiry date a GS1 label gave (`YYYY-MM-DD`).
+    public var expiry: String?
     public var attributes: [String: String]?
     /// For a correction: the state the unit goes back to.
     public var restore: UnitSnapshot?
 
     public init(
         unit: UnitKey, aliases: [Alias]? = nil, lot: String? = nil, attributes: [String: String]? = nil,
-        restore: UnitSnapshot? = nil
+        restore: UnitSnapshot? = nil, expiry: String? = nil
     ) {
+        self.expiry = expiry
         self.sku = unit.sku
         self.serial = unit.serial
         self.aliases = aliases

@@ -31,7 +31,8 @@ public enum UnitLifecycle {
             return UnitState(
                 key: key, status: .inStock, location: event.location ?? BuiltInLocation.supplier,
                 lot: line.lot ?? state?.lot, aliases: line.aliases ?? state?.aliases ?? [],
-                attributes: line.attributes ?? state?.attributes ?? [:], version: state?.version ?? 0)
+                attributes: line.attributes ?? state?.attributes ?? [:], version: state?.version ?? 0,
+                expiry: line.expiry ?? state?.expiry)
         }
 
         guard var next = state, next.status != .voided else { throw refuse(.unknownUnit) }
@@ -42,6 +43,7 @@ public enum UnitLifecycle {
             next.destination = restore.destination
             next.owner = restore.owner
             next.lot = restore.lot
+            next.expiry = restore.expiry
             next.aliases = restore.aliases
             next.attributes = restore.attributes
             return next

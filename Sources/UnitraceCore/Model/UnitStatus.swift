@@ -72,6 +72,8 @@ public struct UnitState: Hashable, Sendable, Codable {
     /// The customer who owns the unit after a sale.
     public var owner: String?
     public var lot: String?
+    /// The use-by or expiry date (`YYYY-MM-DD`), when the label carried one.
+    public var expiry: String?
     public var aliases: [Alias]
     public var attributes: [String: String]
     /// Sequence number of the last event that changed the unit (0 before the first is recorded).
@@ -86,7 +88,8 @@ public struct UnitState: Hashable, Sendable, Codable {
         lot: String? = nil,
         aliases: [Alias] = [],
         attributes: [String: String] = [:],
-        version: Int64 = 0
+        version: Int64 = 0,
+        expiry: String? = nil
     ) {
         self.key = key
         self.status = status
@@ -97,13 +100,14 @@ public struct UnitState: Hashable, Sendable, Codable {
         self.aliases = aliases
         self.attributes = attributes
         self.version = version
+        self.expiry = expiry
     }
 
     /// The state without its version: what a correction restores.
     public var snapshot: UnitSnapshot {
         UnitSnapshot(
             status: status, location: location, destination: destination, owner: owner, lot: lot,
-            aliases: aliases, attributes: attributes)
+            aliases: aliases, attributes: attributes, expiry: expiry)
     }
 }
 
@@ -116,10 +120,11 @@ public struct UnitSnapshot: Hashable, Sendable, Codable {
     public var lot: String?
     public var aliases: [Alias]
     public var attributes: [String: String]
+    public var expiry: String?
 
     public init(
         status: UnitStatus, location: String, destination: String? = nil, owner: String? = nil, lot: String? = nil,
-        aliases: [Alias] = [], attributes: [String: String] = [:]
+        aliases: [Alias] = [], attributes: [String: String] = [:], expiry: String? = nil
     ) {
         self.status = status
         self.location = location
@@ -128,5 +133,6 @@ public struct UnitSnapshot: Hashable, Sendable, Codable {
         self.lot = lot
         self.aliases = aliases
         self.attributes = attributes
+        self.expiry = expiry
     }
 }

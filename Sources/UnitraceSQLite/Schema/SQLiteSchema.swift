@@ -5,16 +5,23 @@ enum SQLiteSchema {
     /// Applied in declaration order. Append only; never rename, reorder or edit a shipped migration.
     enum MigrationID: String, CaseIterable {
         case ledgerAndCatalogue = "0001_ledger_and_catalogue"
+        case unitExpiry = "0002_unit_expiry"
     }
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()  // never eraseDatabaseOnSchemaChange: the ledger is the product
         migrator.registerMigration(MigrationID.ledgerAndCatalogue.rawValue, migrate: v0001)
+        migrator.registerMigration(MigrationID.unitExpiry.rawValue, migrate: v0002)
         return migrator
     }
 
     /// The newest migration this build knows.
     static var latest: String { MigrationID.allCases.last!.rawValue }
+
+    /// The expiry date a GS1 label carries (AI 17), kept on the unit.
+    private static func v0002(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE unit ADD COLUMN expiry TEXT")
+    }
 
     private static func v0001(_ db: Database) throws {
         try db.execute(

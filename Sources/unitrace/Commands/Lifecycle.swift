@@ -23,14 +23,16 @@ struct Receive: AsyncParsableCommand {
         abstract: "Commission new units of a product at a location.",
         discussion: """
             Each scan is SERIAL followed by optional aliases kind:value (own, manufacturer, imei, vin, epc, warranty, \
-            other), e.g. 'SN-88231 imei:490154203237518'. Or --count N generates serials from the product's template.
+            other), e.g. 'SN-88231 imei:490154203237518'; or a GS1 scan (element string, bracketed or Digital Link) whose \
+            (01) picks the product, (21) the serial, (10) the lot and (17) the expiry. Or --count N generates serials \
+            from the product's template.
             """)
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var event: EventOptions
     @Argument(help: "Serials, each optionally followed by aliases kind:value.") var serials: [String] = []
     @Option(help: "Read serials from FILE, one a line ('-' for standard input).") var from: String?
-    @Option(help: "The product.") var product: String
+    @Option(help: "The product (may be left out when every line is a GS1 scan naming its GTIN).") var product: String?
     @Option(help: "Where the units are received.") var at: String
     @Option(help: "Generate N serials from the product's serial template.") var count: Int?
     @Flag(help: "Also give each unit an own serial (alias) from the product's template.") var ownSerials = false
@@ -42,7 +44,7 @@ struct Receive: AsyncParsableCommand {
         let output = store.output
         try await reporting(output) {
             let texts = count == nil ? try readScans(arguments: serials, from: from) : serials
-            let lines = try texts.map { text throws(InputError) in try ReceiveLine(parsing: text) }
+            let lines = try ReceiveLine.parseAll(texts)
             var attributeMap: [String: String] = [:]
             for text in attributes {
                 let (key, value) = try Field.attribute(text)

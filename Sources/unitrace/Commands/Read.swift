@@ -30,6 +30,7 @@ struct PassportJSON: Encodable {
     var destination: String?
     var owner: String?
     var lot: String?
+    var expiry: String?
     var aliases: [Alias]
     var attributes: [String: String]
     var warranty: WarrantyPolicy?
@@ -46,6 +47,7 @@ struct PassportJSON: Encodable {
         destination = state.destination
         owner = state.owner
         lot = state.lot
+        expiry = state.expiry
         aliases = state.aliases
         attributes = state.attributes
         warranty = passport.product.warranty
@@ -104,6 +106,7 @@ struct Show: AsyncParsableCommand {
                     "location    \(state.location)" + (state.destination.map { " → \($0)" } ?? ""),
                     "owner       \(state.owner ?? "-")",
                     "lot         \(state.lot ?? "-")",
+                    "expiry      \(state.expiry ?? "-")",
                     "aliases     \(state.aliases.isEmpty ? "-" : state.aliases.map(\.description).joined(separator: ", "))",
                     "attributes  \(attributeText(state.attributes))",
                     "warranty    \(warrantyText(passport.product.warranty))",
