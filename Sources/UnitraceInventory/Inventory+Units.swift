@@ -17,11 +17,11 @@ public struct ReceiveLine: Hashable, Sendable {
         self.expiry = expiry
     }
 
-    /// Parses one scanned line: GS1 data (`]d2…`, `(01)…(21)…`) or a Digital Link URI, whose (01) GTIN,
+    /// Parses one scanned line: GS1 data (`]d2…`, `(01)…(21)…`), a Digital Link URI or an SGTIN EPC URI, whose (01) GTIN,
     /// (21) serial, (10) lot and (17) expiry are taken; or `SERIAL [kind:value …]`, fields separated by
     /// spaces, tabs or commas, e.g. `SN-88231 own:U-000017 imei:490154203237518`.
     public init(parsing text: String) throws(InputError) {
-        if let kind = Identifiers.detect(text), kind == .gs1 || kind == .digitalLink {
+        if let kind = Identifiers.detect(text) {
             let data = try Identifiers.parse(text, as: kind)
             guard let gtin = data.gtin else {
                 throw InputError(code: .invalidIdentifier, message: "the GS1 scan names no GTIN (01), so no product")

@@ -204,7 +204,11 @@ extension Inventory {
                 switch options.count {
                 case 1: key = options[0]
                 case 0:
-                    if let product {
+                    if let tagged = Inventory.looksLikeTag(scan) ? try? unitKey(tag: scan, byGTIN: byGTIN) : nil,
+                        product == nil || product == tagged.sku
+                    {
+                        key = tagged
+                    } else if let product {
                         key = UnitKey(sku: product, serial: scan)
                     } else {
                         problems.append(LineProblem(line: lineNumber, scan: scan, reason: .unknownScan))
@@ -225,9 +229,23 @@ extension Inventory {
         return (lines, problems, duplicates)
     }
 
+    /// Whether a scan that names no serial or alias may be an RFID tag's EPC memory in hexadecimal.
+    static func looksLikeTag(_ scan: String) -> Bool {
+        scan.utf8.count >= 24 && scan.utf8.count.isMultiple(of: 4)
+            && scan.utf8.allSatisfy { (48...57).contains($0) || (65...70).contains($0) || (97...102).contains($0) }
+    }
+
+    /// The unit an SGTIN read from an RFID tag names.
+    func unitKey(tag scan: String, byGTIN: [String: String]) throws(InputError) -> UnitKey {
+        try unitKey(parsed: try Identifiers.parse(scan, as: .epcHex), byGTIN: byGTIN, product: nil)
+    }
+
     /// The unit a GS1 scan or Digital Link names by its (01) GTIN and (21) serial.
     func unitKey(scanned scan: String, byGTIN: [String: String], product: String?) throws(InputError) -> UnitKey {
-        let parsed = try Identifiers.parse(scan)
+        try unitKey(parsed: try Identifiers.parse(scan), byGTIN: byGTIN, product: product)
+    }
+
+    func unitKey(parsed: ParsedIdentifier, byGTIN: [String: String], product: String?) throws(InputError) -> UnitKey {
         if let sscc = parsed.sscc {
             throw InputError(code: .invalidIdentifier, message: "SSCC \(sscc) names a shipping container, not a unit")
         }

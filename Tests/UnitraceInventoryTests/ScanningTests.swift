@@ -98,3 +98,22 @@ struct ScanningTests {
             ])
     }
 }
+
+@Suite("Scanning RFID tags")
+struct TagScanningTests {
+    @Test("an SGTIN read from a tag, in hex or as a URI, finds the unit")
+    func tags() async throws {
+        let inventory = try await Warehouse.make(on: try SQLiteStore.inMemory())
+        _ = try await inventory.addProduct(Product(sku: "MED-1", name: "Insulin pen", gtin: "09506000134352"))
+        // Given a unit received from its EPC URI
+        let lines = try ReceiveLine.parseAll(["urn:epc:id:sgtin:9506000.013435.4711"])
+        _ = try await inventory.receive(ReceiveRequest(sku: nil, location: "WH1", lines: lines), context: .dock)
+        // When its tag is read as hexadecimal
+        let epc = try EPC.parse(uri: "urn:epc:id:sgtin:9506000.013435.4711")
+        let hex = try epc.encode(scheme: try #require(EPCScheme.named("sgtin-96")), filter: 1)
+        let moved = try await inventory.move([hex], to: "WH1-B", context: .dock)
+        // Then the unit it names moves
+        #expect(moved.units == [UnitKey(sku: "MED-1", serial: "4711")])
+        #expect(try await inventory.passport("urn:epc:tag:sgtin-96:1.9506000.013435.4711").state.location == "WH1-B")
+    }
+}

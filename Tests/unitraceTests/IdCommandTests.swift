@@ -73,9 +73,39 @@ struct IdCommandTests {
             #expect(
                 try unitrace(["id", "check-digit", "950600013435"], in: dir)
                     == Run(out: "9506000134352\n", err: "", code: 0))
-            let epc = try unitrace(["id", "convert", "--to", "epc-uri", "(01)09506000134352(21)1"], in: dir)
-            #expect(epc.code == 65)
-            #expect(epc.err == "error: EPC URIs and RFID tag encodings are not supported by this version of Unitrace\n")
+            let noPrefix = try unitrace(["id", "convert", "--to", "epc-uri", "(01)09506000134352(21)1"], in: dir)
+            #expect(
+                noPrefix
+                    == Run(
+                        out: "",
+                        err:
+                            "error: converting GS1 data to an EPC needs --company-prefix-length (the length of the GS1 Company Prefix)\n",
+                        code: 65))
+            #expect(
+                try unitrace(
+                    [
+                        "id", "convert", "--to", "epc-hex", "--company-prefix-length", "7", "--filter", "3",
+                        "(01)80614141123458(21)6789",
+                    ],
+                    in: dir) == Run(out: "3074257BF7194E4000001A85\n", err: "", code: 0))
+            #expect(
+                try unitrace(
+                    [
+                        "id", "convert", "--to", "epc-tag-uri", "--scheme", "sgtin-198", "3074257BF7194E4000001A85",
+                        "--as", "epc-hex",
+                    ], in: dir)
+                    == Run(out: "urn:epc:tag:sgtin-198:3.0614141.812345.6789\n", err: "", code: 0))
+            #expect(
+                try unitrace(
+                    ["id", "convert", "--to", "bracketed", "--as", "epc-hex", "3074257BF7194E4000001A85"], in: dir)
+                    == Run(out: "(01)80614141123458(21)6789\n", err: "", code: 0))
+            let json = try unitrace(["id", "parse", "--json", "urn:epc:tag:sgtin-96:3.0614141.812345.6789"], in: dir)
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(json.out.utf8)) as? [String: Any])
+            #expect(object["kind"] as? String == "epc")
+            #expect(object["epcURI"] as? String == "urn:epc:id:sgtin:0614141.812345.6789")
+            #expect(object["epcHex"] as? String == "3074257BF7194E4000001A85")
+            #expect(object["filter"] as? Int == 3)
+            #expect(object["gtin"] as? String == "80614141123458")
         }
     }
 }

@@ -78,9 +78,11 @@ public enum Identifiers {
     /// Parses `text` as `kind`.
     /// - Parameter syntaxOnly: for GS1 data, check each AI alone, not the rules between AIs.
     /// - Throws: ``InputError`` saying what is wrong and where.
+    /// - Parameter companyPrefixLength: for GS1 data, also give the EPC forms (needs the GS1 Company Prefix
+    ///   length, which GS1 data does not carry).
     public static func parse(
         _ text: String, as kind: IdentifierKind = .auto, syntaxOnly: Bool = false,
-        stem: String = DigitalLink.defaultStem
+        stem: String = DigitalLink.defaultStem, companyPrefixLength: Int? = nil
     ) throws(InputError) -> ParsedIdentifier {
         guard !text.isEmpty else {
             throw InputError(code: .invalidIdentifier, message: "nothing to parse: the text is empty")
@@ -106,8 +108,10 @@ public enum Identifiers {
             break
         case .gs1:
             fill(&result, with: try GS1.parse(text, syntaxOnly: syntaxOnly), stem: stem)
+            try fillEPC(&result, companyPrefixLength: companyPrefixLength)
         case .digitalLink:
             fill(&result, with: try DigitalLink.parse(text, syntaxOnly: syntaxOnly), stem: stem)
+            try fillEPC(&result, companyPrefixLength: companyPrefixLength)
         case .gtin, .sscc, .gln:
             let ai = resolved == .gtin ? "01" : resolved == .sscc ? "00" : "414"
             let lengths = resolved == .gtin ? [8, 12, 13, 14] : resolved == .sscc ? [18] : [13]
@@ -135,12 +139,36 @@ public enum Identifiers {
             result.vin = .init(
                 wmi: vin.wmi, vds: vin.vds, vis: vin.vis, checkDigit: vin.checkDigit,
                 checkDigitValid: vin.checkDigitValid)
-        case .epc, .epcHex:
-            throw InputError(
-                code: .unsupported,
-                message: "EPC URIs and RFID tag encodings are not supported by this version of Unitrace")
+        case .epc:
+            fill(&result, with: try EPC.parse(uri: text))
+        case .epcHex:
+            fill(&result, with: try EPC.decode(hex: text))
         }
         return result
+    }
+
+    static func fill(_ result: inout ParsedIdentifier, with epc: EPC) {
+        if let data = epc.gs1 { fill(&result, with: data, stem: DigitalLink.defaultStem) }
+        result.epcURI = epc.pureIdentityURI
+        if let scheme = epc.scheme, let filter = epc.filter ?? (epc.kind == .gid ? 0 : nil) {
+            result.epcTagURI = try? epc.tagURI(scheme: scheme, filter: filter)
+            result.epcHex = try? epc.encode(scheme: scheme, filter: filter)
+            result.filter = epc.kind == .gid ? nil : filter
+        }
+    }
+
+    /// Adds the EPC forms of GS1 data when the company prefix length is known: the pure identity, and the
+    /// default binary scheme with filter 0.
+    static func fillEPC(_ result: inout ParsedIdentifier, companyPrefixLength: Int?) throws(InputError) {
+        guard let companyPrefixLength, let data = result.gs1 else { return }
+        let epc = try EPC.from(data, companyPrefixLength: companyPrefixLength)
+        result.epcURI = epc.pureIdentityURI
+        if epc.kind != .lgtin {
+            let scheme = epc.defaultScheme
+            result.epcTagURI = try epc.tagURI(scheme: scheme, filter: 0)
+            result.epcHex = try epc.encode(scheme: scheme, filter: 0)
+            result.filter = 0
+        }
     }
 
     static func fill(_ result: inout ParsedIdentifier, with data: GS1Data, stem: String) {
@@ -158,9 +186,14 @@ public enum Identifiers {
 
     /// Parses `text` (as `kind`) and writes it as `form`.
     /// - Throws: ``InputError`` when `text` is invalid or cannot be written in that form.
+    /// - Parameters:
+    ///   - scheme: for the tag forms, the binary scheme (`sgtin-96`, …); by default the one the input used, or
+    ///     the 96-bit scheme when the values fit it.
+    ///   - filter: for the tag forms, the filter value; by default the input's, or 0.
     public static func convert(
         _ text: String, as kind: IdentifierKind = .auto, to form: IdentifierForm, syntaxOnly: Bool = false,
-        stem: String = DigitalLink.defaultStem
+        stem: String = DigitalLink.defaultStem, scheme: String? = nil, filter: Int? = nil,
+        companyPrefixLength: Int? = nil
     ) throws(InputError) -> String {
         let parsed = try parse(text, as: kind, syntaxOnly: syntaxOnly, stem: stem)
         switch form {
@@ -174,9 +207,35 @@ public enum Identifiers {
             default: return try DigitalLink.make(data, stem: stem)
             }
         case .epcURI, .epcTagURI, .epcHex:
-            throw InputError(
-                code: .unsupported,
-                message: "EPC URIs and RFID tag encodings are not supported by this version of Unitrace")
+            let epc: EPC
+            switch parsed.kind {
+            case IdentifierKind.epc.rawValue: epc = try EPC.parse(uri: text)
+            case IdentifierKind.epcHex.rawValue: epc = try EPC.decode(hex: text)
+            default:
+                guard let data = parsed.gs1 else {
+                    throw InputError(code: .invalidIdentifier, message: "a \(parsed.kind) has no EPC")
+                }
+                guard let companyPrefixLength else {
+                    throw InputError(
+                        code: .invalidField,
+                        message:
+                            "converting GS1 data to an EPC needs --company-prefix-length (the length of the GS1 Company Prefix)"
+                    )
+                }
+                epc = try EPC.from(data, companyPrefixLength: companyPrefixLength)
+            }
+            if form == .epcURI { return epc.pureIdentityURI }
+            var chosen = epc.scheme ?? epc.defaultScheme
+            if let scheme {
+                guard let named = EPCScheme.named(scheme) else {
+                    let names = EPCScheme.all.map(\.name).joined(separator: ", ")
+                    throw InputError(code: .invalidField, message: "--scheme must be one of \(names); got '\(scheme)'")
+                }
+                chosen = named
+            }
+            let value = filter ?? epc.filter ?? 0
+            return form == .epcTagURI
+                ? try epc.tagURI(scheme: chosen, filter: value) : try epc.encode(scheme: chosen, filter: value)
         }
     }
 }

@@ -23,7 +23,9 @@ struct IdCommand: AsyncParsableCommand {
         func run() async throws {
             let output = Output(json: json)
             try await reporting(output) {
-                let parsed = try Identifiers.parse(text, as: try identifierKind(kind), syntaxOnly: syntaxOnly)
+                let parsed = try Identifiers.parse(
+                    text, as: try identifierKind(kind), syntaxOnly: syntaxOnly, companyPrefixLength: companyPrefixLength
+                )
                 output.emit(parsed) { describe(parsed) }
             }
         }
@@ -50,7 +52,8 @@ struct IdCommand: AsyncParsableCommand {
                     throw InputError(code: .invalidField, message: "--to must be one of \(forms); got '\(to)'")
                 }
                 let converted = try Identifiers.convert(
-                    text, as: try identifierKind(kind), to: form, syntaxOnly: syntaxOnly, stem: stem)
+                    text, as: try identifierKind(kind), to: form, syntaxOnly: syntaxOnly, stem: stem, scheme: scheme,
+                    filter: filter, companyPrefixLength: companyPrefixLength)
                 FileHandle.standardOutput.write(Data((converted + "\n").utf8))
             }
         }
@@ -86,6 +89,9 @@ func describe(_ parsed: ParsedIdentifier) -> String {
     }
     if let bracketed = parsed.bracketed { lines.append(["bracketed", bracketed]) }
     if let link = parsed.digitalLink { lines.append(["digital link", link]) }
+    if let uri = parsed.epcURI { lines.append(["epc", uri]) }
+    if let uri = parsed.epcTagURI { lines.append(["epc tag", uri]) }
+    if let hex = parsed.epcHex { lines.append(["epc hex", hex]) }
     if let expiry = parsed.expiry { lines.append(["expiry", expiry]) }
     if let imei = parsed.imei {
         lines.append(["tac", imei.tac])

@@ -1,0 +1,328 @@
+import Foundation
+
+/// An Electronic Product Code: the identity an RFID tag carries, as the GS1 EPC Tag Data Standard defines
+/// it. Read from pure-identity URIs (`urn:epc:id:sgtin:…`), tag URIs (`urn:epc:tag:sgtin-96:…`), the
+/// `lgtin` class URI, or the tag's binary encoding in hexadecimal; written back to all of them and to GS1
+/// element strings.
+public struct EPC: Hashable, Sendable {
+    public enum Kind: String, Hashable, Sendable, CaseIterable {
+        case sgtin, sscc, sgln, grai, giai, gsrn, gsrnp, gdti, sgcn, cpi, gid
+        /// A class of trade items: GTIN plus lot (`urn:epc:class:lgtin:…`).
+        case lgtin
+    }
+
+    public var kind: Kind
+    /// The GS1 Company Prefix (for GID, the General Manager Number).
+    public var companyPrefix: String
+    /// Item reference with indicator, serial reference with extension digit, location reference, asset type,
+    /// individual asset reference, service reference, document type, coupon reference, component/part
+    /// reference; for GID the object class.
+    public var reference: String
+    /// Serial number, SGLN extension, or LGTIN lot; `nil` for SSCC, GIAI and GSRN.
+    public var serial: String?
+    /// The filter value a tag carried (0–7).
+    public var filter: Int?
+    /// The binary scheme a tag used.
+    public var scheme: EPCScheme?
+
+    public init(
+        kind: Kind, companyPrefix: String, reference: String, serial: String? = nil, filter: Int? = nil,
+        scheme: EPCScheme? = nil
+    ) {
+        self.kind = kind
+        self.companyPrefix = companyPrefix
+        self.reference = reference
+        self.serial = serial
+        self.filter = filter
+        self.scheme = scheme
+    }
+
+    static func fail(_ message: String) -> InputError {
+        InputError(code: .invalidIdentifier, message: "EPC: \(message)")
+    }
+
+    static func isDigits(_ text: some StringProtocol) -> Bool {
+        !text.isEmpty && text.utf8.allSatisfy { (48...57).contains($0) }
+    }
+
+    // MARK: URIs
+
+    /// The fields after the scheme in a URI, in order.
+    var uriFields: [String] {
+        switch kind {
+        case .sscc, .giai, .gsrn, .gsrnp: [companyPrefix, EPC.escape(reference)]
+        default: [companyPrefix, EPC.escape(reference), EPC.escape(serial ?? "")]
+        }
+    }
+
+    /// `urn:epc:id:sgtin:0614141.812345.6789` (for an LGTIN, its class URI).
+    public var pureIdentityURI: String {
+        if kind == .lgtin { return "urn:epc:class:lgtin:" + uriFields.joined(separator: ".") }
+        return "urn:epc:id:\(kind.rawValue):" + uriFields.joined(separator: ".")
+    }
+
+    /// `urn:epc:tag:sgtin-96:3.0614141.812345.6789`, for the binary `scheme` and `filter`.
+    public func tagURI(scheme: EPCScheme, filter: Int) throws(InputError) -> String {
+        _ = try encode(scheme: scheme, filter: filter)
+        let fields = scheme.kind == .gid ? uriFields : [String(filter)] + uriFields
+        return "urn:epc:tag:\(scheme.name):" + fields.joined(separator: ".")
+    }
+
+    /// Characters a URI field must escape (TDS §5): `"`, `%`, `&`, `/`, `<`, `>`, `?`.
+    static func escape(_ text: String) -> String {
+        var result = ""
+        for byte in text.utf8 {
+            switch byte {
+            case 0x22, 0x25, 0x26, 0x2F, 0x3C, 0x3E, 0x3F: result += String(format: "%%%02X", byte)
+            default: result.append(Character(Unicode.Scalar(byte)))
+            }
+        }
+        return result
+    }
+
+    static func unescape(_ text: Substring, field: String) throws(InputError) -> String {
+        var bytes: [UInt8] = []
+        var iterator = Array(text.utf8).makeIterator()
+        while let byte = iterator.next() {
+            if byte == 0x25 {
+                guard let high = iterator.next(), let low = iterator.next(),
+                    let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16)
+                else { throw fail("\(field) has a '%' that is not followed by two hex digits") }
+                bytes.append(value)
+            } else {
+                guard AIChecks.isCSET82(byte) else {
+                    throw fail("\(field) has character \(AIChecks.describe(byte)), which is not allowed")
+                }
+                bytes.append(byte)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Parses a pure-identity URI, a tag URI or an `lgtin` class URI.
+    /// - Throws: ``InputError`` naming what is wrong.
+    public static func parse(uri: String) throws(InputError) -> EPC {
+        let parts = uri.split(separator: ":", maxSplits: 4, omittingEmptySubsequences: false)
+        guard parts.count == 5, parts[0] == "urn", parts[1] == "epc" else {
+            throw fail("'\(uri.prefix(40))' is not an EPC URI (urn:epc:id:…, urn:epc:tag:…, urn:epc:class:lgtin:…)")
+        }
+        var fields = parts[4].split(separator: ".", omittingEmptySubsequences: false)
+        var filter: Int?
+        var scheme: EPCScheme?
+        let kind: Kind
+        switch parts[2] {
+        case "id":
+            guard let value = Kind(rawValue: String(parts[3])), value != .lgtin else {
+                throw fail("'\(parts[3])' is not an EPC scheme Unitrace reads")
+            }
+            kind = value
+        case "class":
+            guard parts[3] == "lgtin" else { throw fail("only the lgtin class URI is read, not '\(parts[3])'") }
+            kind = .lgtin
+        case "tag":
+            guard let named = EPCScheme.named(String(parts[3])) else {
+                throw fail("'\(parts[3])' is not an EPC binary scheme Unitrace reads")
+            }
+            scheme = named
+            kind = named.kind
+            if kind != .gid {
+                guard let first = fields.first, let value = Int(first), (0...7).contains(value) else {
+                    throw fail("the filter value must be a digit from 0 to 7")
+                }
+                filter = value
+                fields.removeFirst()
+            }
+        default:
+            throw fail("'\(parts[2])' is not id, tag or class")
+        }
+        let expected = [.sscc, .giai, .gsrn, .gsrnp].contains(kind) ? 2 : 3
+        guard fields.count == expected else {
+            throw fail("a \(kind.rawValue) URI has \(expected) fields separated by '.', got \(fields.count)")
+        }
+        let epc = EPC(
+            kind: kind, companyPrefix: String(fields[0]), reference: try unescape(fields[1], field: "the reference"),
+            serial: expected == 3 ? try unescape(fields[2], field: "the serial") : nil, filter: filter, scheme: scheme)
+        try epc.validate()
+        if let scheme, let filter { _ = try epc.encode(scheme: scheme, filter: filter) }
+        return epc
+    }
+
+    /// Checks field lengths and content against the scheme's rules.
+    func validate() throws(InputError) {
+        if kind == .gid {
+            for (name, value, limit) in [
+                ("General Manager Number", companyPrefix, UInt64(1) << 28),
+                ("Object Class", reference, UInt64(1) << 24),
+                ("serial", serial ?? "", UInt64(1) << 36),
+            ] {
+                guard EPC.isDigits(value), let number = UInt64(value), number < limit, value == String(number) else {
+                    throw EPC.fail(
+                        "GID \(name) '\(value)' must be a decimal number below \(limit) without leading zeros")
+                }
+            }
+            return
+        }
+        guard EPC.isDigits(companyPrefix), (6...12).contains(companyPrefix.count) else {
+            throw EPC.fail("the GS1 Company Prefix '\(companyPrefix)' must be 6 to 12 digits")
+        }
+        let total: Int?
+        switch kind {
+        case .sgtin, .lgtin: total = 13
+        case .sscc, .gsrn, .gsrnp: total = 17
+        case .sgln, .grai, .gdti, .sgcn: total = 12
+        default: total = nil
+        }
+        if let total {
+            guard EPC.isDigits(reference) || (reference.isEmpty && companyPrefix.count == total) else {
+                throw EPC.fail("the reference '\(reference)' must be digits")
+            }
+            guard companyPrefix.count + reference.count == total else {
+                throw EPC.fail(
+                    "company prefix and reference must have \(total) digits together, got \(companyPrefix.count + reference.count)"
+                )
+            }
+        }
+        switch kind {
+        case .giai:
+            guard !reference.isEmpty, companyPrefix.count + reference.count <= 30 else {
+                throw EPC.fail("a GIAI has at most 30 characters")
+            }
+            try AIChecks.validate(Array((companyPrefix + reference).utf8), for: AIDefinition.all["8004"]!)
+        case .cpi:
+            guard !reference.isEmpty,
+                reference.utf8.allSatisfy({
+                    (48...57).contains($0) || (65...90).contains($0) || [0x23, 0x2D, 0x2F].contains($0)
+                }),
+                companyPrefix.count + reference.count <= 30
+            else {
+                throw EPC.fail(
+                    "a CPI part reference holds digits, capitals, '#', '-' and '/', at most 30 with the prefix")
+            }
+            guard let serial, EPC.isDigits(serial), serial.count <= 12 else {
+                throw EPC.fail("a CPI serial is 1 to 12 digits")
+            }
+        case .sgtin, .grai, .gdti, .sgln, .lgtin:
+            let limit = [.sgtin: 20, .grai: 16, .gdti: 17, .sgln: 20, .lgtin: 20][kind]!
+            guard let serial, !serial.isEmpty, serial.utf8.count <= limit, serial.utf8.allSatisfy(AIChecks.isCSET82)
+            else {
+                throw EPC.fail(
+                    "the \(kind == .sgln ? "extension" : kind == .lgtin ? "lot" : "serial") must be 1 to \(limit) characters of GS1 set 82"
+                )
+            }
+        case .sgcn:
+            guard let serial, EPC.isDigits(serial), serial.count <= 12 else {
+                throw EPC.fail("an SGCN serial is 1 to 12 digits")
+            }
+        default:
+            break
+        }
+    }
+
+    // MARK: GS1
+
+    /// The GS1 data of this EPC (`nil` for GID, which has no GS1 equivalent).
+    public var gs1: GS1Data? {
+        func withCheck(_ body: String) -> String {
+            body + String(GS1.checkDigit(of: body.utf8.map { Int($0) - 48 }))
+        }
+        var elements: [GS1Element] = []
+        switch kind {
+        case .sgtin, .lgtin:
+            let gtin = withCheck(String(reference.prefix(1)) + companyPrefix + String(reference.dropFirst()))
+            elements = [
+                GS1Element(ai: "01", value: gtin), GS1Element(ai: kind == .sgtin ? "21" : "10", value: serial ?? ""),
+            ]
+        case .sscc:
+            elements = [
+                GS1Element(
+                    ai: "00",
+                    value: withCheck(String(reference.prefix(1)) + companyPrefix + String(reference.dropFirst())))
+            ]
+        case .sgln:
+            elements = [GS1Element(ai: "414", value: withCheck(companyPrefix + reference))]
+            if let serial, serial != "0" { elements.append(GS1Element(ai: "254", value: serial)) }
+        case .grai:
+            elements = [GS1Element(ai: "8003", value: "0" + withCheck(companyPrefix + reference) + (serial ?? ""))]
+        case .giai:
+            elements = [GS1Element(ai: "8004", value: companyPrefix + reference)]
+        case .gsrn, .gsrnp:
+            elements = [GS1Element(ai: kind == .gsrn ? "8018" : "8017", value: withCheck(companyPrefix + reference))]
+        case .gdti:
+            elements = [GS1Element(ai: "253", value: withCheck(companyPrefix + reference) + (serial ?? ""))]
+        case .sgcn:
+            elements = [GS1Element(ai: "255", value: withCheck(companyPrefix + reference) + (serial ?? ""))]
+        case .cpi:
+            elements = [
+                GS1Element(ai: "8010", value: companyPrefix + reference), GS1Element(ai: "8011", value: serial ?? ""),
+            ]
+        case .gid:
+            return nil
+        }
+        return GS1Data(elements: elements)
+    }
+
+    /// The EPC that GS1 data names, given the length of its GS1 Company Prefix.
+    /// - Throws: ``InputError`` when the data names nothing with an EPC, or the prefix length does not fit.
+    public static func from(_ data: GS1Data, companyPrefixLength length: Int) throws(InputError) -> EPC {
+        guard (6...12).contains(length) else {
+            throw fail("the GS1 Company Prefix length must be 6 to 12, got \(length)")
+        }
+        func cut(_ value: String, _ from: Int, _ to: Int) -> String {
+            let bytes = Array(value.utf8)
+            return String(decoding: bytes[min(from, bytes.count)..<min(to, bytes.count)], as: UTF8.self)
+        }
+        let epc: EPC
+        if let gtin = data.gtin {
+            let lot = data.lot
+            guard let serial = data.serial ?? lot else {
+                throw fail("a GTIN needs a serial (21) or a lot (10) to have an EPC")
+            }
+            epc = EPC(
+                kind: data.serial != nil ? .sgtin : .lgtin, companyPrefix: cut(gtin, 1, 1 + length),
+                reference: cut(gtin, 0, 1) + cut(gtin, 1 + length, 13), serial: serial)
+        } else if let sscc = data.sscc {
+            epc = EPC(
+                kind: .sscc, companyPrefix: cut(sscc, 1, 1 + length),
+                reference: cut(sscc, 0, 1) + cut(sscc, 1 + length, 17))
+        } else if let gln = data.value("414") {
+            epc = EPC(
+                kind: .sgln, companyPrefix: cut(gln, 0, length), reference: cut(gln, length, 12),
+                serial: data.value("254") ?? "0")
+        } else if let grai = data.value("8003") {
+            epc = EPC(
+                kind: .grai, companyPrefix: cut(grai, 1, 1 + length), reference: cut(grai, 1 + length, 13),
+                serial: cut(grai, 14, 99))
+        } else if let giai = data.value("8004") {
+            epc = EPC(kind: .giai, companyPrefix: cut(giai, 0, length), reference: cut(giai, length, 99))
+        } else if let gsrn = data.value("8018") ?? data.value("8017") {
+            epc = EPC(
+                kind: data.value("8018") != nil ? .gsrn : .gsrnp, companyPrefix: cut(gsrn, 0, length),
+                reference: cut(gsrn, length, 17))
+        } else if let gdti = data.value("253") {
+            epc = EPC(
+                kind: .gdti, companyPrefix: cut(gdti, 0, length), reference: cut(gdti, length, 12),
+                serial: cut(gdti, 13, 99))
+        } else if let gcn = data.value("255") {
+            epc = EPC(
+                kind: .sgcn, companyPrefix: cut(gcn, 0, length), reference: cut(gcn, length, 12),
+                serial: cut(gcn, 13, 99))
+        } else if let cpi = data.value("8010"), let serial = data.value("8011") {
+            epc = EPC(kind: .cpi, companyPrefix: cut(cpi, 0, length), reference: cut(cpi, length, 99), serial: serial)
+        } else {
+            throw fail(
+                "the GS1 data holds no key with an EPC (GTIN with serial, SSCC, GLN, GRAI, GIAI, GSRN, GDTI, GCN, CPID)"
+            )
+        }
+        if [.grai, .gdti, .sgcn].contains(epc.kind), epc.serial?.isEmpty ?? true {
+            throw fail("a \(epc.kind.rawValue.uppercased()) needs its serial component to have an EPC")
+        }
+        try epc.validate()
+        return epc
+    }
+
+    /// The binary scheme used when none is named: the 96-bit one when the values fit it, else the longer one.
+    public var defaultScheme: EPCScheme {
+        let candidates = EPCScheme.all.filter { $0.kind == (kind == .lgtin ? .sgtin : kind) }
+        return candidates.first { (try? encode(scheme: $0, filter: 0)) != nil } ?? candidates.last!
+    }
+}
