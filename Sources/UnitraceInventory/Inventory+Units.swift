@@ -74,11 +74,17 @@ public struct ReceiveRequest: Sendable {
     public var ownSerials: Bool
     public var lot: String?
     public var attributes: [String: String]
+    /// Serials typed as numbers and ranges (`1-5,10+3,~`); see ``SerialEntry``.
+    public var serials: String?
+    /// Values for the `{NAME:N}` fields of the serial template, by name.
+    public var fields: [String: String]
 
     public init(
         sku: String?, location: String, lines: [ReceiveLine] = [], count: Int? = nil, ownSerials: Bool = false,
-        lot: String? = nil, attributes: [String: String] = [:]
+        lot: String? = nil, attributes: [String: String] = [:], serials: String? = nil, fields: [String: String] = [:]
     ) {
+        self.serials = serials
+        self.fields = fields
         self.sku = sku
         self.location = location
         self.lines = lines
@@ -120,34 +126,18 @@ extension Inventory {
             if let lot = request.lot { try Field.serial(lot, name: "lot") }
             for key in request.attributes.keys { try Field.attributeKey(key) }
 
-            let year = (context.occurredAt ?? environment.now()).year
             var lines = request.lines
             var counter: SerialCounterChange?
-            if request.count != nil || request.ownSerials {
+            var typedByHand = request.serials == nil && request.count == nil && !request.ownSerials
+            if request.count != nil || request.ownSerials || request.serials != nil {
                 guard let product else {
-                    throw InputError(code: .invalidField, message: "--count and --own-serials need --product")
+                    throw InputError(
+                        code: .invalidField, message: "--count, --serials and --own-serials need --product")
                 }
-                if let count = request.count {
-                    guard (1...1_000_000).contains(count) else {
-                        throw InputError(
-                            code: .invalidField, message: "--count must be between 1 and 1000000, got \(count)")
-                    }
-                    guard lines.isEmpty else {
-                        throw InputError(code: .invalidField, message: "give serials or --count, not both")
-                    }
-                    let start = try await store.nextSerialNumber(sku: product.sku)
-                    lines = try (0..<Int64(count)).map { offset throws(InputError) in
-                        ReceiveLine(serial: try product.serialTemplate.serial(sequence: start + offset, year: year))
-                    }
-                    counter = SerialCounterChange(expected: start, next: start + Int64(count))
-                } else {
-                    let start = try await store.nextSerialNumber(sku: product.sku)
-                    for index in lines.indices {
-                        let own = try product.serialTemplate.serial(sequence: start + Int64(index), year: year)
-                        lines[index].aliases.append(Alias(kind: .own, value: own))
-                    }
-                    counter = SerialCounterChange(expected: start, next: start + Int64(lines.count))
-                }
+                let generated = try await generateSerials(for: product, request: request, context: context)
+                lines = generated.lines
+                counter = generated.counter
+                typedByHand = false
             }
             guard !lines.isEmpty else {
                 throw InputError(
@@ -195,6 +185,14 @@ extension Inventory {
                         "product '\(lineProduct.sku)' is \(lineProduct.tracking.rawValue)-tracked; only serialized products receive units by serial",
                         .wrongTrackingMode)
                     continue
+                }
+                if typedByHand, line.gtin == nil, let template = lineProduct.serialTemplate {
+                    do throws(InputError) {
+                        try template.validate(line.serial)
+                    } catch {
+                        problems.append(LineProblem(line: index + 1, scan: line.serial, reason: .invalid(error)))
+                        continue
+                    }
                 }
                 let key = UnitKey(sku: lineProduct.sku, serial: line.serial)
                 if let first = seen[key] {
@@ -323,5 +321,100 @@ extension Inventory {
         let draft = Draft(event: event, lineNumbers: resolved.lines.map(\.line), scans: resolved.lines.map(\.scan))
         let receipt = try await commit([draft], earlier: resolved.problems)
         return Outcome(receipt: receipt, units: resolved.lines.map(\.unit), duplicates: resolved.duplicates)
+    }
+
+    /// Serials made by the product's template: `--count` new ones, the numbers and ranges of `--serials`,
+    /// or `own` aliases for given serials. Random blocks are drawn again until no serial is taken.
+    func generateSerials(
+        for product: Product, request: ReceiveRequest, context: EventContext
+    ) async throws -> (lines: [ReceiveLine], counter: SerialCounterChange?) {
+        let template = product.serialTemplate ?? .default
+        let when = context.occurredAt ?? environment.now()
+        let month = Int(((when.millisecondsSince1970 + Int64(when.offsetSeconds) * 1000) / 86_400_000 + 719_468))
+            .monthOfCivilDay
+        var fields: [String: String] = [:]
+        for (key, value) in product.attributes { fields[key.uppercased()] = value }
+        for (key, value) in request.fields { fields[key.uppercased()] = value }
+        let start = try await store.nextSerialNumber(sku: product.sku)
+        let random = environment.random
+        func make(_ number: Int64) throws(InputError) -> String {
+            try template.serial(sequence: number, year: when.year, month: month, fields: fields, random: random)
+        }
+
+        var lines = request.lines
+        var next = start
+        if let count = request.count {
+            guard (1...1_000_000).contains(count) else {
+                throw InputError(code: .invalidField, message: "--count must be between 1 and 1000000, got \(count)")
+            }
+            guard lines.isEmpty, request.serials == nil else {
+                throw InputError(code: .invalidField, message: "give serials, --serials or --count, not several")
+            }
+            lines = try (0..<Int64(count)).map { offset throws(InputError) in
+                ReceiveLine(serial: try make(start + offset))
+            }
+            next = start + Int64(count)
+        } else if let spec = request.serials {
+            guard lines.isEmpty else {
+                throw InputError(code: .invalidField, message: "give serials or --serials, not both")
+            }
+            for item in try SerialEntry.expand(spec, nextFree: start) {
+                switch item {
+                case .number(let number):
+                    lines.append(ReceiveLine(serial: product.serialTemplate == nil ? String(number) : try make(number)))
+                    next = max(next, number + 1)
+                case .literal(let serial):
+                    lines.append(ReceiveLine(serial: serial))
+                }
+            }
+        } else {
+            for index in lines.indices {
+                lines[index].aliases.append(Alias(kind: .own, value: try make(start + Int64(index))))
+            }
+            next = start + Int64(lines.count)
+        }
+
+        // A random block can, rarely, draw a serial that exists: draw those again.
+        if template.usesRandom, request.serials == nil {
+            for _ in 0..<10 {
+                let values = request.count != nil ? lines.map(\.serial) : lines.compactMap { $0.aliases.last?.value }
+                var taken = Set<String>()
+                if request.count != nil {
+                    let keys = Set(values.map { UnitKey(sku: product.sku, serial: $0) })
+                    taken = Set(try await store.states(of: keys).keys.map(\.serial))
+                } else {
+                    taken = Set(try await store.aliasOwners(of: Set(values)).keys)
+                }
+                var seen = Set<String>()
+                var redrawn = false
+                for index in lines.indices {
+                    let value = values[index]
+                    if taken.contains(value) || !seen.insert(value).inserted {
+                        let fresh = try make(start + Int64(index))
+                        if request.count != nil {
+                            lines[index].serial = fresh
+                        } else {
+                            lines[index].aliases[lines[index].aliases.count - 1].value = fresh
+                        }
+                        redrawn = true
+                    }
+                }
+                if !redrawn { break }
+            }
+        }
+        let counter = template.usesSequence && next > start ? SerialCounterChange(expected: start, next: next) : nil
+        return (lines, counter)
+    }
+}
+
+extension Int {
+    /// The month (1–12) of a day counted from 0000-03-01 (days since 1970 plus 719,468).
+    fileprivate var monthOfCivilDay: Int {
+        let era = (self >= 0 ? self : self - 146_096) / 146_097
+        let dayOfEra = self - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        return mp < 10 ? mp + 3 : mp - 9
     }
 }

@@ -94,7 +94,9 @@ enum ProductRow {
             guard let basis = WarrantyBasis(rawValue: row[5] ?? "") else { throw corrupt("warranty basis") }
             warranty = WarrantyPolicy(months: months, basis: basis)
         }
-        guard let template = try? SerialTemplate(row[6] as String) else { throw corrupt("serial template") }
+        let pattern: String = row[6]
+        let template = pattern.isEmpty ? nil : try? SerialTemplate(pattern)
+        if !pattern.isEmpty, template == nil { throw corrupt("serial template") }
         let attributes: String? = row[7]
         return Product(
             sku: sku, name: row[1], gtin: row[2], tracking: tracking, warranty: warranty, serialTemplate: template,

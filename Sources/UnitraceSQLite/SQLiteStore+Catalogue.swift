@@ -14,7 +14,7 @@ extension SQLiteStore {
                     """,
                 arguments: [
                     product.sku, product.name, product.gtin, product.tracking.rawValue, product.warranty?.months,
-                    product.warranty?.basis.rawValue, product.serialTemplate.pattern, attributes,
+                    product.warranty?.basis.rawValue, product.serialTemplate?.pattern ?? "", attributes,
                 ])
         }
     }

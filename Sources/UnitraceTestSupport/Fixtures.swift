@@ -53,8 +53,7 @@ public enum Warehouse {
         _ = try await inventory.addProduct(
             Product(
                 sku: "EVM-200", name: "Drive motor", gtin: "03760123450010",
-                warranty: WarrantyPolicy(months: 24, basis: .sale), serialTemplate: try SerialTemplate("M-{seq:6}"),
-                attributes: ["power_kw": "200"]))
+                warranty: WarrantyPolicy(months: 24, basis: .sale), attributes: ["power_kw": "200"]))
         _ = try await inventory.addProduct(Product(sku: "BP-75", name: "Battery pack"))
         _ = try await inventory.addProduct(Product(sku: "YOG-1", name: "Yoghurt", tracking: .lot))
         _ = try await inventory.addLocation(Location(code: "WH1", name: "Main warehouse", kind: .warehouse))

@@ -166,7 +166,7 @@ public struct StoreContract: Sendable, CustomTestStringConvertible {
             #expect(try await store.nextSerialNumber(sku: "EVM-200") == 4)
             let next = try await inventory.receive(
                 ReceiveRequest(sku: "EVM-200", location: "WH1", count: 2), context: .dock)
-            #expect(next.units.map(\.serial) == ["M-000004", "M-000005"])
+            #expect(next.units.map(\.serial) == ["000004", "000005"])
         },
     ]
 }

@@ -84,18 +84,6 @@ struct IdentifierTests {
         #expect(throws: InputError.self) { try GTIN.validate("40063813339AB") }
     }
 
-    @Test("serial templates")
-    func templates() throws {
-        let template = try SerialTemplate("M-{yy}-{seq:6}")
-        #expect(try template.serial(sequence: 42, year: 2026) == "M-26-000042")
-        #expect(try SerialTemplate("{yyyy}{seq:3}X").serial(sequence: 7, year: 2026) == "2026007X")
-        #expect(throws: InputError.self) { try template.serial(sequence: 1_000_000, year: 2026) }
-        #expect(throws: InputError.self) { try SerialTemplate("M-{seq:6}-{seq:2}") }
-        #expect(throws: InputError.self) { try SerialTemplate("no-sequence") }
-        #expect(throws: InputError.self) { try SerialTemplate("M-{seq:6") }
-        #expect(throws: InputError.self) { try SerialTemplate("M-{week}-{seq:6}") }
-    }
-
     @Test("unit keys split at the first slash")
     func unitKeys() {
         #expect(UnitKey(parsing: "EVM-200/M-000117") == .motor117)

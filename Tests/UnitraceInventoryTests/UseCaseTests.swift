@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import UnitraceCore
 import UnitraceInventory
@@ -321,14 +322,90 @@ struct TemplateReceiveTests {
         let inventory = try await warehouse()
         let counted = try await inventory.receive(
             ReceiveRequest(sku: "EVM-200", location: "WH1", count: 3), context: .dock)
-        #expect(counted.units.map(\.serial) == ["M-000001", "M-000002", "M-000003"])
+        #expect(counted.units.map(\.serial) == ["000001", "000002", "000003"])
         let own = try await inventory.receive(
             ReceiveRequest(
                 sku: "EVM-200", location: "WH1", lines: [ReceiveLine(serial: "MFR-A"), ReceiveLine(serial: "MFR-B")],
                 ownSerials: true),
             context: .dock)
         #expect(own.units.map(\.serial) == ["MFR-A", "MFR-B"])
-        #expect(try await inventory.passport("M-000005").state.key.serial == "MFR-B")
-        #expect(try await inventory.passport("MFR-B").state.aliases == [Alias(kind: .own, value: "M-000005")])
+        #expect(try await inventory.passport("000005").state.key.serial == "MFR-B")
+        #expect(try await inventory.passport("MFR-B").state.aliases == [Alias(kind: .own, value: "000005")])
+    }
+}
+
+@Suite("Serial templates at receipt")
+struct TemplateAtReceiptTests {
+    private func battery(_ template: String, environment: Environment = .fixed()) async throws -> Inventory {
+        let inventory = try await Warehouse.make(on: try SQLiteStore.inMemory(), environment: environment)
+        _ = try await inventory.addProduct(
+            Product(
+                sku: "BAT", name: "Battery", serialTemplate: try SerialTemplate(template), attributes: ["cat": "07"]))
+        return inventory
+    }
+
+    @Test("the category comes from the product, a site from --field, the year from the receipt")
+    func fields() async throws {
+        let inventory = try await battery("{YY}{CAT:2}{SITE:3}{SEQ:4}")
+        let outcome = try await inventory.receive(
+            ReceiveRequest(sku: "BAT", location: "WH1", count: 2, fields: ["SITE": "LYN"]),
+            context: .at("2027-01-05T08:00:00+01:00"))
+        #expect(outcome.units.map(\.serial) == ["2707LYN0001", "2707LYN0002"])
+    }
+
+    @Test("serials typed by hand must follow the template; every bad one is reported")
+    func typedSerials() async throws {
+        let inventory = try await battery("B-{SEQ:5}{CHECK:GS1}")
+        let rejected = try await #require(throws: BatchRejected.self) {
+            try await inventory.receive(
+                ReceiveRequest(
+                    sku: "BAT", location: "WH1",
+                    lines: ["B-000017", "B-000018", "B-17"].map { ReceiveLine(serial: $0) }),
+                context: .dock)
+        }
+        #expect(rejected.problems.map(\.line) == [2, 3])
+        #expect(
+            rejected.problems[0].message
+                == "serial B-000018 does not follow template 'B-{SEQ:5}{CHECK:GS1}': check character is 8, expected 7")
+        #expect(
+            try await inventory.receive(
+                ReceiveRequest(sku: "BAT", location: "WH1", lines: [ReceiveLine(serial: "B-000017")]), context: .dock
+            ).units.count == 1)
+    }
+
+    @Test("ranges and ~ use the template, and the counter moves past them")
+    func ranges() async throws {
+        let inventory = try await battery("B-{SEQ:3}")
+        let first = try await inventory.receive(
+            ReceiveRequest(sku: "BAT", location: "WH1", serials: "1-3,10+1"), context: .dock)
+        #expect(first.units.map(\.serial) == ["B-001", "B-002", "B-003", "B-010", "B-011"])
+        let next = try await inventory.receive(
+            ReceiveRequest(sku: "BAT", location: "WH1", serials: "~,~"), context: .dock)
+        #expect(next.units.map(\.serial) == ["B-012", "B-013"])
+        let counted = try await inventory.receive(ReceiveRequest(sku: "BAT", location: "WH1", count: 1), context: .dock)
+        #expect(counted.units.map(\.serial) == ["B-014"])
+        // Without a template, numbers are the serials themselves.
+        let plain = try await inventory.receive(
+            ReceiveRequest(sku: "BP-75", location: "WH1", serials: "7-8"), context: .dock)
+        #expect(plain.units.map(\.serial) == ["7", "8"])
+    }
+
+    @Test("random serials never collide: a draw that is taken is drawn again")
+    func randomNoCollision() async throws {
+        // A random source that repeats itself: every draw gives the same block until the tenth call.
+        let calls = Mutex<UInt64>(0)
+        var environment = Environment.fixed()
+        environment.random = {
+            calls.withLock { count in
+                count += 1
+                return count < 40 ? 7 : count
+            }
+        }
+        let inventory = try await battery("R-{RAND:4}", environment: environment)
+        let first = try await inventory.receive(ReceiveRequest(sku: "BAT", location: "WH1", count: 1), context: .dock)
+        let second = try await inventory.receive(ReceiveRequest(sku: "BAT", location: "WH1", count: 3), context: .dock)
+        let all = first.units.map(\.serial) + second.units.map(\.serial)
+        #expect(Set(all).count == 4)
+        #expect(all.allSatisfy { $0.hasPrefix("R-") && $0.count == 6 })
     }
 }

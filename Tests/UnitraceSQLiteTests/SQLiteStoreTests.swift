@@ -155,7 +155,7 @@ struct SQLiteFileTests {
             #expect(outcome.receipt.events == 1)
             #expect(outcome.receipt.units == 2_000)
             #expect(try await inventory.stock(StockQuery()).first?.count == 2_000)
-            #expect(try await inventory.passport("M-001999").history.first?.unitCount == 2_000)
+            #expect(try await inventory.passport("001999").history.first?.unitCount == 2_000)
             #expect(try await inventory.verify().units == 2_000)
         }
     }

@@ -7,8 +7,7 @@ private func prepared(_ dir: URL) throws {
     for arguments in [
         ["init"],
         [
-            "product", "add", "EVM-200", "--name", "Drive motor", "--warranty-months", "24", "--serial-template",
-            "M-{seq:6}",
+            "product", "add", "EVM-200", "--name", "Drive motor", "--warranty-months", "24",
         ],
         ["location", "add", "WH1", "--name", "Main warehouse", "--kind", "warehouse"],
         ["location", "add", "WH1-A", "--name", "Zone A", "--kind", "zone", "--parent", "WH1"],

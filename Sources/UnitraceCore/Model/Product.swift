@@ -34,8 +34,9 @@ public struct Product: Hashable, Sendable, Codable {
     public var gtin: String?
     public var tracking: TrackingMode
     public var warranty: WarrantyPolicy?
-    /// Generates serials for `receive --count`; see ``SerialTemplate``.
-    public var serialTemplate: SerialTemplate
+    /// How this product's own serials look; see ``SerialTemplate``. Serials typed by hand are checked
+    /// against it. Without one, `receive --count` numbers serials with ``SerialTemplate/default``.
+    public var serialTemplate: SerialTemplate?
     public var attributes: [String: String]
 
     public init(
@@ -44,7 +45,7 @@ public struct Product: Hashable, Sendable, Codable {
         gtin: String? = nil,
         tracking: TrackingMode = .serialized,
         warranty: WarrantyPolicy? = nil,
-        serialTemplate: SerialTemplate = .default,
+        serialTemplate: SerialTemplate? = nil,
         attributes: [String: String] = [:]
     ) {
         self.sku = sku

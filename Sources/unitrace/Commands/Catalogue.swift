@@ -16,7 +16,8 @@ struct ProductCommand: AsyncParsableCommand {
         @Option(help: "serialized, lot or bulk.") var tracking: String = "serialized"
         @Option(help: "Warranty length in months.") var warrantyMonths: Int?
         @Option(help: "When the warranty starts: sale or manufacture.") var warrantyFrom: String = "sale"
-        @Option(help: "Pattern for generated serials, e.g. M-{yy}-{seq:6}.") var serialTemplate: String = "{seq:6}"
+        @Option(help: "How this product's serials look, e.g. M-{YY}-{SEQ:6} (see docs/identifiers.md).")
+        var serialTemplate: String?
         @Option(name: .customLong("attr"), help: "An attribute key=value (repeatable).") var attributes: [String] = []
 
         func run() async throws {
@@ -39,7 +40,8 @@ struct ProductCommand: AsyncParsableCommand {
                 let product = Product(
                     sku: sku, name: name, gtin: gtin, tracking: mode,
                     warranty: warrantyMonths.map { WarrantyPolicy(months: $0, basis: basis) },
-                    serialTemplate: try SerialTemplate(serialTemplate), attributes: attributeMap)
+                    serialTemplate: try serialTemplate.map { text throws(InputError) in try SerialTemplate(text) },
+                    attributes: attributeMap)
                 let added = try await store.openInventory().addProduct(product)
                 output.emit(added) { "added product \(added.sku) (\(added.name), \(added.tracking.rawValue))" }
             }
@@ -82,7 +84,7 @@ struct ProductCommand: AsyncParsableCommand {
                     tracking         \(product.tracking.rawValue)
                     gtin             \(product.gtin ?? "-")
                     warranty         \(warrantyText(product.warranty))
-                    serial template  \(product.serialTemplate.pattern)
+                    serial template  \(product.serialTemplate?.pattern ?? "-")
                     attributes       \(attributeText(product.attributes))
                     """
                 }

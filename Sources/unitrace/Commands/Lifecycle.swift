@@ -30,11 +30,16 @@ struct Receive: AsyncParsableCommand {
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var event: EventOptions
-    @Argument(help: "Serials, each optionally followed by aliases kind:value.") var serials: [String] = []
+    @Argument(help: "Serials, each optionally followed by aliases kind:value.") var serialArguments: [String] = []
     @Option(help: "Read serials from FILE, one a line ('-' for standard input).") var from: String?
     @Option(help: "The product (may be left out when every line is a GS1 scan naming its GTIN).") var product: String?
     @Option(help: "Where the units are received.") var at: String
     @Option(help: "Generate N serials from the product's serial template.") var count: Int?
+    @Option(help: "Serials as numbers and ranges, e.g. '1-5,10+3,~' (~ is the next free number).") var serials: String?
+    @Option(
+        name: .customLong("field"),
+        help: "A value for a {NAME:N} field of the serial template, NAME=VALUE (repeatable).")
+    var fields: [String] = []
     @Flag(help: "Also give each unit an own serial (alias) from the product's template.") var ownSerials = false
     @Option(help: "The lot the units belong to.") var lot: String?
     @Option(name: .customLong("attr"), help: "An attribute key=value for every unit (repeatable).") var attributes:
@@ -43,16 +48,24 @@ struct Receive: AsyncParsableCommand {
     func run() async throws {
         let output = store.output
         try await reporting(output) {
-            let texts = count == nil ? try readScans(arguments: serials, from: from) : serials
+            let texts =
+                count == nil && serials == nil ? try readScans(arguments: serialArguments, from: from) : serialArguments
             let lines = try ReceiveLine.parseAll(texts)
             var attributeMap: [String: String] = [:]
             for text in attributes {
                 let (key, value) = try Field.attribute(text)
                 attributeMap[key] = value
             }
+            var fieldMap: [String: String] = [:]
+            for text in fields {
+                guard let equals = text.firstIndex(of: "=") else {
+                    throw InputError(code: .invalidField, message: "--field '\(text)' must be written NAME=VALUE")
+                }
+                fieldMap[String(text[..<equals]).uppercased()] = String(text[text.index(after: equals)...])
+            }
             let request = ReceiveRequest(
                 sku: product, location: at, lines: lines, count: count, ownSerials: ownSerials, lot: lot,
-                attributes: attributeMap)
+                attributes: attributeMap, serials: serials, fields: fieldMap)
             let outcome = try await store.openInventory().receive(request, context: try event.context())
             report(.receive, outcome, output: output, "received at \(at)")
         }
