@@ -37,6 +37,12 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .executableTarget(
+            name: "unitrace-bench",
+            dependencies: ["UnitraceCore", "UnitraceInventory", "UnitraceSQLite"],
+            path: "Benchmarks/unitrace-bench",
+            swiftSettings: strict
+        ),
         .target(name: "UnitraceTestSupport", dependencies: ["UnitraceInventory", "UnitraceSQLite"], swiftSettings: strict),
         .testTarget(name: "UnitraceCoreTests", dependencies: ["UnitraceCore", "UnitraceTestSupport"], swiftSettings: strict),
         .testTarget(name: "UnitraceInventoryTests", dependencies: ["UnitraceInventory", "UnitraceTestSupport"], swiftSettings: strict),

@@ -1,10 +1,21 @@
 import Foundation
 
+/// The named content checks of the AI table.
+public enum AICheck: String, Hashable, Sendable {
+    case csum, key, yymmd0, yymmdd, yymmddhh, hhmm, mmoptss, iso4217, iso3166, iso3166999, iso3166list, iso3166alpha2
+    case pcenc, yesno, latitude, longitude, hyphen, zero, nonzero, winding, pieceoftotal, nozeroprefix, csumalpha, iban
+    case importeridx, mediatype, couponcode, couponposoffer
+}
+
 /// Content checks for AI values: character sets, lengths, check digits, dates and the other rules the GS1
 /// General Specifications give for each AI. Every failure names the AI and what is wrong.
 enum AIChecks {
     /// Validates `value` as the data of `definition`.
     static func validate(_ value: [UInt8], for definition: AIDefinition) throws(InputError) {
+        try validate(value[...], for: definition)
+    }
+
+    static func validate(_ value: ArraySlice<UInt8>, for definition: AIDefinition) throws(InputError) {
         let ai = definition.ai
         func fail(_ message: String) -> InputError {
             InputError(code: .invalidIdentifier, message: "AI (\(ai)): \(message)")
@@ -17,21 +28,25 @@ enum AIChecks {
             throw fail("the value is \(value.count) characters long, \(definition.minLength) are needed")
         }
         var offset = 0
-        for (index, component) in definition.components.enumerated() {
+        let base = value.startIndex
+        for component in definition.components {
             let remaining = value.count - offset
             if remaining == 0 {
                 if component.optional { break }
                 throw fail("the value is \(value.count) characters long, \(definition.minLength) are needed")
             }
             // Later fixed components keep their share; a variable component takes what is left, up to its maximum.
-            let reserved = definition.components[(index + 1)...].filter { !$0.optional }.reduce(0) { $0 + $1.minLength }
-            let length = component.isFixed ? component.maxLength : min(component.maxLength, remaining - reserved)
+            let length =
+                component.isFixed ? component.maxLength : min(component.maxLength, remaining - component.reservedAfter)
             guard length >= component.minLength, length <= remaining else {
                 throw fail("the value is \(value.count) characters long, \(definition.minLength) are needed")
             }
-            let part = Array(value[offset..<offset + length])
-            try checkCharset(part, component.charset, at: offset, fail: fail)
-            for check in component.checks { try run(check, on: part, definition: definition, fail: fail) }
+            let slice = value[(base + offset)..<(base + offset + length)]
+            try checkCharset(slice, component.charset, at: offset, fail: fail)
+            if !component.checks.isEmpty {
+                let part = Array(slice)
+                for check in component.checks { try run(check, on: part, definition: definition, fail: fail) }
+            }
             offset += length
         }
         guard offset == value.count else {
@@ -40,7 +55,7 @@ enum AIChecks {
     }
 
     static func checkCharset(
-        _ part: [UInt8], _ charset: AIDefinition.Charset, at offset: Int, fail: (String) -> InputError
+        _ part: ArraySlice<UInt8>, _ charset: AIDefinition.Charset, at offset: Int, fail: (String) -> InputError
     ) throws(InputError) {
         for (index, byte) in part.enumerated() {
             let ok: Bool
@@ -90,44 +105,44 @@ enum AIChecks {
     // MARK: The named checks
 
     static func run(
-        _ check: String, on part: [UInt8], definition: AIDefinition, fail: (String) -> InputError
+        _ check: AICheck, on part: [UInt8], definition: AIDefinition, fail: (String) -> InputError
     ) throws(InputError) {
         switch check {
-        case "csum":
+        case .csum:
             let digits = part.map { Int($0) - 48 }
             let expected = GS1.checkDigit(of: digits.dropLast())
             if digits.last != expected {
                 throw fail("\(keyName(definition)) check digit is \(digits.last ?? 0), expected \(expected)")
             }
-        case "key":
+        case .key:
             // Alphanumeric keys start with a GS1 Company Prefix, itself at least four digits.
             if definition.components[0].charset != .numeric, part.count >= 4, !part.prefix(4).allSatisfy(isDigit) {
                 throw fail("a GS1 key must start with a GS1 Company Prefix of digits")
             }
-        case "yymmd0", "yymmdd", "yymmddhh":
-            try checkDate(part, dayZero: check == "yymmd0", fail: fail)
-            if check == "yymmddhh", number(part[6..<8]) > 23 {
+        case .yymmd0, .yymmdd, .yymmddhh:
+            try checkDate(part, dayZero: check == .yymmd0, fail: fail)
+            if check == .yymmddhh, number(part[6..<8]) > 23 {
                 throw fail("hour \(number(part[6..<8])) is not an hour")
             }
-        case "hhmm":
+        case .hhmm:
             if number(part[0..<2]) > 23 { throw fail("hour \(number(part[0..<2])) is not an hour") }
             if number(part[2..<4]) > 59 { throw fail("minute \(number(part[2..<4])) is not a minute") }
-        case "mmoptss":
+        case .mmoptss:
             guard part.count == 2 || part.count == 4 else {
                 throw fail("minutes and optional seconds need 2 or 4 digits")
             }
             if number(part[0..<2]) > 59 { throw fail("minute \(number(part[0..<2])) is not a minute") }
             if part.count == 4, number(part[2..<4]) > 59 { throw fail("second \(number(part[2..<4])) is not a second") }
-        case "iso4217", "iso3166", "iso3166999":
+        case .iso4217, .iso3166, .iso3166999:
             // Three digits (checked by the character set); the code lists themselves are not held here.
             break
-        case "iso3166list":
+        case .iso3166list:
             guard part.count % 3 == 0 else { throw fail("country codes come in groups of three digits") }
-        case "iso3166alpha2":
+        case .iso3166alpha2:
             guard part.allSatisfy({ (65...90).contains($0) }) else {
                 throw fail("a country code is two capital letters")
             }
-        case "pcenc":
+        case .pcenc:
             var index = 0
             while index < part.count {
                 if part[index] == 0x25 {
@@ -138,46 +153,44 @@ enum AIChecks {
                     index += 1
                 }
             }
-        case "yesno":
+        case .yesno:
             guard part == [48] || part == [49] else { throw fail("must be 0 (no) or 1 (yes)") }
-        case "latitude":
+        case .latitude:
             if number(part[...]) > 1_800_000_000 { throw fail("latitude is out of range") }
-        case "longitude":
+        case .longitude:
             if number(part[...]) > 3_600_000_000 { throw fail("longitude is out of range") }
-        case "hyphen":
+        case .hyphen:
             guard part.allSatisfy({ $0 == 0x2D }) else { throw fail("only '-' is allowed here") }
-        case "zero":
+        case .zero:
             guard part.allSatisfy({ $0 == 48 }) else { throw fail("must be 0") }
-        case "nonzero":
+        case .nonzero:
             guard part.contains(where: { $0 != 48 }) else { throw fail("must not be zero") }
-        case "winding":
+        case .winding:
             guard [48, 49, 57].contains(part[0]) else { throw fail("winding direction must be 0, 1 or 9") }
-        case "pieceoftotal":
+        case .pieceoftotal:
             let piece = number(part[0..<2])
             let total = number(part[2..<4])
             guard piece >= 1, total >= 1, piece <= total else {
                 throw fail("piece \(piece) of \(total) is not a piece of the total")
             }
-        case "nozeroprefix":
+        case .nozeroprefix:
             guard part.count == 1 || part[0] != 48 else { throw fail("must not start with 0") }
-        case "csumalpha":
+        case .csumalpha:
             try checkAlphanumericPair(part, fail: fail)
-        case "iban":
+        case .iban:
             try checkIBAN(part, fail: fail)
-        case "importeridx":
+        case .importeridx:
             let ok =
                 isDigit(part[0]) || (65...90).contains(part[0]) || (97...122).contains(part[0]) || part[0] == 0x2D
                 || part[0] == 0x5F
             guard ok else { throw fail("importer index \(describe(part[0])) is not allowed") }
-        case "mediatype":
+        case .mediatype:
             let value = number(part[...])
             guard (1...10).contains(value) || (80...99).contains(value) else {
                 throw fail("media type \(value) is not an AIDC media type")
             }
-        case "couponcode", "couponposoffer":
+        case .couponcode, .couponposoffer:
             // North American coupon layouts: checked as character set 82 only.
-            break
-        default:
             break
         }
     }

@@ -1,7 +1,8 @@
 import Foundation
 
 /// One GS1 Application Identifier: what its data looks like and how it relates to other AIs.
-public struct AIDefinition: Hashable, Sendable {
+/// A reference type: definitions are shared, never copied, on the parsing hot path.
+public final class AIDefinition: Sendable {
     /// The character set of a component.
     public enum Charset: Hashable, Sendable {
         /// Digits.
@@ -20,26 +21,81 @@ public struct AIDefinition: Hashable, Sendable {
         public var minLength: Int
         public var maxLength: Int
         public var optional: Bool
-        public var checks: [String]
+        public var checks: [AICheck]
         public var isFixed: Bool { minLength == maxLength }
+        /// Characters the mandatory components after this one need.
+        var reservedAfter = 0
     }
 
-    public var ai: String
+    public let ai: String
     /// Predefined length: the AI is never followed by a group separator.
-    public var predefinedLength: Bool
-    public var components: [Component]
+    public let predefinedLength: Bool
+    public let components: [Component]
     /// Every group must be met by at least one AI present (patterns use `n` for any digit).
-    public var requires: [[String]]
+    public let requires: [[String]]
     /// None of these may be present.
-    public var excludes: [String]
+    public let excludes: [String]
     /// For a GS1 Digital Link primary key: the alternative ordered qualifier sequences (`[[]]` for none).
-    public var digitalLinkQualifiers: [[String]]?
-    public var title: String
-
-    public var minLength: Int { components.filter { !$0.optional }.reduce(0) { $0 + $1.minLength } }
-    public var maxLength: Int { components.reduce(0) { $0 + $1.maxLength } }
+    public let digitalLinkQualifiers: [[String]]?
+    public let title: String
+    public let minLength: Int
+    public let maxLength: Int
     /// All components fixed and none optional: the value's length is known from the AI alone.
-    public var isFixedLength: Bool { components.allSatisfy { $0.isFixed && !$0.optional } }
+    public let isFixedLength: Bool
+    /// The AI as a number of its length, and the rules as patterns over such numbers.
+    let code: AICode
+    let requirePatterns: [[AIPattern]]
+    let excludePatterns: [AIPattern]
+
+    init(
+        ai: String, predefinedLength: Bool, components: [Component], requires: [[String]], excludes: [String],
+        digitalLinkQualifiers: [[String]]?, title: String
+    ) {
+        self.ai = ai
+        self.predefinedLength = predefinedLength
+        self.components = components
+        self.requires = requires
+        self.excludes = excludes
+        self.digitalLinkQualifiers = digitalLinkQualifiers
+        self.title = title
+        minLength = components.filter { !$0.optional }.reduce(0) { $0 + $1.minLength }
+        maxLength = components.reduce(0) { $0 + $1.maxLength }
+        isFixedLength = components.allSatisfy { $0.isFixed && !$0.optional }
+        code = AICode(ai)
+        requirePatterns = requires.map { $0.map(AIPattern.init) }
+        excludePatterns = excludes.map(AIPattern.init)
+    }
+}
+
+/// An AI's digits as a number, with its length (so `01` and `1` differ).
+struct AICode: Hashable, Sendable {
+    var length: Int
+    var value: Int
+
+    init(_ ai: String) {
+        length = ai.utf8.count
+        value = ai.utf8.reduce(0) { $0 * 10 + Int($1) - 48 }
+    }
+}
+
+/// `310n`, `31nn`, `8111`: AIs of one length whose leading digits are given (wildcards are trailing).
+struct AIPattern: Hashable, Sendable {
+    var length: Int
+    var divisor: Int
+    var prefix: Int
+
+    init(_ pattern: String) {
+        length = pattern.utf8.count
+        let fixed = pattern.utf8.prefix { $0 != UInt8(ascii: "n") }
+        var divisor = 1
+        for _ in 0..<(length - fixed.count) { divisor *= 10 }
+        self.divisor = divisor
+        prefix = fixed.reduce(0) { $0 * 10 + Int($1) - 48 }
+    }
+
+    func matches(_ code: AICode) -> Bool {
+        code.length == length && code.value / divisor == prefix
+    }
 }
 
 extension AIDefinition {
@@ -51,6 +107,36 @@ extension AIDefinition {
         }
         return table
     }()
+
+    /// The same table indexed by the AI's digits, per AI length (2, 3 or 4), for lookups without strings.
+    static let byDigits: [[AIDefinition?]] = {
+        var tables: [[AIDefinition?]] = [
+            [], [], Array(repeating: nil, count: 100), Array(repeating: nil, count: 1000),
+            Array(repeating: nil, count: 10000),
+        ]
+        for (ai, definition) in all { tables[ai.utf8.count][Int(ai)!] = definition }
+        return tables
+    }()
+
+    /// The definition of an AI given as text, without hashing.
+    static func named(_ ai: String) -> AIDefinition? {
+        let code = AICode(ai)
+        guard (2...4).contains(code.length), ai.utf8.allSatisfy({ (48...57).contains($0) }) else { return nil }
+        return byDigits[code.length][code.value]
+    }
+
+    /// The definition of the AI whose digits start `bytes` at `start`, if any.
+    static func lookup(_ bytes: [UInt8], at start: Int) -> AIDefinition? {
+        var value = 0
+        for length in 1...4 {
+            guard start + length <= bytes.count else { return nil }
+            let byte = bytes[start + length - 1]
+            guard byte >= 48, byte <= 57 else { return nil }
+            value = value * 10 + Int(byte - 48)
+            if length >= 2, let found = byDigits[length][value] { return found }
+        }
+        return nil
+    }
 
     /// Parses one line of ``AITable``. The table is ours and fixed: a malformed line is a programming error.
     static func parse(_ line: String) -> [AIDefinition] {
@@ -65,7 +151,12 @@ extension AIDefinition {
             predefined = true
             head.removeFirst()
         }
-        let components = head.map(parseComponent)
+        var components = head.map(parseComponent)
+        for index in components.indices {
+            components[index].reservedAfter = components[(index + 1)...].filter { !$0.optional }.reduce(0) {
+                $0 + $1.minLength
+            }
+        }
         var requires: [[String]] = []
         var excludes: [String] = []
         var digitalLink: [[String]]?
@@ -104,8 +195,14 @@ extension AIDefinition {
         var spec = Substring(text)
         let optional = spec.first == "?"
         if optional { spec = spec.dropFirst() }
-        var pieces = spec.split(separator: "/").map(String.init)
-        let format = pieces.removeFirst()
+        var names = spec.split(separator: "/").map(String.init)
+        let format = names.removeFirst()
+        let pieces = names.map { name in
+            guard let check = AICheck(rawValue: name) else {
+                preconditionFailure("unknown AI check \(name) in \(text)")
+            }
+            return check
+        }
         let charset: Charset
         switch format.first {
         case "N": charset = .numeric

@@ -43,20 +43,20 @@ public enum DigitalLink {
         var keyIndex: Int?
         var index = segments.count - 2
         while index >= 0 {
-            if let definition = AIDefinition.all[segments[index]], definition.digitalLinkQualifiers != nil {
+            if let definition = AIDefinition.named(segments[index]), definition.digitalLinkQualifiers != nil {
                 keyIndex = index
                 break
             }
             index -= 2
         }
         guard let keyIndex else { throw fail("the path holds no GS1 primary key such as /01/<GTIN> or /00/<SSCC>") }
-        let key = AIDefinition.all[segments[keyIndex]]!
+        let key = AIDefinition.named(segments[keyIndex])!
         var elements: [GS1Element] = []
         var pathAIs: [String] = []
         var position = keyIndex
         while position < segments.count {
             let ai = segments[position]
-            guard AIDefinition.all[ai] != nil else {
+            guard AIDefinition.named(ai) != nil else {
                 throw fail("/\(ai)/ in the path is not a GS1 Application Identifier")
             }
             var value = try decode(segments[position + 1], ai: ai)
@@ -90,7 +90,7 @@ public enum DigitalLink {
             guard let equals = pair.firstIndex(of: UInt8(ascii: "=")) else { continue }
             let name = String(decoding: pair[..<equals], as: UTF8.self)
             guard !name.isEmpty, name.utf8.allSatisfy(AIChecks.isDigit) else { continue }
-            guard let definition = AIDefinition.all[name] else {
+            guard let definition = AIDefinition.named(name) else {
                 throw fail("query parameter \(name) is not a GS1 Application Identifier")
             }
             let isQualifier = alternatives.contains { $0.contains(name) }
@@ -105,10 +105,36 @@ public enum DigitalLink {
 
     static func decode(_ text: String, ai: String) throws(InputError) -> String {
         guard !text.isEmpty else { throw fail("AI (\(ai)) has an empty value") }
-        guard let decoded = text.removingPercentEncoding else {
+        let bytes = Array(text.utf8)
+        guard bytes.contains(UInt8(ascii: "%")) else { return text }
+        var decoded: [UInt8] = []
+        decoded.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            if bytes[index] == UInt8(ascii: "%") {
+                guard index + 2 < bytes.count, let high = hex(bytes[index + 1]), let low = hex(bytes[index + 2]) else {
+                    throw fail("AI (\(ai)): '\(text)' is not valid percent-encoding")
+                }
+                decoded.append(high << 4 | low)
+                index += 3
+            } else {
+                decoded.append(bytes[index])
+                index += 1
+            }
+        }
+        guard let value = String(validating: decoded, as: UTF8.self) else {
             throw fail("AI (\(ai)): '\(text)' is not valid percent-encoding")
         }
-        return decoded
+        return value
+    }
+
+    static func hex(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case 48...57: byte - 48
+        case 65...70: byte - 55
+        case 97...102: byte - 87
+        default: nil
+        }
     }
 
     /// Writes `data` as a Digital Link URI on `stem`: the first primary key and the qualifiers it allows in
@@ -119,8 +145,8 @@ public enum DigitalLink {
             throw fail("the stem must be an http:// or https:// URL without query, got '\(stem)'")
         }
         guard
-            let keyIndex = data.elements.firstIndex(where: { AIDefinition.all[$0.ai]?.digitalLinkQualifiers != nil }),
-            let alternatives = AIDefinition.all[data.elements[keyIndex].ai]?.digitalLinkQualifiers
+            let keyIndex = data.elements.firstIndex(where: { AIDefinition.named($0.ai)?.digitalLinkQualifiers != nil }),
+            let alternatives = AIDefinition.named(data.elements[keyIndex].ai)?.digitalLinkQualifiers
         else { throw fail("there is no primary key (GTIN, SSCC, GLN, …) to build a Digital Link from") }
         let present = Set(data.elements.map(\.ai))
         let sequence =

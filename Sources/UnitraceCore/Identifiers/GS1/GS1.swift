@@ -44,7 +44,7 @@ public struct GS1Data: Hashable, Sendable {
         var text = ""
         for (index, element) in elements.enumerated() {
             text += element.ai + element.value
-            let predefined = AIDefinition.all[element.ai]?.predefinedLength ?? false
+            let predefined = AIDefinition.named(element.ai)?.predefinedLength ?? false
             if !predefined, index < elements.count - 1 { text += "\u{1D}" }
         }
         return text
@@ -81,12 +81,18 @@ public enum GS1 {
     }
 
     /// The century of a two-digit year: the GS1 sliding window around `reference` (49 years back, 50 ahead).
-    public static func fullYear(_ yy: Int, reference: Int = Timestamp.now().year) -> Int {
+    public static func fullYear(_ yy: Int, reference: Int = currentYear()) -> Int {
         let century = reference / 100 * 100
         let difference = yy - reference % 100
         if difference >= 51 { return century - 100 + yy }
         if difference <= -50 { return century + 100 + yy }
         return century + yy
+    }
+
+    /// This year (UTC), cheaply: read on every date an AI carries.
+    public static func currentYear() -> Int {
+        let days = Int64(Date().timeIntervalSince1970) / 86_400
+        return Int(Timestamp.civil(fromDays: days).0)
     }
 
     /// `YYMMDD` (day `00` meaning the month's last day) as `YYYY-MM-DD`.
@@ -134,7 +140,7 @@ public enum GS1 {
     public static func parse(_ text: String, syntaxOnly: Bool = false) throws(InputError) -> GS1Data {
         let bytes = Array(text.utf8)
         let elements = bytes.first == UInt8(ascii: "(") ? try parseBracketed(bytes) : try parseScanned(bytes)
-        return try validate(elements, syntaxOnly: syntaxOnly)
+        return try checkRelations(elements, syntaxOnly: syntaxOnly)
     }
 
     static func fail(_ message: String) -> InputError {
@@ -144,11 +150,7 @@ public enum GS1 {
     /// The AI at the start of `bytes[start...]`: AIs are prefix-free, so the first 2, 3 or 4 digits that name
     /// one are it.
     static func aiAt(_ bytes: [UInt8], _ start: Int) throws(InputError) -> AIDefinition {
-        for length in 2...4 where start + length <= bytes.count {
-            let digits = bytes[start..<start + length]
-            guard digits.allSatisfy(AIChecks.isDigit) else { break }
-            if let definition = AIDefinition.all[String(decoding: digits, as: UTF8.self)] { return definition }
-        }
+        if let definition = AIDefinition.lookup(bytes, at: start) { return definition }
         let shown = String(decoding: bytes[start..<min(bytes.count, start + 4)], as: UTF8.self)
         throw fail("no GS1 Application Identifier starts at position \(start + 1) ('\(shown)…')")
     }
@@ -198,7 +200,7 @@ public enum GS1 {
             } else {
                 while index < bytes.count, bytes[index] != groupSeparator { index += 1 }
             }
-            let value = Array(bytes[start..<index])
+            let value = bytes[start..<index]
             try AIChecks.validate(value, for: definition)
             elements.append(GS1Element(ai: definition.ai, value: String(decoding: value, as: UTF8.self)))
             if index < bytes.count {
@@ -246,40 +248,50 @@ public enum GS1 {
     /// Checks each AI's content and, unless `syntaxOnly`, the rules between AIs: repeated AIs must carry
     /// the same value (they are then kept once), required companions must be present, exclusive AIs absent.
     public static func validate(_ elements: [GS1Element], syntaxOnly: Bool = false) throws(InputError) -> GS1Data {
-        var kept: [GS1Element] = []
-        var seen: [String: String] = [:]
         for element in elements {
             guard let definition = AIDefinition.all[element.ai] else {
                 throw fail("(\(element.ai)) is not a GS1 Application Identifier")
             }
             try AIChecks.validate(Array(element.value.utf8), for: definition)
-            if let earlier = seen[element.ai] {
+        }
+        return try checkRelations(elements, syntaxOnly: syntaxOnly)
+    }
+
+    /// The rules between AIs, for elements whose own content is already checked.
+    static func checkRelations(_ elements: [GS1Element], syntaxOnly: Bool) throws(InputError) -> GS1Data {
+        var kept: [GS1Element] = []
+        kept.reserveCapacity(elements.count)
+        var definitions: [AIDefinition] = []
+        definitions.reserveCapacity(elements.count)
+        for element in elements {
+            guard let definition = AIDefinition.named(element.ai) else {
+                throw fail("(\(element.ai)) is not a GS1 Application Identifier")
+            }
+            if let earlier = kept.first(where: { $0.ai == element.ai })?.value {
                 if earlier != element.value, !syntaxOnly {
                     throw fail("AI (\(element.ai)) appears twice with different values")
                 }
                 if earlier == element.value { continue }
             }
-            seen[element.ai] = element.value
             kept.append(element)
+            definitions.append(definition)
         }
         guard !syntaxOnly else { return GS1Data(elements: kept) }
-        let present = kept.map(\.ai)
-        for element in kept {
-            let definition = AIDefinition.all[element.ai]!
-            for group in definition.requires {
-                let met = present.contains { ai in group.contains { AIDefinition.matches(ai, pattern: $0) } }
-                if !met {
-                    let names = group.map { "(\($0))" }.joined(separator: ", ")
-                    throw fail("AI (\(element.ai)) needs \(group.count == 1 ? "" : "one of ")\(names) with it")
-                }
+        let present = definitions.map(\.code)
+        for definition in definitions {
+            for group in definition.requirePatterns
+            where !present.contains(where: { code in group.contains { $0.matches(code) } }) {
+                let names = definition.requires[definition.requirePatterns.firstIndex(of: group)!].map { "(\($0))" }
+                    .joined(separator: ", ")
+                throw fail("AI (\(definition.ai)) needs \(group.count == 1 ? "" : "one of ")\(names) with it")
             }
-            for pattern in definition.excludes {
-                if let other = present.first(where: { $0 != element.ai && AIDefinition.matches($0, pattern: pattern) })
-                {
-                    throw fail("AI (\(element.ai)) and AI (\(other)) cannot be used together")
+            for pattern in definition.excludePatterns {
+                if let other = definitions.first(where: { $0.ai != definition.ai && pattern.matches($0.code) }) {
+                    throw fail("AI (\(definition.ai)) and AI (\(other.ai)) cannot be used together")
                 }
             }
         }
         return GS1Data(elements: kept)
     }
+
 }
