@@ -175,3 +175,30 @@ struct SQLiteDurabilityTests {
         }
     }
 }
+
+@Suite("Serial counters under concurrent writers")
+struct SerialCounterRaceTests {
+    @Test("receipts generating serials at once never hand out the same number")
+    func racingCounters() async throws {
+        try await withTemporaryDirectory { dir in
+            let path = dir.appendingPathComponent("unitrace.sqlite").path
+            _ = try await Warehouse.make(on: try SQLiteStore.create(path: path))
+            let serials = try await withThrowingTaskGroup(of: [String].self) { group in
+                for _ in 0..<6 {
+                    group.addTask {
+                        let inventory = Inventory(store: try SQLiteStore.open(path: path))
+                        let outcome = try await inventory.receive(
+                            ReceiveRequest(sku: "EVM-200", location: "WH1", count: 25), context: .dock)
+                        return outcome.units.map(\.serial)
+                    }
+                }
+                return try await group.reduce(into: [String]()) { $0 += $1 }
+            }
+            #expect(serials.count == 150)
+            #expect(Set(serials).count == 150)
+            let store = try SQLiteStore.open(path: path)
+            #expect(try await store.nextSerialNumber(sku: "EVM-200") == 151)
+            #expect(try await Inventory(store: store).verify().ok)
+        }
+    }
+}
