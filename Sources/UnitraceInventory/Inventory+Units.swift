@@ -209,9 +209,20 @@ extension Inventory {
                 scans.append(line.serial)
             }
             let event = newEvent(.receive, context: context, location: request.location, lines: eventLines)
-            let receipt = try await commit(
-                [Draft(event: event, lineNumbers: numbers, scans: scans)], earlier: problems,
-                serialCounters: counter.flatMap { change in product.map { [$0.sku: change] } } ?? [:])
+            let counters = counter.flatMap { change in product.map { [$0.sku: change] } } ?? [:]
+            let receipt: BatchReceipt
+            do {
+                receipt = try await commit(
+                    [Draft(event: event, lineNumbers: numbers, scans: scans)], earlier: problems,
+                    serialCounters: counters)
+            } catch let rejected as BatchRejected {
+                // Serials made from a counter that another receipt has used since: not a bad line, a race. Start
+                // again from the new counter.
+                for (sku, change) in counters where try await store.nextSerialNumber(sku: sku) != change.expected {
+                    throw StoreError(.conflict, "the serial counter of \(sku) moved while the receipt was prepared")
+                }
+                throw rejected
+            }
             return Outcome(receipt: receipt, units: eventLines.map(\.unit), duplicates: duplicates)
         }
     }

@@ -49,7 +49,7 @@ struct Draft {
 
 extension Inventory {
     /// How often a batch is re-read and re-validated after another writer changed one of its units.
-    static let conflictRetries = 5
+    static let conflictRetries = 10
 
     /// Runs `body` again when a concurrent writer got there first; `body` re-reads everything.
     func retryingConflicts<T>(_ body: () async throws -> T) async throws -> T {

@@ -81,7 +81,8 @@ enum UnitRow {
 }
 
 enum ProductRow {
-    static let columns = "sku, name, gtin, tracking, warranty_months, warranty_basis, serial_template, attributes"
+    static let columns =
+        "sku, name, gtin, tracking, warranty_months, warranty_basis, serial_template, attributes, company_prefix_length"
 
     static func product(_ row: Row) throws -> Product {
         let sku: String = row[0]
@@ -99,7 +100,8 @@ enum ProductRow {
         if !pattern.isEmpty, template == nil { throw corrupt("serial template") }
         let attributes: String? = row[7]
         return Product(
-            sku: sku, name: row[1], gtin: row[2], tracking: tracking, warranty: warranty, serialTemplate: template,
+            sku: sku, name: row[1], gtin: row[2], companyPrefixLength: row[8], tracking: tracking, warranty: warranty,
+            serialTemplate: template,
             attributes: try attributes.map {
                 try Columns.decode([String: String].self, $0, what: "attributes of \(sku)")
             } ?? [:])

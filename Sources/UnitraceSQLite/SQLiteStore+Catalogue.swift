@@ -9,12 +9,14 @@ extension SQLiteStore {
         try await write { db in
             try db.execute(
                 sql: """
-                    INSERT INTO product (sku, name, gtin, tracking, warranty_months, warranty_basis, serial_template, attributes)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO product (sku, name, gtin, tracking, warranty_months, warranty_basis, serial_template, attributes,
+                        company_prefix_length)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     product.sku, product.name, product.gtin, product.tracking.rawValue, product.warranty?.months,
                     product.warranty?.basis.rawValue, product.serialTemplate?.pattern ?? "", attributes,
+                    product.companyPrefixLength,
                 ])
         }
     }

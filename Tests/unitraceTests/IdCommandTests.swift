@@ -109,3 +109,21 @@ struct IdCommandTests {
         }
     }
 }
+
+@Suite("unitrace id with a store")
+struct IdWithStoreTests {
+    @Test("the company prefix length comes from the product that carries the GTIN")
+    func prefixFromProduct() async throws {
+        try await withTemporaryDirectory { dir in
+            #expect(try unitrace(["init"], in: dir).code == 0)
+            let added = try unitrace(
+                ["product", "add", "MED", "--name", "Pen", "--gtin", "09506000134352", "--company-prefix-length", "7"],
+                in: dir)
+            #expect(added.code == 0, "\(added)")
+            let converted = try unitrace(["id", "convert", "--to", "epc-uri", "(01)09506000134352(21)4711"], in: dir)
+            #expect(converted == Run(out: "urn:epc:id:sgtin:9506000.013435.4711\n", err: "", code: 0))
+            let bad = try unitrace(["product", "add", "X", "--name", "X", "--company-prefix-length", "7"], in: dir)
+            #expect(bad == Run(out: "", err: "error: a company prefix length needs a GTIN\n", code: 65))
+        }
+    }
+}

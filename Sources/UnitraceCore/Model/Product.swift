@@ -32,6 +32,9 @@ public struct Product: Hashable, Sendable, Codable {
     public var sku: String
     public var name: String
     public var gtin: String?
+    /// How many leading digits of the GTIN (after the indicator) are the GS1 Company Prefix: needed to write
+    /// the product's units as EPCs, since the GTIN alone does not tell.
+    public var companyPrefixLength: Int?
     public var tracking: TrackingMode
     public var warranty: WarrantyPolicy?
     /// How this product's own serials look; see ``SerialTemplate``. Serials typed by hand are checked
@@ -43,6 +46,7 @@ public struct Product: Hashable, Sendable, Codable {
         sku: String,
         name: String,
         gtin: String? = nil,
+        companyPrefixLength: Int? = nil,
         tracking: TrackingMode = .serialized,
         warranty: WarrantyPolicy? = nil,
         serialTemplate: SerialTemplate? = nil,
@@ -51,6 +55,7 @@ public struct Product: Hashable, Sendable, Codable {
         self.sku = sku
         self.name = name
         self.gtin = gtin
+        self.companyPrefixLength = companyPrefixLength
         self.tracking = tracking
         self.warranty = warranty
         self.serialTemplate = serialTemplate
@@ -64,6 +69,15 @@ public struct Product: Hashable, Sendable, Codable {
             throw InputError(code: .invalidField, message: "product name must not be empty")
         }
         if let gtin { try GTIN.validate(gtin) }
+        if let companyPrefixLength {
+            guard (6...12).contains(companyPrefixLength) else {
+                throw InputError(
+                    code: .invalidField, message: "company prefix length must be 6 to 12, got \(companyPrefixLength)")
+            }
+            guard gtin != nil else {
+                throw InputError(code: .invalidField, message: "a company prefix length needs a GTIN")
+            }
+        }
         if let warranty, !(0...1200).contains(warranty.months) {
             throw InputError(
                 code: .invalidField, message: "warranty months must be between 0 and 1200, got \(warranty.months)")

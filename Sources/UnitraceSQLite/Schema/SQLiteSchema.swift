@@ -6,17 +6,24 @@ enum SQLiteSchema {
     enum MigrationID: String, CaseIterable {
         case ledgerAndCatalogue = "0001_ledger_and_catalogue"
         case unitExpiry = "0002_unit_expiry"
+        case productCompanyPrefix = "0003_product_company_prefix"
     }
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()  // never eraseDatabaseOnSchemaChange: the ledger is the product
         migrator.registerMigration(MigrationID.ledgerAndCatalogue.rawValue, migrate: v0001)
         migrator.registerMigration(MigrationID.unitExpiry.rawValue, migrate: v0002)
+        migrator.registerMigration(MigrationID.productCompanyPrefix.rawValue, migrate: v0003)
         return migrator
     }
 
     /// The newest migration this build knows.
     static var latest: String { MigrationID.allCases.last!.rawValue }
+
+    /// The length of a product's GS1 Company Prefix, for writing its units as EPCs.
+    private static func v0003(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE product ADD COLUMN company_prefix_length INTEGER")
+    }
 
     /// The expiry date a GS1 label carries (AI 17), kept on the unit.
     private static func v0002(_ db: Database) throws {

@@ -13,6 +13,7 @@ struct ProductCommand: AsyncParsableCommand {
         @Argument(help: "The SKU: letters, digits and - _ . :") var sku: String
         @Option(help: "The product's name.") var name: String
         @Option(help: "Its GTIN (8, 12, 13 or 14 digits, check digit verified).") var gtin: String?
+        @Option(help: "Length of the GS1 Company Prefix in the GTIN (6 to 12), for EPCs.") var companyPrefixLength: Int?
         @Option(help: "serialized, lot or bulk.") var tracking: String = "serialized"
         @Option(help: "Warranty length in months.") var warrantyMonths: Int?
         @Option(help: "When the warranty starts: sale or manufacture.") var warrantyFrom: String = "sale"
@@ -38,7 +39,7 @@ struct ProductCommand: AsyncParsableCommand {
                     attributeMap[key] = value
                 }
                 let product = Product(
-                    sku: sku, name: name, gtin: gtin, tracking: mode,
+                    sku: sku, name: name, gtin: gtin, companyPrefixLength: companyPrefixLength, tracking: mode,
                     warranty: warrantyMonths.map { WarrantyPolicy(months: $0, basis: basis) },
                     serialTemplate: try serialTemplate.map { text throws(InputError) in try SerialTemplate(text) },
                     attributes: attributeMap)
@@ -82,7 +83,7 @@ struct ProductCommand: AsyncParsableCommand {
                     """
                     \(product.sku)  \(product.name)
                     tracking         \(product.tracking.rawValue)
-                    gtin             \(product.gtin ?? "-")
+                    gtin             \(product.gtin ?? "-")\(product.companyPrefixLength.map { " (company prefix \($0) digits)" } ?? "")
                     warranty         \(warrantyText(product.warranty))
                     serial template  \(product.serialTemplate?.pattern ?? "-")
                     attributes       \(attributeText(product.attributes))

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import UnitraceCore
+import UnitraceSQLite
 
 struct IdCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -18,14 +19,20 @@ struct IdCommand: AsyncParsableCommand {
         @Option(help: "Length of the GS1 Company Prefix, for EPC conversions.") var companyPrefixLength: Int?
         @Flag(help: "Check each GS1 AI on its own, not the rules between AIs.") var syntaxOnly = false
         @Flag(help: "Print one JSON object.") var json = false
+        @Option(
+            help:
+                "A store whose products give company prefix lengths (default: $UNITRACE_DB or ./unitrace.sqlite, if present)."
+        )
+        var db: String?
         @Argument(help: "The scanned text.") var text: String
 
         func run() async throws {
             let output = Output(json: json)
             try await reporting(output) {
-                let parsed = try Identifiers.parse(
-                    text, as: try identifierKind(kind), syntaxOnly: syntaxOnly, companyPrefixLength: companyPrefixLength
-                )
+                let kind = try identifierKind(kind)
+                var length = companyPrefixLength
+                if length == nil { length = try await storedPrefixLength(for: text, kind: kind, db: db) }
+                let parsed = try Identifiers.parse(text, as: kind, syntaxOnly: syntaxOnly, companyPrefixLength: length)
                 output.emit(parsed) { describe(parsed) }
             }
         }
@@ -42,6 +49,11 @@ struct IdCommand: AsyncParsableCommand {
         @Option(help: "Length of the GS1 Company Prefix, for EPC conversions.") var companyPrefixLength: Int?
         @Option(help: "The Digital Link stem.") var stem: String = DigitalLink.defaultStem
         @Flag(help: "Check each GS1 AI on its own, not the rules between AIs.") var syntaxOnly = false
+        @Option(
+            help:
+                "A store whose products give company prefix lengths (default: $UNITRACE_DB or ./unitrace.sqlite, if present)."
+        )
+        var db: String?
         @Argument(help: "The scanned text.") var text: String
 
         func run() async throws {
@@ -51,9 +63,14 @@ struct IdCommand: AsyncParsableCommand {
                     let forms = IdentifierForm.allCases.map(\.rawValue).joined(separator: ", ")
                     throw InputError(code: .invalidField, message: "--to must be one of \(forms); got '\(to)'")
                 }
+                let kind = try identifierKind(kind)
+                var length = companyPrefixLength
+                if length == nil, [.epcURI, .epcTagURI, .epcHex].contains(form) {
+                    length = try await storedPrefixLength(for: text, kind: kind, db: db)
+                }
                 let converted = try Identifiers.convert(
-                    text, as: try identifierKind(kind), to: form, syntaxOnly: syntaxOnly, stem: stem, scheme: scheme,
-                    filter: filter, companyPrefixLength: companyPrefixLength)
+                    text, as: kind, to: form, syntaxOnly: syntaxOnly, stem: stem, scheme: scheme, filter: filter,
+                    companyPrefixLength: length)
                 FileHandle.standardOutput.write(Data((converted + "\n").utf8))
             }
         }
@@ -70,6 +87,22 @@ struct IdCommand: AsyncParsableCommand {
             }
         }
     }
+}
+
+/// The company prefix length of the product whose GTIN `text` carries, from the store when there is one.
+/// A store named with `--db` must exist; the default one is used only if it is there.
+func storedPrefixLength(for text: String, kind: IdentifierKind, db: String?) async throws -> Int? {
+    guard kind != .epc, kind != .epcHex, let gtin = (try? Identifiers.parse(text, as: kind, syntaxOnly: true))?.gtin
+    else {
+        return nil
+    }
+    var options = StoreOptions()
+    options.db = db
+    guard db != nil || FileManager.default.fileExists(atPath: options.path) else { return nil }
+    let products = try await SQLiteStore.open(path: options.path).products()
+    return products.first { product in
+        product.gtin.map { String(repeating: "0", count: max(0, 14 - $0.count)) + $0 } == gtin
+    }?.companyPrefixLength
 }
 
 func identifierKind(_ text: String) throws(InputError) -> IdentifierKind {
