@@ -5,25 +5,96 @@ import UnitraceCore
 @Suite("EPC")
 struct EPCTests {
     struct Worked: Sendable, CustomTestStringConvertible {
+        let gs1: String?
+        let pureIdentity: String
         let tagURI: String
+        /// Bit-exact, as the standard prints it (tags pad to whole 16-bit words with zeros).
         let hex: String
         var testDescription: String { tagURI }
     }
 
+    /// The worked examples of the EPC Tag Data Standard, one per binary scheme (company prefix length 7,
+    /// filter 3), with the printing errors of the document corrected.
     @Test(
-        "worked examples of the Tag Data Standard decode and encode both ways",
+        "worked examples of the Tag Data Standard translate every way",
         arguments: [
-            Worked(tagURI: "urn:epc:tag:sgtin-96:3.0614141.812345.6789", hex: "3074257BF7194E4000001A85"),
-            Worked(tagURI: "urn:epc:tag:sscc-96:3.0614141.1234567890", hex: "3174257BF4499602D2000000"),
-            Worked(tagURI: "urn:epc:tag:gid-96:31415.271828.1414", hex: "350007AB70425D4000000586"),
+            Worked(
+                gs1: "(01)80614141123458(21)6789", pureIdentity: "urn:epc:id:sgtin:0614141.812345.6789",
+                tagURI: "urn:epc:tag:sgtin-96:3.0614141.812345.6789", hex: "3074257BF7194E4000001A85"),
+            Worked(
+                gs1: "(01)70614141123451(21)32a/b", pureIdentity: "urn:epc:id:sgtin:0614141.712345.32a%2Fb",
+                tagURI: "urn:epc:tag:sgtin-198:3.0614141.712345.32a%2Fb",
+                hex: "3674257BF6B7A659B2C2BF1000000000000000000000000000"),
+            Worked(
+                gs1: "(00)106141412345678908", pureIdentity: "urn:epc:id:sscc:0614141.1234567890",
+                tagURI: "urn:epc:tag:sscc-96:3.0614141.1234567890", hex: "3174257BF4499602D2000000"),
+            Worked(
+                gs1: "(414)0614141123452(254)5678", pureIdentity: "urn:epc:id:sgln:0614141.12345.5678",
+                tagURI: "urn:epc:tag:sgln-96:3.0614141.12345.5678", hex: "3274257BF46072000000162E"),
+            Worked(
+                gs1: "(414)0614141123452(254)32a/b", pureIdentity: "urn:epc:id:sgln:0614141.12345.32a%2Fb",
+                tagURI: "urn:epc:tag:sgln-195:3.0614141.12345.32a%2Fb",
+                hex: "3974257BF46072CD9615F8800000000000000000000000000"),
+            Worked(
+                gs1: "(8003)006141411234525678", pureIdentity: "urn:epc:id:grai:0614141.12345.5678",
+                tagURI: "urn:epc:tag:grai-96:3.0614141.12345.5678", hex: "3374257BF40C0E400000162E"),
+            Worked(
+                gs1: "(8003)0061414112345232a/b", pureIdentity: "urn:epc:id:grai:0614141.12345.32a%2Fb",
+                tagURI: "urn:epc:tag:grai-170:3.0614141.12345.32a%2Fb",
+                hex: "3774257BF40C0E59B2C2BF100000000000000000000"),
+            Worked(
+                gs1: "(8004)06141415678", pureIdentity: "urn:epc:id:giai:0614141.5678",
+                tagURI: "urn:epc:tag:giai-96:3.0614141.5678", hex: "3474257BF40000000000162E"),
+            Worked(
+                gs1: "(8004)061414132a/b", pureIdentity: "urn:epc:id:giai:0614141.32a%2Fb",
+                tagURI: "urn:epc:tag:giai-202:3.0614141.32a%2Fb",
+                hex: "3874257BF59B2C2BF1000000000000000000000000000000000"),
+            Worked(
+                gs1: "(8018)061414112345678902", pureIdentity: "urn:epc:id:gsrn:0614141.1234567890",
+                tagURI: "urn:epc:tag:gsrn-96:3.0614141.1234567890", hex: "2D74257BF4499602D2000000"),
+            Worked(
+                gs1: "(8017)061414112345678902", pureIdentity: "urn:epc:id:gsrnp:0614141.1234567890",
+                tagURI: "urn:epc:tag:gsrnp-96:3.0614141.1234567890", hex: "2E74257BF4499602D2000000"),
+            Worked(
+                gs1: "(253)06141411234525678", pureIdentity: "urn:epc:id:gdti:0614141.12345.5678",
+                tagURI: "urn:epc:tag:gdti-96:3.0614141.12345.5678", hex: "2C74257BF46072000000162E"),
+            Worked(
+                gs1: "(253)4012345987652ABCDefgh012345678",
+                pureIdentity: "urn:epc:id:gdti:4012345.98765.ABCDefgh012345678",
+                tagURI: "urn:epc:tag:gdti-174:3.4012345.98765.ABCDefgh012345678",
+                hex: "3E74F4E4E7039B061438997367D0C18B266D1AB66EE0"),
+            Worked(
+                gs1: "(8010)061414198765(8011)12345", pureIdentity: "urn:epc:id:cpi:0614141.98765.12345",
+                tagURI: "urn:epc:tag:cpi-96:3.0614141.98765.12345", hex: "3C74257BF400C0E680003039"),
+            Worked(
+                gs1: "(8010)06141415PQ7/Z43(8011)12345", pureIdentity: "urn:epc:id:cpi:0614141.5PQ7%2FZ43.12345",
+                tagURI: "urn:epc:tag:cpi-var:3.0614141.5PQ7%2FZ43.12345", hex: "3D74257BF75411DEF6B4CC00000003039"),
+            Worked(
+                gs1: "(255)401234567890104711", pureIdentity: "urn:epc:id:sgcn:4012345.67890.04711",
+                tagURI: "urn:epc:tag:sgcn-96:3.4012345.67890.04711", hex: "3F74F4E4E612640000019907"),
+            Worked(
+                gs1: nil, pureIdentity: "urn:epc:id:gid:31415.271828.1414",
+                tagURI: "urn:epc:tag:gid-96:31415.271828.1414", hex: "350007AB70425D4000000586"),
         ])
     func worked(_ example: Worked) throws {
+        // Tag memory → tag URI and pure identity
         let decoded = try EPC.decode(hex: example.hex)
         let scheme = try #require(decoded.scheme)
-        #expect(try decoded.tagURI(scheme: scheme, filter: decoded.filter ?? 0) == example.tagURI)
-        let parsed = try EPC.parse(uri: example.tagURI)
-        #expect(try parsed.encode(scheme: scheme, filter: parsed.filter ?? 0) == example.hex)
+        #expect(try decoded.tagURI(scheme: scheme, filter: decoded.filter ?? 3) == example.tagURI)
+        #expect(decoded.pureIdentityURI == example.pureIdentity)
         #expect(try EPC.decode(hex: example.hex.lowercased()) == decoded)
+        // Tag URI → tag memory (written to whole 16-bit words: the standard's bits, then zeros)
+        let encoded = try EPC.parse(uri: example.tagURI).encode(scheme: scheme, filter: 3)
+        #expect(encoded.hasPrefix(example.hex), "\(encoded)")
+        #expect(encoded.dropFirst(example.hex.count).allSatisfy { $0 == "0" })
+        // GS1 element string ↔ EPC
+        if let gs1 = example.gs1 {
+            let data = try GS1.parse(gs1)
+            #expect(try EPC.from(data, companyPrefixLength: 7).pureIdentityURI == example.pureIdentity)
+            #expect(decoded.gs1 == data)
+        } else {
+            #expect(decoded.gs1 == nil)
+        }
     }
 
     @Test("an SGTIN is a GTIN and a serial")
@@ -143,8 +214,8 @@ struct EPCTests {
         "bad tag data and URIs are refused",
         arguments: [
             Bad(
-                input: "3074257BF7194E4000001A8",
-                message: "EPC: tag data must be an even number of hex digits (at most 128), got 23"),
+                input: String(repeating: "3", count: 129), message: "EPC: tag data must be 1 to 128 hex digits, got 129"
+            ),
             Bad(input: "3074257BF7194E4000001AXY", message: "EPC: character 'X' at position 23 is not a hex digit"),
             Bad(input: "E2801160600002054CC2096F", message: "EPC: header 0xE2 is not an EPC scheme Unitrace reads"),
             Bad(input: "3074257BF7194E40", message: "EPC: sgtin-96 needs 96 bits, the tag data has 64"),

@@ -111,10 +111,12 @@ extension EPC {
     /// Reads a tag's EPC memory given in hexadecimal.
     /// - Throws: ``InputError`` for bad hex, an unknown header, a bad partition or a value that breaks the scheme.
     public static func decode(hex text: String) throws(InputError) -> EPC {
-        let digits = Array(text.utf8)
-        guard !digits.isEmpty, digits.count % 2 == 0, digits.count <= 128 else {
-            throw fail("tag data must be an even number of hex digits (at most 128), got \(digits.count)")
+        var digits = Array(text.utf8)
+        guard !digits.isEmpty, digits.count <= 128 else {
+            throw fail("tag data must be 1 to 128 hex digits, got \(digits.count)")
         }
+        // Bit-exact values (the standard's own examples) can end mid-byte: pad the last nibble with zeros.
+        if digits.count % 2 == 1 { digits.append(UInt8(ascii: "0")) }
         var bytes: [UInt8] = []
         for index in stride(from: 0, to: digits.count, by: 2) {
             guard let high = hexValue(digits[index]), let low = hexValue(digits[index + 1]) else {
