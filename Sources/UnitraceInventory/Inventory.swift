@@ -171,6 +171,12 @@ extension Inventory {
         var direct: [Int: UnitKey] = [:]
         var unreadable: [Int: InputError] = [:]
         var lookups = Set<String>()
+        // An IMEI read with separators (49-015420-323751-8) is held as its digits.
+        var imeiDigits: [String: String] = [:]
+        for scan in cleaned where scan.contains("-") || scan.contains(" ") {
+            if let imei = try? IMEI(parsing: scan) { imeiDigits[scan] = imei.digits }
+        }
+        lookups.formUnion(imeiDigits.values)
         for (index, scan) in cleaned.enumerated() {
             if let key = UnitKey(parsing: scan), skus.contains(key.sku), product == nil || product == key.sku {
                 direct[index] = key
@@ -199,7 +205,7 @@ extension Inventory {
             } else if let found = direct[index] {
                 key = found
             } else {
-                var options = candidates[scan] ?? []
+                var options = candidates[scan] ?? imeiDigits[scan].flatMap { candidates[$0] } ?? []
                 if let product { options = options.filter { $0.sku == product } }
                 switch options.count {
                 case 1: key = options[0]

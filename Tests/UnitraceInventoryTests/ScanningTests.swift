@@ -117,3 +117,20 @@ struct TagScanningTests {
         #expect(try await inventory.passport("urn:epc:tag:sgtin-96:1.9506000.013435.4711").state.location == "WH1-B")
     }
 }
+
+@Suite("Scanning aliases as printed")
+struct PrintedAliasTests {
+    @Test("an IMEI typed with separators finds the phone; scanner line endings are ignored")
+    func imeiWithSeparators() async throws {
+        let inventory = try await Warehouse.make(on: try SQLiteStore.inMemory())
+        _ = try await inventory.receive(
+            ReceiveRequest(
+                sku: "BP-75", location: "WH1",
+                lines: [ReceiveLine(serial: "PH-1", aliases: [Alias(kind: .imei, value: "490154203237518")])]),
+            context: .dock)
+        let moved = try await inventory.move(["49-015420-323751-8"], to: "WH1-B", context: .dock)
+        #expect(moved.units == [UnitKey(sku: "BP-75", serial: "PH-1")])
+        #expect(try Identifiers.parse("(01)09506000134352(21)X\r\n").serial == "X")
+        #expect(try Identifiers.parse("  1M8GDM9AXKP042788\t", as: .vin).vin?.wmi == "1M8")
+    }
+}

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What kind of text a scan is, for `unitrace id` and for scanning units.
 public enum IdentifierKind: String, Sendable, CaseIterable {
     case auto
@@ -84,6 +86,9 @@ public enum Identifiers {
         _ text: String, as kind: IdentifierKind = .auto, syntaxOnly: Bool = false,
         stem: String = DigitalLink.defaultStem, companyPrefixLength: Int? = nil
     ) throws(InputError) -> ParsedIdentifier {
+        // Scanners end a read with CR, LF or Tab, and people paste spaces around it: none of them can be part
+        // of GS1 data, an EPC, an IMEI or a VIN, so they are dropped.
+        let text = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else {
             throw InputError(code: .invalidIdentifier, message: "nothing to parse: the text is empty")
         }
