@@ -15,24 +15,16 @@ struct IdCommand: AsyncParsableCommand {
                 KIND: auto (default), gs1, digital-link, epc, epc-hex, gtin, sscc, gln, imei, vin. \
                 auto: ']' or '(' -> gs1, 'http://' or 'https://' -> digital-link, 'urn:epc:' -> epc; anything else needs --as.
                 """)
-        @Option(name: .customLong("as"), help: "What the text is.") var kind: String = "auto"
-        @Option(help: "Length of the GS1 Company Prefix, for EPC conversions.") var companyPrefixLength: Int?
-        @Flag(help: "Check each GS1 AI on its own, not the rules between AIs.") var syntaxOnly = false
+        @OptionGroup var input: IdInput
         @Flag(help: "Print one JSON object.") var json = false
-        @Option(
-            help:
-                "A store whose products give company prefix lengths (default: $UNITRACE_DB or ./unitrace.sqlite, if present)."
-        )
-        var db: String?
-        @Argument(help: "The scanned text.") var text: String
 
         func run() async throws {
             let output = Output(json: json)
             try await reporting(output) {
-                let kind = try identifierKind(kind)
-                var length = companyPrefixLength
-                if length == nil { length = try await storedPrefixLength(for: text, kind: kind, db: db) }
-                let parsed = try Identifiers.parse(text, as: kind, syntaxOnly: syntaxOnly, companyPrefixLength: length)
+                let kind = try input.identifierKind()
+                let length = try await input.prefixLength(kind: kind)
+                let parsed = try Identifiers.parse(
+                    input.text, as: kind, syntaxOnly: input.syntaxOnly, companyPrefixLength: length)
                 output.emit(parsed) { describe(parsed) }
             }
         }
@@ -43,18 +35,10 @@ struct IdCommand: AsyncParsableCommand {
             abstract:
                 "Write a scan in another form: bracketed, element-string, digital-link, epc-uri, epc-tag-uri, epc-hex.")
         @Option(help: "The form to write.") var to: String
-        @Option(name: .customLong("as"), help: "What the text is (default: auto).") var kind: String = "auto"
         @Option(help: "An EPC binary scheme such as sgtin-96.") var scheme: String?
         @Option(help: "The EPC filter value.") var filter: Int?
-        @Option(help: "Length of the GS1 Company Prefix, for EPC conversions.") var companyPrefixLength: Int?
         @Option(help: "The Digital Link stem.") var stem: String = DigitalLink.defaultStem
-        @Flag(help: "Check each GS1 AI on its own, not the rules between AIs.") var syntaxOnly = false
-        @Option(
-            help:
-                "A store whose products give company prefix lengths (default: $UNITRACE_DB or ./unitrace.sqlite, if present)."
-        )
-        var db: String?
-        @Argument(help: "The scanned text.") var text: String
+        @OptionGroup var input: IdInput
 
         func run() async throws {
             let output = Output(json: false)
@@ -63,14 +47,12 @@ struct IdCommand: AsyncParsableCommand {
                     let forms = IdentifierForm.allCases.map(\.rawValue).joined(separator: ", ")
                     throw InputError(code: .invalidField, message: "--to must be one of \(forms); got '\(to)'")
                 }
-                let kind = try identifierKind(kind)
-                var length = companyPrefixLength
-                if length == nil, [.epcURI, .epcTagURI, .epcHex].contains(form) {
-                    length = try await storedPrefixLength(for: text, kind: kind, db: db)
-                }
+                let kind = try input.identifierKind()
+                let wantsEPC = [.epcURI, .epcTagURI, .epcHex].contains(form)
+                let length = wantsEPC ? try await input.prefixLength(kind: kind) : input.companyPrefixLength
                 let converted = try Identifiers.convert(
-                    text, as: kind, to: form, syntaxOnly: syntaxOnly, stem: stem, scheme: scheme, filter: filter,
-                    companyPrefixLength: length)
+                    input.text, as: kind, to: form, syntaxOnly: input.syntaxOnly, stem: stem, scheme: scheme,
+                    filter: filter, companyPrefixLength: length)
                 FileHandle.standardOutput.write(Data((converted + "\n").utf8))
             }
         }
@@ -86,6 +68,27 @@ struct IdCommand: AsyncParsableCommand {
                 FileHandle.standardOutput.write(Data((try GS1.appendingCheckDigit(digits) + "\n").utf8))
             }
         }
+    }
+}
+
+/// What `id parse` and `id convert` read: the text, what it is, and how strictly.
+struct IdInput: ParsableArguments {
+    @Option(name: .customLong("as"), help: "What the text is (default: auto).") var kind: String = "auto"
+    @Option(help: "Length of the GS1 Company Prefix, for EPC conversions.") var companyPrefixLength: Int?
+    @Flag(help: "Check each GS1 AI on its own, not the rules between AIs.") var syntaxOnly = false
+    @Option(
+        help:
+            "A store whose products give company prefix lengths (default: $UNITRACE_DB or ./unitrace.sqlite, if present)."
+    )
+    var db: String?
+    @Argument(help: "The scanned text.") var text: String
+
+    func identifierKind() throws(InputError) -> IdentifierKind { try unitrace.identifierKind(kind) }
+
+    /// The option's company prefix length, else the one of the product carrying the GTIN.
+    func prefixLength(kind: IdentifierKind) async throws -> Int? {
+        if let companyPrefixLength { return companyPrefixLength }
+        return try await storedPrefixLength(for: text, kind: kind, db: db)
     }
 }
 
