@@ -73,7 +73,8 @@ struct IdCommand: AsyncParsableCommand {
 
 /// What `id parse` and `id convert` read: the text, what it is, and how strictly.
 struct IdInput: ParsableArguments {
-    @Option(name: .customLong("as"), help: "What the text is: auto, gs1, digital-link, epc, epc-hex, gtin, sscc, gln, imei or vin.") var kind: String = "auto"
+    @Option(name: .customLong("as"), help: "auto, gs1, digital-link, epc, epc-hex, gtin, sscc, gln, imei or vin.")
+    var kind: String = "auto"
     @Option(help: "Length of the GS1 Company Prefix, for EPC conversions.") var companyPrefixLength: Int?
     @Flag(help: "Check each GS1 AI on its own, not the rules between AIs.") var syntaxOnly = false
     @Option(
