@@ -21,12 +21,18 @@ public struct EventContext: Sendable {
     public var occurredAt: Timestamp?
     public var documents: [DocumentRef]
     public var reason: String?
+    /// The API request this is, when it carried an `Idempotency-Key`.
+    public var request: RequestRef?
 
-    public init(actor: String, occurredAt: Timestamp? = nil, documents: [DocumentRef] = [], reason: String? = nil) {
+    public init(
+        actor: String, occurredAt: Timestamp? = nil, documents: [DocumentRef] = [], reason: String? = nil,
+        request: RequestRef? = nil
+    ) {
         self.actor = actor
         self.occurredAt = occurredAt
         self.documents = documents
         self.reason = reason
+        self.request = request
     }
 }
 
@@ -68,10 +74,12 @@ extension Inventory {
         corrects: UUID? = nil, lines: [EventLine]
     ) -> Event {
         let now = environment.now()
-        return Event(
+        var event = Event(
             id: environment.newID(), kind: kind, occurredAt: context.occurredAt ?? now, recordedAt: now,
             location: location, destination: destination, actor: context.actor, reason: context.reason,
             documents: context.documents, sale: sale, corrects: corrects, units: lines)
+        event.request = context.request
+        return event
     }
 
     /// Validates every line of every draft against the current state (and against the drafts before it),
@@ -149,7 +157,14 @@ extension Inventory {
 
         guard problems.isEmpty else { throw BatchRejected(problems: problems) }
         let items = drafts.map { CommitBatch.Item(event: $0.event, expected: $0.expected) }
-        return try await store.commit(CommitBatch(items: items, changes: changes, serialCounters: serialCounters))
+        var batch = CommitBatch(items: items, changes: changes, serialCounters: serialCounters)
+        let subscriptions = try await store.subscriptions(after: nil, limit: 10_000)
+        for (index, item) in items.enumerated() {
+            for subscription in subscriptions where subscription.wants(item.event) {
+                batch.notifications.append((subscription.id, index))
+            }
+        }
+        return try await store.commit(batch)
     }
 
     /// Resolves scans to units: `SKU/SERIAL`, a bare serial, or an alias (IMEI, VIN, own serial, …).

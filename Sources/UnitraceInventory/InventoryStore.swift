@@ -50,6 +50,49 @@ public protocol InventoryStore: Sendable {
     func recordedIDs(among ids: Set<UUID>) async throws -> Set<UUID>
     /// Every unit's projected state, ordered by SKU then serial, after `key`, at most `limit`.
     func allUnits(after key: UnitKey?, limit: Int) async throws -> [UnitState]
+    /// The event recorded for the request `id`, if any.
+    func event(requestID id: String) async throws -> RecordedEvent?
+
+    // MARK: Access and integration
+
+    /// Stores a new API key with the SHA-256 of its secret.
+    func insertKey(_ key: APIKey, secretHash: String) async throws
+    func key(id: String) async throws -> (key: APIKey, secretHash: String)?
+    /// Keys ordered by id, after `id`, at most `limit`.
+    func keys(after id: String?, limit: Int) async throws -> [APIKey]
+    /// Marks a key revoked; `false` when there is no such key.
+    func revokeKey(id: String, at time: Timestamp) async throws -> Bool
+    func insertSubscription(_ subscription: WebhookSubscription) async throws
+    /// Subscriptions ordered by id, after `id`, at most `limit`.
+    func subscriptions(after id: String?, limit: Int) async throws -> [WebhookSubscription]
+    /// Removes a subscription and its pending deliveries; `false` when there is no such subscription.
+    func deleteSubscription(id: String) async throws -> Bool
+    /// Outbox entries due at `now`, oldest first.
+    func dueDeliveries(now: Timestamp, limit: Int) async throws -> [PendingDelivery]
+    /// Logs an attempt; a delivered entry leaves the outbox, a failed one waits until `retryAt` (or is dropped
+    /// when `retryAt` is `nil`).
+    func recordAttempt(_ attempt: WebhookDelivery, outboxID: Int64, retryAt: Timestamp?) async throws
+    func deliveries(subscription: String, after id: Int64?, limit: Int) async throws -> [WebhookDelivery]
+    /// Entries waiting in the outbox.
+    func outboxBacklog() async throws -> Int
+    /// A response kept for an `Idempotency-Key` of a request that wrote no event.
+    func storedResponse(requestID: String) async throws -> StoredResponse?
+    func storeResponse(_ response: StoredResponse) async throws
+}
+
+/// The answer given to a request that carried an `Idempotency-Key`.
+public struct StoredResponse: Hashable, Sendable {
+    public var requestID: String
+    public var fingerprint: String
+    public var status: Int
+    public var body: Data
+
+    public init(requestID: String, fingerprint: String, status: Int, body: Data) {
+        self.requestID = requestID
+        self.fingerprint = fingerprint
+        self.status = status
+        self.body = body
+    }
 }
 
 /// The end of the chain.
@@ -97,6 +140,9 @@ public struct CommitBatch: Sendable {
 
     public var items: [Item]
     public var changes: [UnitChange]
+    /// Webhook subscriptions to notify of items: (subscription id, index in `items`). Written to the outbox
+    /// in the same transaction, so no event is sent for a batch that was rolled back, and none is lost.
+    public var notifications: [(subscription: String, item: Int)] = []
     /// Serial counters to advance: SKU → (value read, new value).
     public var serialCounters: [String: SerialCounterChange]
 

@@ -38,7 +38,7 @@ extension SQLiteStore {
 
             let insertEvent = try db.cachedStatement(
                 sql:
-                    "INSERT INTO event (sequence, id, kind, occurred_ms, header, unit_count, hash) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                    "INSERT INTO event (sequence, id, kind, occurred_ms, header, unit_count, hash, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
             )
             for (index, item) in batch.items.enumerated() {
                 let sequence = head.sequence + Int64(index) + 1
@@ -52,7 +52,7 @@ extension SQLiteStore {
                 try insertEvent.execute(arguments: [
                     sequence, item.event.id.uuidString, item.event.kind.rawValue,
                     item.event.occurredAt.millisecondsSince1970,
-                    headers[index], item.event.units.count, Data(hash.bytes),
+                    headers[index], item.event.units.count, Data(hash.bytes), item.event.request?.id,
                 ])
                 previous = hash
                 sequences.append(sequence)
@@ -124,6 +124,12 @@ extension SQLiteStore {
                     try insertLine.execute(arguments: [sequences[index], line + 1, id, details[index][line]])
                     unitLines += 1
                 }
+            }
+            let due = batch.items.first?.event.recordedAt.millisecondsSince1970 ?? 0
+            for notification in batch.notifications {
+                try db.execute(
+                    sql: "INSERT INTO webhook_outbox (subscription, sequence, next_attempt_ms) VALUES (?, ?, ?)",
+                    arguments: [notification.subscription, sequences[notification.item], due])
             }
             return BatchReceipt(
                 firstSequence: sequences.first ?? head.sequence + 1, lastSequence: sequences.last ?? head.sequence,
@@ -218,6 +224,14 @@ extension SQLiteStore {
                 return HistoryEntry(sequence: recorded.sequence, event: recorded.event, unitCount: row[3])
             }
         }
+    }
+
+    public func event(requestID id: String) async throws -> RecordedEvent? {
+        let sequence = try await read { db in
+            try Int64.fetchOne(db, sql: "SELECT sequence FROM event WHERE request_id = ?", arguments: [id])
+        }
+        guard let sequence else { return nil }
+        return try await event(sequence: sequence)
     }
 
     public func recordedIDs(among ids: Set<UUID>) async throws -> Set<UUID> {

@@ -81,38 +81,6 @@ struct ErrorJSON: Encodable {
     var error: Body
 }
 
-struct ProblemJSON: Encodable {
-    var line: Int
-    var scan: String
-    var code: String
-    var message: String
-
-    init(_ problem: LineProblem) {
-        line = problem.line
-        scan = problem.scan
-        code = problem.code
-        message = problem.message
-    }
-}
-
-struct OutcomeJSON: Encodable {
-    var event: String
-    var firstSequence: Int64
-    var lastSequence: Int64
-    var units: [String]
-    var duplicates: [ProblemJSON]
-    var hash: String
-
-    init(_ kind: EventKind, _ outcome: Outcome) {
-        event = kind.rawValue
-        firstSequence = outcome.receipt.firstSequence
-        lastSequence = outcome.receipt.lastSequence
-        units = outcome.units.map(\.description)
-        duplicates = outcome.duplicates.map(ProblemJSON.init)
-        hash = outcome.receipt.lastHash
-    }
-}
-
 /// Lays out rows in aligned columns.
 func table(_ header: [String], _ rows: [[String]]) -> String {
     var widths = header.map(\.count)

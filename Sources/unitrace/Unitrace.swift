@@ -14,5 +14,6 @@ struct Unitrace: AsyncParsableCommand {
             Receive.self, Move.self, Ship.self, Arrive.self, Sell.self, Return.self,
             Quarantine.self, Release.self, Scrap.self, Correct.self,
             Show.self, Find.self, Stock.self, Verify.self, Export.self, Import.self, Demo.self, IdCommand.self,
+            KeyCommand.self, Serve.self,
         ])
 }

@@ -17,6 +17,8 @@ public struct InputError: Error, Hashable, Sendable {
         case nothingToDo = "nothing-to-do"
         case malformedImport = "malformed-import"
         case unsupported
+        case unknownKey = "unknown-key"
+        case unknownWebhook = "unknown-webhook"
     }
 
     public var code: Code

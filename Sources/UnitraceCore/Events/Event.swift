@@ -134,6 +134,8 @@ public struct Event: Hashable, Sendable, Codable {
     public var sale: Sale?
     /// For an error declaration: the event this one corrects.
     public var corrects: UUID?
+    /// The API request that recorded the event, when it carried an `Idempotency-Key`.
+    public var request: RequestRef?
     public var units: [EventLine]
 
     public init(

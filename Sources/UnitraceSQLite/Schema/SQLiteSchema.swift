@@ -7,6 +7,7 @@ enum SQLiteSchema {
         case ledgerAndCatalogue = "0001_ledger_and_catalogue"
         case unitExpiry = "0002_unit_expiry"
         case productCompanyPrefix = "0003_product_company_prefix"
+        case serverTables = "0004_keys_webhooks_requests"
     }
 
     static var migrator: DatabaseMigrator {
@@ -14,11 +15,69 @@ enum SQLiteSchema {
         migrator.registerMigration(MigrationID.ledgerAndCatalogue.rawValue, migrate: v0001)
         migrator.registerMigration(MigrationID.unitExpiry.rawValue, migrate: v0002)
         migrator.registerMigration(MigrationID.productCompanyPrefix.rawValue, migrate: v0003)
+        migrator.registerMigration(MigrationID.serverTables.rawValue, migrate: v0004)
         return migrator
     }
 
     /// The newest migration this build knows.
     static var latest: String { MigrationID.allCases.last!.rawValue }
+
+    /// API keys, webhook subscriptions with their outbox and delivery log, and idempotent requests.
+    private static func v0004(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE api_key (
+                    id TEXT PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    role TEXT NOT NULL,
+                    secret_hash TEXT NOT NULL,
+                    created_at TEXT NOT NULL,
+                    revoked_at TEXT
+                );
+
+                CREATE TABLE webhook_subscription (
+                    id TEXT PRIMARY KEY,
+                    url TEXT NOT NULL,
+                    secret TEXT NOT NULL,
+                    kinds TEXT NOT NULL,
+                    skus TEXT NOT NULL,
+                    created_at TEXT NOT NULL
+                );
+
+                -- Written in the same transaction as the events it announces.
+                CREATE TABLE webhook_outbox (
+                    id INTEGER PRIMARY KEY,
+                    subscription TEXT NOT NULL REFERENCES webhook_subscription(id) ON DELETE CASCADE,
+                    sequence INTEGER NOT NULL REFERENCES event(sequence),
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    next_attempt_ms INTEGER NOT NULL
+                );
+                CREATE INDEX webhook_outbox_due ON webhook_outbox(next_attempt_ms);
+
+                CREATE TABLE webhook_delivery (
+                    id INTEGER PRIMARY KEY,
+                    subscription TEXT NOT NULL,
+                    sequence INTEGER NOT NULL,
+                    attempt INTEGER NOT NULL,
+                    at TEXT NOT NULL,
+                    status INTEGER,
+                    error TEXT,
+                    delivered INTEGER NOT NULL
+                );
+                CREATE INDEX webhook_delivery_by_subscription ON webhook_delivery(subscription, id);
+
+                -- An event remembers the request that recorded it; a retry finds it instead of recording twice.
+                ALTER TABLE event ADD COLUMN request_id TEXT;
+                CREATE UNIQUE INDEX event_by_request ON event(request_id) WHERE request_id IS NOT NULL;
+
+                CREATE TABLE stored_response (
+                    request_id TEXT PRIMARY KEY,
+                    fingerprint TEXT NOT NULL,
+                    status INTEGER NOT NULL,
+                    body BLOB NOT NULL
+                ) WITHOUT ROWID;
+                """)
+    }
 
     /// The length of a product's GS1 Company Prefix, for writing its units as EPCs.
     private static func v0003(_ db: Database) throws {

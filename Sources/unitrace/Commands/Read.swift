@@ -3,68 +3,6 @@ import Foundation
 import UnitraceCore
 import UnitraceInventory
 
-struct PassportJSON: Encodable {
-    struct Entry: Encodable {
-        var sequence: Int64
-        var kind: String
-        var occurredAt: String
-        var recordedAt: String
-        var location: String?
-        var destination: String?
-        var actor: String
-        var businessStep: String
-        var disposition: String?
-        var reason: String?
-        var documents: [DocumentRef]
-        var sale: Sale?
-        var corrects: String?
-        var unitsInEvent: Int
-    }
-
-    var unit: String
-    var sku: String
-    var serial: String
-    var product: String
-    var status: String
-    var location: String
-    var destination: String?
-    var owner: String?
-    var lot: String?
-    var expiry: String?
-    var aliases: [Alias]
-    var attributes: [String: String]
-    var warranty: WarrantyPolicy?
-    var history: [Entry]
-
-    init(_ passport: Passport) {
-        let state = passport.state
-        unit = state.key.description
-        sku = state.key.sku
-        serial = state.key.serial
-        product = passport.product.name
-        status = state.status.rawValue
-        location = state.location
-        destination = state.destination
-        owner = state.owner
-        lot = state.lot
-        expiry = state.expiry
-        aliases = state.aliases
-        attributes = state.attributes
-        warranty = passport.product.warranty
-        history = passport.history.map { entry in
-            let event = entry.event
-            return Entry(
-                sequence: entry.sequence, kind: event.kind.rawValue, occurredAt: event.occurredAt.iso8601,
-                recordedAt: event.recordedAt.iso8601, location: event.location, destination: event.destination,
-                actor: event.actor, businessStep: event.businessStep, disposition: event.disposition,
-                reason: event.reason,
-                documents: event.documents, sale: event.sale, corrects: event.corrects?.uuidString,
-                unitsInEvent: entry.unitCount)
-        }
-    }
-}
-
-/// One history entry as table cells: sequence, time, event, where, who, CBV words, details.
 func historyCells(_ entry: HistoryEntry) -> [String] {
     let event = entry.event
     var place = event.location.map { "at \($0)" } ?? ""
@@ -118,24 +56,6 @@ struct Show: AsyncParsableCommand {
                 return lines.joined(separator: "\n")
             }
         }
-    }
-}
-
-struct UnitJSON: Encodable {
-    var unit: String
-    var status: String
-    var location: String
-    var owner: String?
-    var lot: String?
-    var attributes: [String: String]
-
-    init(_ state: UnitState) {
-        unit = state.key.description
-        status = state.status.rawValue
-        location = state.location
-        owner = state.owner
-        lot = state.lot
-        attributes = state.attributes
     }
 }
 

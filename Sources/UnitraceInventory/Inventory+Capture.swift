@@ -1,0 +1,108 @@
+import UnitraceCore
+
+/// One event of a `POST /events` batch: what happened to which units.
+public struct CaptureRequest: Sendable {
+    public var kind: EventKind
+    public var units: [String]
+    public var product: String?
+    /// The place for move, return and arrive; the destination location for ship.
+    public var location: String?
+    /// The customer for a ship to a customer.
+    public var customer: String?
+    public var sale: Sale?
+    public var reason: String?
+
+    public init(
+        kind: EventKind, units: [String], product: String? = nil, location: String? = nil, customer: String? = nil,
+        sale: Sale? = nil, reason: String? = nil
+    ) {
+        self.kind = kind
+        self.units = units
+        self.product = product
+        self.location = location
+        self.customer = customer
+        self.sale = sale
+        self.reason = reason
+    }
+}
+
+extension Inventory {
+    /// Records several events on existing units in one transaction, or none of them. Units may appear in
+    /// several events, which apply in order. Lines are numbered across the whole batch.
+    /// - Throws: ``InputError`` for a malformed event, ``BatchRejected`` listing every refused line.
+    public func capture(_ requests: [CaptureRequest], context: EventContext) async throws -> Outcome {
+        guard !requests.isEmpty else {
+            throw InputError(code: .nothingToDo, message: "the batch holds no events")
+        }
+        return try await retryingConflicts {
+            var drafts: [Draft] = []
+            var problems: [LineProblem] = []
+            var duplicates: [LineProblem] = []
+            var units: [UnitKey] = []
+            var offset = 0
+            for request in requests {
+                var location = request.location
+                var destination: String?
+                switch request.kind {
+                case .receive, .correct:
+                    throw InputError(
+                        code: .invalidField,
+                        message:
+                            "\(request.kind.rawValue) has its own route (/units/\(request.kind.rawValue)); capture takes events on existing units"
+                    )
+                case .move, .return:
+                    guard let place = location else {
+                        throw InputError(code: .invalidField, message: "\(request.kind.rawValue) needs a location")
+                    }
+                    _ = try await requirePlace(place)
+                case .ship:
+                    switch (request.location, request.customer) {
+                    case (let code?, nil):
+                        _ = try await requirePlace(code)
+                        destination = code
+                    case (nil, let customer?):
+                        try Field.serial(customer, name: "customer reference")
+                        destination = "customer:\(customer)"
+                    default:
+                        throw InputError(
+                            code: .invalidField, message: "ship needs exactly one of location and customer")
+                    }
+                    location = nil
+                case .arrive:
+                    if let place = location { _ = try await requirePlace(place) }
+                case .sell:
+                    guard let sale = try request.sale?.validated() else {
+                        throw InputError(code: .invalidField, message: "sell needs a sale with a channel")
+                    }
+                    location = sale.storeCode
+                    if let code = sale.storeCode { _ = try await requirePlace(code) }
+                case .quarantine, .release, .scrap:
+                    location = nil
+                }
+                var eventContext = context
+                eventContext.reason = request.reason ?? context.reason
+                let resolved = try await resolve(request.units, product: request.product)
+                problems += resolved.problems.map {
+                    LineProblem(line: $0.line + offset, scan: $0.scan, reason: $0.reason)
+                }
+                duplicates += resolved.duplicates.map {
+                    LineProblem(line: $0.line + offset, scan: $0.scan, reason: $0.reason)
+                }
+                let event = newEvent(
+                    request.kind, context: eventContext, location: location, destination: destination,
+                    sale: request.sale,
+                    lines: resolved.lines.map { EventLine(unit: $0.unit) })
+                drafts.append(
+                    Draft(
+                        event: event, lineNumbers: resolved.lines.map { $0.line + offset },
+                        scans: resolved.lines.map(\.scan)))
+                units += resolved.lines.map(\.unit)
+                offset += request.units.count
+            }
+            // Only the first event carries the request: one request, one marker.
+            for index in drafts.indices.dropFirst() { drafts[index].event.request = nil }
+            let receipt = try await commit(drafts, earlier: problems)
+            return Outcome(receipt: receipt, units: units, duplicates: duplicates)
+        }
+    }
+}

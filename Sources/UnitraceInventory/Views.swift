@@ -1,0 +1,118 @@
+import Foundation
+import UnitraceCore
+
+/// A unit passport as JSON, for the CLI's `--json` and the API.
+public struct PassportJSON: Encodable, Sendable {
+    public struct Entry: Encodable, Sendable {
+        public var sequence: Int64
+        public var kind: String
+        public var occurredAt: String
+        public var recordedAt: String
+        public var location: String?
+        public var destination: String?
+        public var actor: String
+        public var businessStep: String
+        public var disposition: String?
+        public var reason: String?
+        public var documents: [DocumentRef]
+        public var sale: Sale?
+        public var corrects: String?
+        public var unitsInEvent: Int
+    }
+
+    public var unit: String
+    public var sku: String
+    public var serial: String
+    public var product: String
+    public var status: String
+    public var location: String
+    public var destination: String?
+    public var owner: String?
+    public var lot: String?
+    public var expiry: String?
+    public var aliases: [Alias]
+    public var attributes: [String: String]
+    public var warranty: WarrantyPolicy?
+    public var history: [Entry]
+
+    public init(_ passport: Passport) {
+        let state = passport.state
+        unit = state.key.description
+        sku = state.key.sku
+        serial = state.key.serial
+        product = passport.product.name
+        status = state.status.rawValue
+        location = state.location
+        destination = state.destination
+        owner = state.owner
+        lot = state.lot
+        expiry = state.expiry
+        aliases = state.aliases
+        attributes = state.attributes
+        warranty = passport.product.warranty
+        history = passport.history.map { entry in
+            let event = entry.event
+            return Entry(
+                sequence: entry.sequence, kind: event.kind.rawValue, occurredAt: event.occurredAt.iso8601,
+                recordedAt: event.recordedAt.iso8601, location: event.location, destination: event.destination,
+                actor: event.actor, businessStep: event.businessStep, disposition: event.disposition,
+                reason: event.reason,
+                documents: event.documents, sale: event.sale, corrects: event.corrects?.uuidString,
+                unitsInEvent: entry.unitCount)
+        }
+    }
+}
+
+/// One history entry as table cells: sequence, time, event, where, who, CBV words, details.
+/// One unit in a list.
+public struct UnitJSON: Encodable, Sendable {
+    public var unit: String
+    public var status: String
+    public var location: String
+    public var owner: String?
+    public var lot: String?
+    public var attributes: [String: String]
+
+    public init(_ state: UnitState) {
+        unit = state.key.description
+        status = state.status.rawValue
+        location = state.location
+        owner = state.owner
+        lot = state.lot
+        attributes = state.attributes
+    }
+}
+
+/// One refused line of a batch.
+public struct ProblemJSON: Encodable, Sendable {
+    public var line: Int
+    public var scan: String
+    public var code: String
+    public var message: String
+
+    public init(_ problem: LineProblem) {
+        line = problem.line
+        scan = problem.scan
+        code = problem.code
+        message = problem.message
+    }
+}
+
+/// What a use case recorded.
+public struct OutcomeJSON: Encodable, Sendable {
+    public var event: String
+    public var firstSequence: Int64
+    public var lastSequence: Int64
+    public var units: [String]
+    public var duplicates: [ProblemJSON]
+    public var hash: String
+
+    public init(_ kind: EventKind, _ outcome: Outcome) {
+        event = kind.rawValue
+        firstSequence = outcome.receipt.firstSequence
+        lastSequence = outcome.receipt.lastSequence
+        units = outcome.units.map(\.description)
+        duplicates = outcome.duplicates.map(ProblemJSON.init)
+        hash = outcome.receipt.lastHash
+    }
+}

@@ -1,0 +1,187 @@
+import Foundation
+import UnitraceCore
+import UnitraceInventory
+
+/// A request body that names the fields it accepts; any other field is refused.
+protocol StrictBody: Decodable {
+    static var fields: Set<String> { get }
+}
+
+/// Who, when, why and with which documents, for every route that records events.
+struct CommonFields {
+    static let names: Set<String> = ["occurredAt", "documents", "reason", "actor"]
+}
+
+struct ReceiveBody: StrictBody {
+    static let fields = CommonFields.names.union([
+        "product", "location", "units", "count", "serials", "ownSerials", "lot", "attributes", "fields",
+    ])
+    var product: String?
+    var location: String
+    var units: [String]?
+    var count: Int?
+    var serials: String?
+    var ownSerials: Bool?
+    var lot: String?
+    var attributes: [String: String]?
+    var fields: [String: String]?
+    var occurredAt: String?
+    var documents: [String]?
+    var reason: String?
+    var actor: String?
+}
+
+/// The body of move, ship, arrive, sell, return, quarantine, release and scrap.
+struct UnitsBody: StrictBody {
+    static let fields = CommonFields.names.union([
+        "units", "product", "location", "customer", "channel", "price", "currency", "receipt", "order",
+    ])
+    var units: [String]
+    var product: String?
+    var location: String?
+    var customer: String?
+    var channel: String?
+    var price: String?
+    var currency: String?
+    var receipt: String?
+    var order: String?
+    var occurredAt: String?
+    var documents: [String]?
+    var reason: String?
+    var actor: String?
+}
+
+struct CorrectBody: StrictBody {
+    static let fields = CommonFields.names.union(["sequence"])
+    var sequence: Int64
+    var occurredAt: String?
+    var documents: [String]?
+    var reason: String?
+    var actor: String?
+}
+
+struct CaptureBody: StrictBody {
+    static let fields = CommonFields.names.union(["events"])
+    struct Line: Decodable {
+        var kind: String
+        var units: [String]
+        var product: String?
+        var location: String?
+        var customer: String?
+        var channel: String?
+        var price: String?
+        var currency: String?
+        var reason: String?
+    }
+    var events: [Line]
+    var occurredAt: String?
+    var documents: [String]?
+    var reason: String?
+    var actor: String?
+}
+
+struct ProductBody: StrictBody {
+    static let fields: Set<String> = [
+        "sku", "name", "gtin", "companyPrefixLength", "tracking", "warrantyMonths", "warrantyFrom", "serialTemplate",
+        "attributes",
+    ]
+    var sku: String
+    var name: String
+    var gtin: String?
+    var companyPrefixLength: Int?
+    var tracking: String?
+    var warrantyMonths: Int?
+    var warrantyFrom: String?
+    var serialTemplate: String?
+    var attributes: [String: String]?
+}
+
+struct LocationBody: StrictBody {
+    static let fields: Set<String> = ["code", "name", "kind", "parent"]
+    var code: String
+    var name: String
+    var kind: String
+    var parent: String?
+}
+
+struct KeyBody: StrictBody {
+    static let fields: Set<String> = ["name", "role"]
+    var name: String
+    var role: String
+}
+
+struct WebhookBody: StrictBody {
+    static let fields: Set<String> = ["url", "kinds", "skus"]
+    var url: String
+    var kinds: [String]?
+    var skus: [String]?
+}
+
+/// A page of a list, with the cursor of the next one.
+struct Page<Item: Encodable & Sendable>: Encodable, Sendable {
+    var items: [Item]
+    var next: String?
+}
+
+struct KeyView: Encodable, Sendable {
+    var id: String
+    var name: String
+    var role: String
+    var createdAt: String
+    var revokedAt: String?
+    /// Only in the answer to its creation.
+    var token: String?
+
+    init(_ key: APIKey, token: String? = nil) {
+        id = key.id
+        name = key.name
+        role = key.role.rawValue
+        createdAt = key.createdAt.iso8601
+        revokedAt = key.revokedAt?.iso8601
+        self.token = token
+    }
+}
+
+struct WebhookView: Encodable, Sendable {
+    var id: String
+    var url: String
+    var kinds: [String]
+    var skus: [String]
+    var createdAt: String
+    /// Only in the answer to its creation.
+    var secret: String?
+
+    init(_ subscription: WebhookSubscription, showSecret: Bool = false) {
+        id = subscription.id
+        url = subscription.url
+        kinds = subscription.kinds.map(\.rawValue)
+        skus = subscription.skus
+        createdAt = subscription.createdAt.iso8601
+        secret = showSecret ? subscription.secret : nil
+    }
+}
+
+struct DeliveryView: Encodable, Sendable {
+    var id: Int64
+    var sequence: Int64
+    var attempt: Int
+    var at: String
+    var status: Int?
+    var error: String?
+    var delivered: Bool
+
+    init(_ delivery: WebhookDelivery) {
+        id = delivery.id
+        sequence = delivery.sequence
+        attempt = delivery.attempt
+        at = delivery.at.iso8601
+        status = delivery.status
+        error = delivery.error
+        delivered = delivery.delivered
+    }
+}
+
+struct HealthView: Encodable, Sendable {
+    var status: String
+    var events: Int64
+}

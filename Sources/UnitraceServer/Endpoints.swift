@@ -1,0 +1,80 @@
+import HTTPTypes
+import UnitraceCore
+
+/// One route of the API and who may call it. The OpenAPI document must list exactly these (a test checks).
+public struct Endpoint: Hashable, Sendable {
+    public var method: HTTPRequest.Method
+    /// In OpenAPI form: `/api/v1/units/{sku}/{serial}`.
+    public var path: String
+    /// Roles allowed besides `admin`; `nil` for a public route, which needs no key.
+    public var roles: Set<Role>?
+
+    /// The path in Hummingbird's form: `/api/v1/units/:sku/:serial`.
+    var routerPath: String {
+        path.split(separator: "/", omittingEmptySubsequences: false).map { part in
+            part.hasPrefix("{") && part.hasSuffix("}") ? ":" + part.dropFirst().dropLast() : part
+        }.joined(separator: "/")
+    }
+
+    /// Whether a key of `role` may call this route.
+    public func allows(_ role: Role) -> Bool {
+        role == .admin || (roles?.contains(role) ?? true)
+    }
+}
+
+extension Endpoint {
+    static let readers: Set<Role> = [.operator, .sales, .support, .auditor]
+    static let warehouse: Set<Role> = [.operator]
+    static let anyKey: Set<Role> = Set(Role.allCases)
+
+    static func get(_ path: String, _ roles: Set<Role>?) -> Endpoint {
+        Endpoint(method: .get, path: path, roles: roles)
+    }
+    static func post(_ path: String, _ roles: Set<Role>?) -> Endpoint {
+        Endpoint(method: .post, path: path, roles: roles)
+    }
+    static func delete(_ path: String, _ roles: Set<Role>?) -> Endpoint {
+        Endpoint(method: .delete, path: path, roles: roles)
+    }
+
+    public static let health = get("/health", nil)
+    public static let openAPI = get("/openapi.yaml", anyKey)
+    public static let metrics = get("/metrics", [.auditor])
+    public static let listProducts = get("/api/v1/products", readers)
+    public static let addProduct = post("/api/v1/products", [])
+    public static let showProduct = get("/api/v1/products/{sku}", readers)
+    public static let listLocations = get("/api/v1/locations", readers)
+    public static let addLocation = post("/api/v1/locations", [])
+    public static let findUnits = get("/api/v1/units", readers)
+    public static let lookupUnit = get("/api/v1/units/lookup", readers)
+    public static let showUnit = get("/api/v1/units/{sku}/{serial}", readers)
+    public static let receive = post("/api/v1/units/receive", warehouse)
+    public static let move = post("/api/v1/units/move", warehouse)
+    public static let ship = post("/api/v1/units/ship", warehouse)
+    public static let arrive = post("/api/v1/units/arrive", warehouse)
+    public static let sell = post("/api/v1/units/sell", [.sales])
+    public static let returnUnits = post("/api/v1/units/return", [.operator, .sales, .kiosk])
+    public static let quarantine = post("/api/v1/units/quarantine", warehouse)
+    public static let release = post("/api/v1/units/release", warehouse)
+    public static let scrap = post("/api/v1/units/scrap", warehouse)
+    public static let correct = post("/api/v1/units/correct", [])
+    public static let captureEvents = post("/api/v1/events", warehouse)
+    public static let listEvents = get("/api/v1/events", [.auditor])
+    public static let stock = get("/api/v1/stock", readers)
+    public static let verify = get("/api/v1/verify", [.auditor])
+    public static let listKeys = get("/api/v1/keys", [])
+    public static let createKey = post("/api/v1/keys", [])
+    public static let revokeKey = delete("/api/v1/keys/{id}", [])
+    public static let listWebhooks = get("/api/v1/webhooks", [])
+    public static let addWebhook = post("/api/v1/webhooks", [])
+    public static let removeWebhook = delete("/api/v1/webhooks/{id}", [])
+    public static let webhookDeliveries = get("/api/v1/webhooks/{id}/deliveries", [])
+
+    /// Every route, in the order of the OpenAPI document.
+    public static let all: [Endpoint] = [
+        health, openAPI, metrics, listProducts, addProduct, showProduct, listLocations, addLocation, findUnits,
+        lookupUnit, showUnit, receive, move, ship, arrive, sell, returnUnits, quarantine, release, scrap, correct,
+        captureEvents, listEvents, stock, verify, listKeys, createKey, revokeKey, listWebhooks, addWebhook,
+        removeWebhook, webhookDeliveries,
+    ]
+}
