@@ -7,7 +7,7 @@ extension Inventory {
     /// Only the latest event of every unit it names can be corrected; correct later ones first.
     public func correct(sequence: Int64, context: EventContext) async throws -> Outcome {
         try await retryingConflicts {
-            guard let recorded = try await store.event(sequence: sequence) else {
+            guard sequence >= 1, let recorded = try await store.event(sequence: sequence) else {
                 throw InputError(code: .unknownEvent, message: "no event with sequence \(sequence)")
             }
             guard let reason = context.reason, !reason.isEmpty else {

@@ -21,6 +21,7 @@ extension Inventory {
         let resolved = try await resolve([scan], product: product)
         guard let line = resolved.lines.first else {
             let problem = resolved.problems.first
+            if case .invalid(let error) = problem?.reason { throw error }
             if case .ambiguous = problem?.reason {
                 throw InputError(code: .ambiguousSerial, message: problem?.message ?? "ambiguous")
             }

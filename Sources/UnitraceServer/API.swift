@@ -260,6 +260,9 @@ struct API: Sendable {
     func receive(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let (body, raw) = try await decode(ReceiveBody.self, request, context)
         try checkBatch(max(body.units?.count ?? 0, body.count ?? 0))
+        if let spec = body.serials {
+            try checkBatch(try SerialEntry.expand(spec, nextFree: 1, limit: configuration.maxBatchUnits + 1).count)
+        }
         let lines = try ReceiveLine.parseAll(body.units ?? [])
         return try await recording(request, context, body: raw, kind: .receive) { ref in
             let eventContext = try self.context(

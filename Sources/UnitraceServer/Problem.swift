@@ -77,6 +77,8 @@ public struct Problem: Error, Encodable, Sendable {
                     status: Int(error.status.code), code: "http-\(error.status.code)",
                     title: error.body ?? error.status.reasonPhrase)
             }
+        case _ where String(describing: Swift.type(of: error)).contains("TooManyBytes"):
+            return Problem(status: 413, code: "too-large", title: "the request body is too large")
         case is DecodingError:
             return Problem(
                 status: 400, code: "malformed-request", title: "the request body is not valid JSON for this route",

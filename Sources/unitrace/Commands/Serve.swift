@@ -13,6 +13,7 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
     @Option(help: "Address to listen on (default 127.0.0.1).") var host: String?
     @Option(help: "Port to listen on (default 8080).") var port: Int?
+    @Option(help: "Most units one request may name (default 100000).") var maxBatchUnits: Int?
 
     func run() async throws {
         let output = store.output
@@ -20,6 +21,7 @@ struct Serve: AsyncParsableCommand {
             var configuration = ServerConfiguration.fromEnvironment()
             if let host { configuration.host = host }
             if let port { configuration.port = port }
+            if let maxBatchUnits { configuration.maxBatchUnits = maxBatchUnits }
             let inventory = try store.openInventory()
             var logger = Logger(label: "unitrace")
             logger.logLevel =
