@@ -424,7 +424,13 @@ struct API: Sendable {
     }
 
     func revokeKey(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        try await inventory.revokeKey(id: try context.parameters.require("id"))
+        let id = try context.parameters.require("id")
+        guard id != context.apiKey?.id else {
+            throw Problem(
+                status: 409, code: "revoking-own-key",
+                title: "a key cannot revoke itself; revoke it with another admin key or `unitrace key revoke`")
+        }
+        try await inventory.revokeKey(id: id)
         return Response(status: .noContent)
     }
 

@@ -82,6 +82,12 @@ struct AccessTests {
                 #expect(response.status == .unauthorized)
                 #expect(response.isProblem)
             }
+            let admin = try #require(try await fixture.inventory.authenticate(token: fixture.tokens[.admin]!))
+            try await client.execute(uri: "/api/v1/keys/\(admin.id)", method: .delete, headers: fixture.headers(.admin))
+            { response in
+                #expect(response.status == .conflict)
+                #expect(response.text.contains("revoking-own-key"))
+            }
             headers[.authorization] = "Bearer ut_000000000000_" + String(repeating: "0", count: 64)
             try await client.execute(uri: "/api/v1/verify", method: .get, headers: headers) {
                 #expect($0.status == .unauthorized)
