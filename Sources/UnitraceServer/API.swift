@@ -402,6 +402,42 @@ struct API: Sendable {
         try Self.json(try await inventory.verify())
     }
 
+    /// Records a JSON Lines ledger file (as `unitrace export` writes it), batch by batch.
+    func importLedger(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        var source = BodyLines(text: String(decoding: buffer.readableBytesView, as: UTF8.self))
+        do {
+            return try Self.json(try await inventory.importLedger(from: &source))
+        } catch let failed as ImportFailed {
+            var problem =
+                Problem.from(failed.error) ?? Problem(status: 422, code: "import-failed", title: "\(failed.error)")
+            problem.detail = failed.description
+            throw problem
+        }
+    }
+
+    /// What a scan means: the same answer as `unitrace id parse --json`.
+    func parseIdentifier(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        guard let text = query(request, "text"), !text.isEmpty else {
+            throw Problem(status: 422, code: "invalid-field", title: "give the scan as ?text=…")
+        }
+        let kindText = query(request, "as") ?? "auto"
+        guard let kind = IdentifierKind(rawValue: kindText) else {
+            throw Problem(
+                status: 422, code: "invalid-field",
+                title: "as must be one of \(IdentifierKind.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let length = try query(request, "companyPrefixLength").map { text -> Int in
+            guard let value = Int(text) else {
+                throw Problem(status: 422, code: "invalid-field", title: "companyPrefixLength must be a number")
+            }
+            return value
+        }
+        return try Self.json(
+            try Identifiers.parse(
+                text, as: kind, syntaxOnly: query(request, "syntaxOnly") == "true", companyPrefixLength: length))
+    }
+
     // MARK: Keys and webhooks
 
     func listKeys(_ request: Request, _ context: AppRequestContext) async throws -> Response {

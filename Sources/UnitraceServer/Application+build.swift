@@ -19,6 +19,7 @@ public func buildApplication(
 ) -> some ApplicationProtocol {
     let api = API(inventory: inventory, configuration: configuration, metrics: metrics)
     let router = Router(context: AppRequestContext.self)
+    router.add(middleware: LogRequestsMiddleware(.info))
     router.add(middleware: RequestIDMiddleware())
     router.add(middleware: MetricsMiddleware(metrics: metrics))
     router.add(middleware: ProblemMiddleware())
@@ -66,6 +67,8 @@ public func buildApplication(
     on(.listEvents, api.listEvents)
     on(.stock, api.stock)
     on(.verify, api.verify)
+    on(.importLedger, api.importLedger)
+    on(.parseIdentifier, api.parseIdentifier)
     on(.listKeys, api.listKeys)
     on(.createKey, api.createKey)
     on(.revokeKey, api.revokeKey)

@@ -185,3 +185,19 @@ struct HealthView: Encodable, Sendable {
     var status: String
     var events: Int64
 }
+
+/// The lines of a request body, for `import`.
+struct BodyLines: LineSource {
+    var lines: [Substring]
+    var index = 0
+
+    init(text: String) {
+        lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    }
+
+    mutating func nextLine() throws -> String? {
+        guard index < lines.count else { return nil }
+        defer { index += 1 }
+        return String(lines[index])
+    }
+}

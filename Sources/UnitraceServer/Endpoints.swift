@@ -62,6 +62,8 @@ extension Endpoint {
     public static let listEvents = get("/api/v1/events", [.auditor])
     public static let stock = get("/api/v1/stock", readers)
     public static let verify = get("/api/v1/verify", [.auditor])
+    public static let importLedger = post("/api/v1/import", [])
+    public static let parseIdentifier = get("/api/v1/identifiers/parse", readers)
     public static let listKeys = get("/api/v1/keys", [])
     public static let createKey = post("/api/v1/keys", [])
     public static let revokeKey = delete("/api/v1/keys/{id}", [])
@@ -74,7 +76,8 @@ extension Endpoint {
     public static let all: [Endpoint] = [
         health, openAPI, metrics, listProducts, addProduct, showProduct, listLocations, addLocation, findUnits,
         lookupUnit, showUnit, receive, move, ship, arrive, sell, returnUnits, quarantine, release, scrap, correct,
-        captureEvents, listEvents, stock, verify, listKeys, createKey, revokeKey, listWebhooks, addWebhook,
+        captureEvents, listEvents, stock, verify, importLedger, parseIdentifier, listKeys, createKey, revokeKey,
+        listWebhooks, addWebhook,
         removeWebhook, webhookDeliveries,
     ]
 }

@@ -6,6 +6,7 @@ import Synchronization
 import Testing
 import UnitraceCore
 import UnitraceInventory
+import UnitraceSQLite
 import UnitraceServer
 import UnitraceTestSupport
 
@@ -289,5 +290,45 @@ struct WebhookTests {
         #expect(WebhookDispatcher.backoff(afterAttempt: 1) == 1000)
         #expect(WebhookDispatcher.backoff(afterAttempt: 4) == 8000)
         #expect(WebhookDispatcher.backoff(afterAttempt: 30) == 3_600_000)
+    }
+}
+
+@Suite("Import and identifiers over HTTP")
+struct ImportAndIdentifierTests {
+    @Test("an export imported over HTTP gives the same ledger; a scan is parsed as the CLI does")
+    func importAndParse() async throws {
+        let source = try await ServerFixture.make()
+        var collected: [String] = []
+        _ = try await source.inventory.export { collected.append($0) }
+        let file = collected.joined(separator: "\n")
+        let target = try await ServerFixture.make()
+        // The target was built the same way, with the same event ids: its receipt is recognised and skipped.
+        try await target.app().test(.router) { client in
+            try await client.execute(
+                uri: "/api/v1/import", method: .post, headers: target.headers(.admin), body: json(file)
+            ) { response in
+                #expect(response.status == .ok, "\(response.text)")
+                #expect(response.text.contains(#""skipped":1"#))
+            }
+            try await client.execute(
+                uri: "/api/v1/identifiers/parse?text=%2801%2909506000134352%2817%29271231%2821%29X", method: .get,
+                headers: target.headers(.support)
+            ) { response in
+                #expect(response.status == .ok)
+                #expect(response.text.contains(#""expiry":"2027-12-31""#))
+            }
+        }
+        let fresh = ServerFixture(inventory: Inventory(store: try SQLiteStore.inMemory()), tokens: [:])
+        let (_, token) = try await fresh.inventory.createKey(name: "admin", role: .admin)
+        try await fresh.app().test(.router) { client in
+            try await client.execute(
+                uri: "/api/v1/import", method: .post, headers: [.authorization: "Bearer \(token)"],
+                body: json(file)
+            ) { response in
+                #expect(response.status == .ok, "\(response.text)")
+                #expect(response.text.contains(#""events":1"#))
+            }
+        }
+        #expect(try await fresh.inventory.store.head() == source.inventory.store.head())
     }
 }
