@@ -4,24 +4,18 @@ import UnitraceCore
 import UnitraceInventory
 
 extension SQLiteStore {
+    /// Commits the batch together with whatever other batches are waiting (see ``GroupCommitter``).
     public func commit(_ batch: CommitBatch) async throws -> BatchReceipt {
-        // Everything that does not need the write lock is prepared before taking it.
-        let headers = try batch.items.map { item -> String in
-            var header = item.event
-            header.units = []
-            return try Columns.json(header)
-        }
-        let details = try batch.items.map { item in
-            try item.event.units.map { line in try LineDetail(line).map(Columns.json) }
-        }
-        let unitJSON = try batch.changes.map { change -> (aliases: String?, attributes: String?) in
-            (
-                change.after.aliases.isEmpty ? nil : try Columns.json(change.after.aliases),
-                change.after.attributes.isEmpty ? nil : try Columns.json(change.after.attributes)
-            )
-        }
+        try await committer.submit(try PreparedCommit(batch))
+    }
 
-        return try await write { db in
+    /// Writes one prepared batch inside the current transaction.
+    static func apply(_ prepared: PreparedCommit, _ db: Database) throws -> BatchReceipt {
+        let batch = prepared.batch
+        let headers = prepared.headers
+        let details = prepared.details
+        let unitJSON = prepared.unitJSON
+        do {
             let head = try Self.head(db)
             var previous = head.hash
             var sequences: [Int64] = []

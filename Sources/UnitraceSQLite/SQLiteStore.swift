@@ -6,6 +6,7 @@ import UnitraceInventory
 /// The embedded store: one SQLite file in WAL mode (one writer, concurrent readers), through GRDB.
 public struct SQLiteStore: InventoryStore {
     let writer: any DatabaseWriter
+    let committer: GroupCommitter
 
     /// Creates a new store at `path`.
     /// - Throws: ``StoreError`` when a file is already there or cannot be created.
@@ -50,6 +51,7 @@ public struct SQLiteStore: InventoryStore {
 
     private init(writer: any DatabaseWriter) throws {
         self.writer = writer
+        self.committer = GroupCommitter(writer: writer)
         try SQLiteSchema.migrator.migrate(writer)
     }
 

@@ -202,3 +202,51 @@ struct SerialCounterRaceTests {
         }
     }
 }
+
+@Suite("Group commit")
+struct GroupCommitTests {
+    @Test("many writers in one process share transactions; each batch stands or falls alone")
+    func concurrentWriters() async throws {
+        try await withTemporaryDirectory { dir in
+            let store = try SQLiteStore.create(path: dir.appendingPathComponent("unitrace.sqlite").path)
+            let inventory = try await Warehouse.make(on: store)
+            let serials = (1...60).map { "G-\($0)" }
+            try await Warehouse.receiveMotors(inventory, serials)
+            let stale = try #require(try await store.states(of: [UnitKey(sku: "EVM-200", serial: "G-1")]).values.first)
+            _ = try await inventory.move(["EVM-200/G-1"], to: "WH1-B", context: .dock)
+
+            // Sixty moves at once, plus one batch written against a state that has moved on.
+            let outcomes = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for serial in serials.dropFirst() {
+                    group.addTask {
+                        _ = try await inventory.move(["EVM-200/\(serial)"], to: "SHOP", context: .dock)
+                        return true
+                    }
+                }
+                group.addTask {
+                    var after = stale
+                    after.location = "SHOP"
+                    let event = Event(
+                        id: UUID(), kind: .move, occurredAt: .init(millisecondsSince1970: 0),
+                        recordedAt: .init(millisecondsSince1970: 0),
+                        location: "SHOP", actor: "ada", units: [EventLine(unit: stale.key)])
+                    do {
+                        _ = try await store.commit(
+                            CommitBatch(
+                                items: [.init(event: event)], changes: [.init(before: stale, after: after, lastItem: 0)]
+                            ))
+                        return true
+                    } catch let error as StoreError {
+                        #expect(error.code == .conflict)
+                        return false
+                    }
+                }
+                return try await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            #expect(outcomes.filter { $0 }.count == 59)
+            #expect(try await store.head().sequence == 2 + 59)
+            #expect(try await inventory.verify().ok)
+            #expect(try await inventory.passport("EVM-200/G-1").state.location == "WH1-B")
+        }
+    }
+}
