@@ -56,17 +56,7 @@ extension Inventory {
                     }
                     _ = try await requirePlace(place)
                 case .ship:
-                    switch (request.location, request.customer) {
-                    case (let code?, nil):
-                        _ = try await requirePlace(code)
-                        destination = code
-                    case (nil, let customer?):
-                        try Field.serial(customer, name: "customer reference")
-                        destination = "customer:\(customer)"
-                    default:
-                        throw InputError(
-                            code: .invalidField, message: "ship needs exactly one of location and customer")
-                    }
+                    destination = try await shipDestination(toLocation: request.location, toCustomer: request.customer)
                     location = nil
                 case .arrive:
                     if let place = location { _ = try await requirePlace(place) }

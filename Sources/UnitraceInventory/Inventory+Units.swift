@@ -243,20 +243,24 @@ extension Inventory {
         context: EventContext
     ) async throws -> Outcome {
         try await retryingConflicts {
-            let destination: String
-            switch (toLocation, toCustomer) {
-            case (let code?, nil):
-                _ = try await requirePlace(code)
-                destination = code
-            case (nil, let customer?):
-                try Field.serial(customer, name: "customer reference")
-                destination = "customer:\(customer)"
-            default:
-                throw InputError(
-                    code: .invalidField, message: "ship needs exactly one destination: --to LOCATION or --customer REF")
-            }
+            let destination = try await shipDestination(toLocation: toLocation, toCustomer: toCustomer)
             return try await act(
                 .ship, scans: scans, product: product, context: context, location: nil, destination: destination)
+        }
+    }
+
+    /// Where a shipment goes: a place of ours, or `customer:<reference>`. Exactly one must be given.
+    func shipDestination(toLocation: String?, toCustomer: String?) async throws -> String {
+        switch (toLocation, toCustomer) {
+        case (let code?, nil):
+            _ = try await requirePlace(code)
+            return code
+        case (nil, let customer?):
+            try Field.serial(customer, name: "customer reference")
+            return "customer:\(customer)"
+        default:
+            throw InputError(
+                code: .invalidField, message: "ship needs exactly one destination: a location or a customer")
         }
     }
 
