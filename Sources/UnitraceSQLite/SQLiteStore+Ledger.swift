@@ -15,120 +15,118 @@ extension SQLiteStore {
         let headers = prepared.headers
         let details = prepared.details
         let unitJSON = prepared.unitJSON
-        do {
-            let head = try Self.head(db)
-            var previous = head.hash
-            var sequences: [Int64] = []
-            sequences.reserveCapacity(batch.items.count)
+        let head = try Self.head(db)
+        var previous = head.hash
+        var sequences: [Int64] = []
+        sequences.reserveCapacity(batch.items.count)
 
-            for (sku, counter) in batch.serialCounters {
-                try db.execute(
-                    sql: "UPDATE product SET next_serial = ? WHERE sku = ? AND next_serial = ?",
-                    arguments: [counter.next, sku, counter.expected])
-                guard db.changesCount == 1 else {
-                    throw StoreError(.conflict, "serial counter of \(sku) moved; try again")
-                }
+        for (sku, counter) in batch.serialCounters {
+            try db.execute(
+                sql: "UPDATE product SET next_serial = ? WHERE sku = ? AND next_serial = ?",
+                arguments: [counter.next, sku, counter.expected])
+            guard db.changesCount == 1 else {
+                throw StoreError(.conflict, "serial counter of \(sku) moved; try again")
             }
-
-            let insertEvent = try db.cachedStatement(
-                sql:
-                    "INSERT INTO event (sequence, id, kind, occurred_ms, header, unit_count, hash, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-            )
-            for (index, item) in batch.items.enumerated() {
-                let sequence = head.sequence + Int64(index) + 1
-                let hash = LedgerHash.next(previous: previous, canonical: item.canonical)
-                if let expected = item.expected, expected.sequence == sequence, expected.hash != hash {
-                    throw StoreError(
-                        .hashMismatch,
-                        "event \(item.event.id) does not hash to the value its source recorded at sequence \(sequence): it was altered"
-                    )
-                }
-                try insertEvent.execute(arguments: [
-                    sequence, item.event.id.uuidString, item.event.kind.rawValue,
-                    item.event.occurredAt.millisecondsSince1970,
-                    headers[index], item.event.units.count, Data(hash.bytes), item.event.request?.id,
-                ])
-                previous = hash
-                sequences.append(sequence)
-            }
-
-            let insertUnit = try db.cachedStatement(
-                sql: """
-                    INSERT INTO unit (sku, serial, status, location, destination, owner, lot, aliases, attributes, version, expiry)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
-            let updateUnit = try db.cachedStatement(
-                sql: """
-                    UPDATE unit SET status = ?, location = ?, destination = ?, owner = ?, lot = ?, aliases = ?, attributes = ?,
-                        version = ?, expiry = ?
-                    WHERE sku = ? AND serial = ? AND version = ? RETURNING id
-                    """)
-            let deleteAliases = try db.cachedStatement(sql: "DELETE FROM alias WHERE unit_id = ?")
-            let insertAlias = try db.cachedStatement(sql: "INSERT INTO alias (value, kind, unit_id) VALUES (?, ?, ?)")
-            let deleteAttributes = try db.cachedStatement(sql: "DELETE FROM unit_attribute WHERE unit_id = ?")
-            let insertAttribute = try db.cachedStatement(
-                sql: "INSERT INTO unit_attribute (key, value, unit_id) VALUES (?, ?, ?)")
-
-            var ids: [UnitKey: Int64] = [:]
-            ids.reserveCapacity(batch.changes.count)
-            for (index, change) in batch.changes.enumerated() {
-                let after = change.after
-                let version = sequences[change.lastItem]
-                let id: Int64
-                if let before = change.before {
-                    let row = try Row.fetchOne(
-                        updateUnit,
-                        arguments: [
-                            after.status.rawValue, after.location, after.destination, after.owner, after.lot,
-                            unitJSON[index].aliases, unitJSON[index].attributes, version, after.expiry, after.key.sku,
-                            after.key.serial,
-                            before.version,
-                        ])
-                    guard let row else { throw StoreError(.conflict, "unit \(after.key) changed meanwhile; try again") }
-                    id = row[0]
-                } else {
-                    try insertUnit.execute(arguments: [
-                        after.key.sku, after.key.serial, after.status.rawValue, after.location, after.destination,
-                        after.owner,
-                        after.lot, unitJSON[index].aliases, unitJSON[index].attributes, version, after.expiry,
-                    ])
-                    id = db.lastInsertedRowID
-                }
-                ids[after.key] = id
-                if change.before?.aliases != after.aliases {
-                    if change.before != nil { try deleteAliases.execute(arguments: [id]) }
-                    for alias in after.aliases {
-                        try insertAlias.execute(arguments: [alias.value, alias.kind.rawValue, id])
-                    }
-                }
-                if change.before?.attributes != after.attributes {
-                    if change.before != nil { try deleteAttributes.execute(arguments: [id]) }
-                    for (key, value) in after.attributes { try insertAttribute.execute(arguments: [key, value, id]) }
-                }
-            }
-
-            let insertLine = try db.cachedStatement(
-                sql: "INSERT INTO event_unit (sequence, line, unit_id, detail) VALUES (?, ?, ?, ?)")
-            var unitLines = 0
-            for (index, item) in batch.items.enumerated() {
-                for (line, eventLine) in item.event.units.enumerated() {
-                    guard let id = ids[eventLine.unit] else {
-                        throw StoreError(.conflict, "unit \(eventLine.unit) is named by an event but not changed by it")
-                    }
-                    try insertLine.execute(arguments: [sequences[index], line + 1, id, details[index][line]])
-                    unitLines += 1
-                }
-            }
-            let due = batch.items.first?.event.recordedAt.millisecondsSince1970 ?? 0
-            for notification in batch.notifications {
-                try db.execute(
-                    sql: "INSERT INTO webhook_outbox (subscription, sequence, next_attempt_ms) VALUES (?, ?, ?)",
-                    arguments: [notification.subscription, sequences[notification.item], due])
-            }
-            return BatchReceipt(
-                firstSequence: sequences.first ?? head.sequence + 1, lastSequence: sequences.last ?? head.sequence,
-                events: sequences.count, units: unitLines, lastHash: previous.hex)
         }
+
+        let insertEvent = try db.cachedStatement(
+            sql:
+                "INSERT INTO event (sequence, id, kind, occurred_ms, header, unit_count, hash, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+        )
+        for (index, item) in batch.items.enumerated() {
+            let sequence = head.sequence + Int64(index) + 1
+            let hash = LedgerHash.next(previous: previous, canonical: item.canonical)
+            if let expected = item.expected, expected.sequence == sequence, expected.hash != hash {
+                throw StoreError(
+                    .hashMismatch,
+                    "event \(item.event.id) does not hash to the value its source recorded at sequence \(sequence): it was altered"
+                )
+            }
+            try insertEvent.execute(arguments: [
+                sequence, item.event.id.uuidString, item.event.kind.rawValue,
+                item.event.occurredAt.millisecondsSince1970,
+                headers[index], item.event.units.count, Data(hash.bytes), item.event.request?.id,
+            ])
+            previous = hash
+            sequences.append(sequence)
+        }
+
+        let insertUnit = try db.cachedStatement(
+            sql: """
+                INSERT INTO unit (sku, serial, status, location, destination, owner, lot, aliases, attributes, version, expiry)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+        let updateUnit = try db.cachedStatement(
+            sql: """
+                UPDATE unit SET status = ?, location = ?, destination = ?, owner = ?, lot = ?, aliases = ?, attributes = ?,
+                    version = ?, expiry = ?
+                WHERE sku = ? AND serial = ? AND version = ? RETURNING id
+                """)
+        let deleteAliases = try db.cachedStatement(sql: "DELETE FROM alias WHERE unit_id = ?")
+        let insertAlias = try db.cachedStatement(sql: "INSERT INTO alias (value, kind, unit_id) VALUES (?, ?, ?)")
+        let deleteAttributes = try db.cachedStatement(sql: "DELETE FROM unit_attribute WHERE unit_id = ?")
+        let insertAttribute = try db.cachedStatement(
+            sql: "INSERT INTO unit_attribute (key, value, unit_id) VALUES (?, ?, ?)")
+
+        var ids: [UnitKey: Int64] = [:]
+        ids.reserveCapacity(batch.changes.count)
+        for (index, change) in batch.changes.enumerated() {
+            let after = change.after
+            let version = sequences[change.lastItem]
+            let id: Int64
+            if let before = change.before {
+                let row = try Row.fetchOne(
+                    updateUnit,
+                    arguments: [
+                        after.status.rawValue, after.location, after.destination, after.owner, after.lot,
+                        unitJSON[index].aliases, unitJSON[index].attributes, version, after.expiry, after.key.sku,
+                        after.key.serial,
+                        before.version,
+                    ])
+                guard let row else { throw StoreError(.conflict, "unit \(after.key) changed meanwhile; try again") }
+                id = row[0]
+            } else {
+                try insertUnit.execute(arguments: [
+                    after.key.sku, after.key.serial, after.status.rawValue, after.location, after.destination,
+                    after.owner,
+                    after.lot, unitJSON[index].aliases, unitJSON[index].attributes, version, after.expiry,
+                ])
+                id = db.lastInsertedRowID
+            }
+            ids[after.key] = id
+            if change.before?.aliases != after.aliases {
+                if change.before != nil { try deleteAliases.execute(arguments: [id]) }
+                for alias in after.aliases {
+                    try insertAlias.execute(arguments: [alias.value, alias.kind.rawValue, id])
+                }
+            }
+            if change.before?.attributes != after.attributes {
+                if change.before != nil { try deleteAttributes.execute(arguments: [id]) }
+                for (key, value) in after.attributes { try insertAttribute.execute(arguments: [key, value, id]) }
+            }
+        }
+
+        let insertLine = try db.cachedStatement(
+            sql: "INSERT INTO event_unit (sequence, line, unit_id, detail) VALUES (?, ?, ?, ?)")
+        var unitLines = 0
+        for (index, item) in batch.items.enumerated() {
+            for (line, eventLine) in item.event.units.enumerated() {
+                guard let id = ids[eventLine.unit] else {
+                    throw StoreError(.conflict, "unit \(eventLine.unit) is named by an event but not changed by it")
+                }
+                try insertLine.execute(arguments: [sequences[index], line + 1, id, details[index][line]])
+                unitLines += 1
+            }
+        }
+        let due = batch.items.first?.event.recordedAt.millisecondsSince1970 ?? 0
+        for notification in batch.notifications {
+            try db.execute(
+                sql: "INSERT INTO webhook_outbox (subscription, sequence, next_attempt_ms) VALUES (?, ?, ?)",
+                arguments: [notification.subscription, sequences[notification.item], due])
+        }
+        return BatchReceipt(
+            firstSequence: sequences.first ?? head.sequence + 1, lastSequence: sequences.last ?? head.sequence,
+            events: sequences.count, units: unitLines, lastHash: previous.hex)
     }
 
     static func head(_ db: Database) throws -> LedgerHead {
