@@ -233,7 +233,8 @@ extension Inventory {
         report.batches += 1
     }
 
-    static func describe(_ error: any Error) -> String {
+    /// What is wrong with a JSON document, by field path, for an error message.
+    public static func describe(_ error: any Error) -> String {
         switch error {
         case DecodingError.keyNotFound(let key, let context):
             "missing field '\((context.codingPath + [key]).map(\.stringValue).joined(separator: "."))'"

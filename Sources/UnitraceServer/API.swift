@@ -67,16 +67,15 @@ struct API: Sendable {
         return value
     }
 
-    func context(
-        _ context: AppRequestContext, occurredAt: String?, documents: [String]?, reason: String?, actor: String?,
-        request: RequestRef?
-    ) throws -> EventContext {
-        let who = actor ?? "api:\(context.apiKey?.name ?? "anonymous")"
+    /// The event context of a request: the body's who, when, why and documents, and the request itself.
+    func context(_ context: AppRequestContext, _ body: some RecordingBody, request: RequestRef?) throws -> EventContext
+    {
+        let who = body.actor ?? "api:\(context.apiKey?.name ?? "anonymous")"
         try Field.serial(who.replacingOccurrences(of: " ", with: "_"), name: "actor")
         return EventContext(
-            actor: who, occurredAt: try occurredAt.map { text throws(InputError) in try Timestamp(iso8601: text) },
-            documents: try (documents ?? []).map { text throws(InputError) in try DocumentRef(parsing: text) },
-            reason: reason, request: request)
+            actor: who, occurredAt: try body.occurredAt.map { text throws(InputError) in try Timestamp(iso8601: text) },
+            documents: try (body.documents ?? []).map { text throws(InputError) in try DocumentRef(parsing: text) },
+            reason: body.reason, request: request)
     }
 
     func checkBatch(_ count: Int) throws {
@@ -265,9 +264,7 @@ struct API: Sendable {
         }
         let lines = try ReceiveLine.parseAll(body.units ?? [])
         return try await recording(request, context, body: raw, kind: .receive) { ref in
-            let eventContext = try self.context(
-                context, occurredAt: body.occurredAt, documents: body.documents, reason: body.reason, actor: body.actor,
-                request: ref)
+            let eventContext = try self.context(context, body, request: ref)
             return try await inventory.receive(
                 ReceiveRequest(
                     sku: body.product, location: body.location, lines: lines, count: body.count,
@@ -282,9 +279,7 @@ struct API: Sendable {
         let (body, raw) = try await decode(UnitsBody.self, request, context)
         try checkBatch(body.units.count)
         return try await recording(request, context, body: raw, kind: kind) { ref in
-            var eventContext = try self.context(
-                context, occurredAt: body.occurredAt, documents: body.documents, reason: body.reason, actor: body.actor,
-                request: ref)
+            var eventContext = try self.context(context, body, request: ref)
             func required(_ value: String?, _ name: String) throws -> String {
                 guard let value else {
                     throw Problem(status: 422, code: "invalid-field", title: "\(kind.rawValue) needs \(name)")
@@ -339,9 +334,7 @@ struct API: Sendable {
     func correct(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let (body, raw) = try await decode(CorrectBody.self, request, context)
         return try await recording(request, context, body: raw, kind: .correct) { ref in
-            let eventContext = try self.context(
-                context, occurredAt: body.occurredAt, documents: body.documents, reason: body.reason, actor: body.actor,
-                request: ref)
+            let eventContext = try self.context(context, body, request: ref)
             return try await inventory.correct(sequence: body.sequence, context: eventContext)
         }
     }
@@ -363,9 +356,7 @@ struct API: Sendable {
                 customer: kind == .ship ? line.customer : nil, sale: sale, reason: line.reason)
         }
         return try await recording(request, context, body: raw, kind: requests.first?.kind ?? .move) { ref in
-            let eventContext = try self.context(
-                context, occurredAt: body.occurredAt, documents: body.documents, reason: body.reason, actor: body.actor,
-                request: ref)
+            let eventContext = try self.context(context, body, request: ref)
             return try await inventory.capture(requests, context: eventContext)
         }
     }

@@ -8,11 +8,18 @@ protocol StrictBody: Decodable {
 }
 
 /// Who, when, why and with which documents, for every route that records events.
+protocol RecordingBody: StrictBody {
+    var occurredAt: String? { get }
+    var documents: [String]? { get }
+    var reason: String? { get }
+    var actor: String? { get }
+}
+
 struct CommonFields {
     static let names: Set<String> = ["occurredAt", "documents", "reason", "actor"]
 }
 
-struct ReceiveBody: StrictBody {
+struct ReceiveBody: RecordingBody {
     static let fields = CommonFields.names.union([
         "product", "location", "units", "count", "serials", "ownSerials", "lot", "attributes", "fields",
     ])
@@ -32,7 +39,7 @@ struct ReceiveBody: StrictBody {
 }
 
 /// The body of move, ship, arrive, sell, return, quarantine, release and scrap.
-struct UnitsBody: StrictBody {
+struct UnitsBody: RecordingBody {
     static let fields = CommonFields.names.union([
         "units", "product", "location", "customer", "channel", "price", "currency", "receipt", "order",
     ])
@@ -51,7 +58,7 @@ struct UnitsBody: StrictBody {
     var actor: String?
 }
 
-struct CorrectBody: StrictBody {
+struct CorrectBody: RecordingBody {
     static let fields = CommonFields.names.union(["sequence"])
     var sequence: Int64
     var occurredAt: String?
@@ -60,7 +67,7 @@ struct CorrectBody: StrictBody {
     var actor: String?
 }
 
-struct CaptureBody: StrictBody {
+struct CaptureBody: RecordingBody {
     static let fields = CommonFields.names.union(["events"])
     struct Line: Decodable {
         var kind: String

@@ -82,22 +82,9 @@ public struct Problem: Error, Encodable, Sendable {
         case is DecodingError:
             return Problem(
                 status: 400, code: "malformed-request", title: "the request body is not valid JSON for this route",
-                detail: describe(error))
+                detail: Inventory.describe(error))
         default:
             return nil
-        }
-    }
-
-    static func describe(_ error: any Error) -> String {
-        switch error {
-        case DecodingError.keyNotFound(let key, let context):
-            "missing field '\((context.codingPath + [key]).map(\.stringValue).joined(separator: "."))'"
-        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
-            "wrong type at '\(context.codingPath.map(\.stringValue).joined(separator: "."))'"
-        case DecodingError.dataCorrupted(let context):
-            context.codingPath.isEmpty
-                ? "not valid JSON" : "bad value at '\(context.codingPath.map(\.stringValue).joined(separator: "."))'"
-        default: "not valid JSON"
         }
     }
 }

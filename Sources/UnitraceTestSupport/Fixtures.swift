@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import Testing
 import UnitraceCore
 import UnitraceInventory
 import UnitraceSQLite
@@ -81,4 +82,16 @@ public func withTemporaryDirectory<T>(_ body: (URL) async throws -> T) async thr
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: url) }
     return try await body(url)
+}
+
+/// A text a parser must refuse, and the exact message it must give.
+public struct BadInput: Sendable, CustomTestStringConvertible {
+    public let input: String
+    public let message: String
+    public var testDescription: String { message }
+
+    public init(input: String, message: String) {
+        self.input = input
+        self.message = message
+    }
 }

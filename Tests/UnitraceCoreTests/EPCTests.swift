@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import UnitraceCore
+import UnitraceTestSupport
 
 @Suite("EPC")
 struct EPCTests {
@@ -204,37 +205,33 @@ struct EPCTests {
         #expect(throws: InputError.self) { try EPC.from(try GS1.parse("(01)80614141123458"), companyPrefixLength: 7) }
     }
 
-    struct Bad: Sendable, CustomTestStringConvertible {
-        let input: String
-        let message: String
-        var testDescription: String { message }
-    }
-
     @Test(
         "bad tag data and URIs are refused",
         arguments: [
-            Bad(
+            BadInput(
                 input: String(repeating: "3", count: 129), message: "EPC: tag data must be 1 to 128 hex digits, got 129"
             ),
-            Bad(input: "3074257BF7194E4000001AXY", message: "EPC: character 'X' at position 23 is not a hex digit"),
-            Bad(input: "E2801160600002054CC2096F", message: "EPC: header 0xE2 is not an EPC scheme Unitrace reads"),
-            Bad(input: "3074257BF7194E40", message: "EPC: sgtin-96 needs 96 bits, the tag data has 64"),
-            Bad(input: "307C257BF7194E4000001A85", message: "EPC: partition value 7 is not defined for sgtin-96"),
-            Bad(
+            BadInput(
+                input: "3074257BF7194E4000001AXY", message: "EPC: character 'X' at position 23 is not a hex digit"),
+            BadInput(
+                input: "E2801160600002054CC2096F", message: "EPC: header 0xE2 is not an EPC scheme Unitrace reads"),
+            BadInput(input: "3074257BF7194E40", message: "EPC: sgtin-96 needs 96 bits, the tag data has 64"),
+            BadInput(input: "307C257BF7194E4000001A85", message: "EPC: partition value 7 is not defined for sgtin-96"),
+            BadInput(
                 input: "urn:epc:id:sgtin:0614141.81234.6789",
                 message: "EPC: company prefix and reference must have 13 digits together, got 12"),
-            Bad(
+            BadInput(
                 input: "urn:epc:id:sgtin:0614141.812345",
                 message: "EPC: a sgtin URI has 3 fields separated by '.', got 2"),
-            Bad(
+            BadInput(
                 input: "urn:epc:tag:sgtin-96:9.0614141.812345.6789",
                 message: "EPC: the filter value must be a digit from 0 to 7"),
-            Bad(
+            BadInput(
                 input: "urn:epc:tag:sgtin-96:3.0614141.812345.06789",
                 message: "EPC: the serial '06789' has leading zeros, which sgtin-96 cannot keep"),
-            Bad(input: "urn:epc:id:foo:1.2.3", message: "EPC: 'foo' is not an EPC scheme Unitrace reads"),
+            BadInput(input: "urn:epc:id:foo:1.2.3", message: "EPC: 'foo' is not an EPC scheme Unitrace reads"),
         ])
-    func refused(_ bad: Bad) throws {
+    func refused(_ bad: BadInput) throws {
         let error = try #require(throws: InputError.self) {
             bad.input.hasPrefix("urn:") ? try EPC.parse(uri: bad.input) : try EPC.decode(hex: bad.input)
         }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import UnitraceCore
+import UnitraceTestSupport
 
 @Suite("GS1 keys and check digits")
 struct GS1KeyTests {
@@ -84,51 +85,46 @@ struct ElementStringTests {
         #expect(error.message == "AI (7006): day 00 is not a day")
     }
 
-    struct Bad: Sendable, CustomTestStringConvertible {
-        let input: String
-        let message: String
-        var testDescription: String { message }
-    }
-
     @Test(
         "bad data is refused with what is wrong and where",
         arguments: [
-            Bad(input: "(01)09506000134352(17)271331", message: "AI (17): month 13 is not a month"),
-            Bad(input: "(01)09506000134353", message: "AI (01): GTIN check digit is 3, expected 2"),
-            Bad(input: "(01)0950600013435", message: "AI (01): the value is 13 characters long, 14 are needed"),
-            Bad(input: "(10)ABC", message: "AI (10) needs one of (01), (02), (8006), (8026) with it"),
-            Bad(
+            BadInput(input: "(01)09506000134352(17)271331", message: "AI (17): month 13 is not a month"),
+            BadInput(input: "(01)09506000134353", message: "AI (01): GTIN check digit is 3, expected 2"),
+            BadInput(input: "(01)0950600013435", message: "AI (01): the value is 13 characters long, 14 are needed"),
+            BadInput(input: "(10)ABC", message: "AI (10) needs one of (01), (02), (8006), (8026) with it"),
+            BadInput(
                 input: "(01)09506000134352(02)09506000134352(37)1",
                 message: "AI (01) and AI (02) cannot be used together"),
-            Bad(input: "(01)09506000134352(21)A(21)B", message: "AI (21) appears twice with different values"),
-            Bad(
+            BadInput(input: "(01)09506000134352(21)A(21)B", message: "AI (21) appears twice with different values"),
+            BadInput(
                 input: "(01)09506000134352(10)ABCDEFGHIJKLMNOPQRSTU",
                 message: "AI (10): the value is 21 characters long, at most 20 are allowed"),
-            Bad(
+            BadInput(
                 input: "(01)09506000134352(21)AB~",
                 message: "AI (21): character '~' at position 3: it is not in GS1 character set 82"),
-            Bad(input: "(99)", message: "AI (99): the value is empty"),
-            Bad(input: "(23)X", message: "(23) is not a GS1 Application Identifier"),
-            Bad(input: "(01)09506000134352(17", message: "'(' at position 19 is never closed"),
-            Bad(
+            BadInput(input: "(99)", message: "AI (99): the value is empty"),
+            BadInput(input: "(23)X", message: "(23) is not a GS1 Application Identifier"),
+            BadInput(input: "(01)09506000134352(17", message: "'(' at position 19 is never closed"),
+            BadInput(
                 input: "]d2010950600013435",
                 message: "AI (01): the value is 13 characters long, 14 are needed (truncated read?)"),
-            Bad(
+            BadInput(
                 input: "]d2010950600013435217",
                 message: "AI (17): the value is 0 characters long, 6 are needed (truncated read?)"),
-            Bad(input: "]d1ABC", message: "symbology identifier ]d1 does not carry GS1 data"),
-            Bad(input: "]C1", message: "no GS1 data after the symbology identifier"),
-            Bad(input: "]C1x", message: "no GS1 Application Identifier starts at position 4 ('x…')"),
-            Bad(input: "]C142209506000134352", message: "AI (422): a group separator must follow its 3 characters"),
-            Bad(input: "(01)09506000134352(4321)2", message: "AI (4321): must be 0 (no) or 1 (yes)"),
-            Bad(
+            BadInput(input: "]d1ABC", message: "symbology identifier ]d1 does not carry GS1 data"),
+            BadInput(input: "]C1", message: "no GS1 data after the symbology identifier"),
+            BadInput(input: "]C1x", message: "no GS1 Application Identifier starts at position 4 ('x…')"),
+            BadInput(
+                input: "]C142209506000134352", message: "AI (422): a group separator must follow its 3 characters"),
+            BadInput(input: "(01)09506000134352(4321)2", message: "AI (4321): must be 0 (no) or 1 (yes)"),
+            BadInput(
                 input: "(01)09506000134352(8006)095060001343520102",
                 message: "AI (8006) and AI (01) cannot be used together"),
-            Bad(
+            BadInput(
                 input: "(415)0614141000012(8020)X(8007)GB82WEST12345698765433",
                 message: "AI (8007): IBAN check digits are wrong"),
         ])
-    func refused(_ bad: Bad) throws {
+    func refused(_ bad: BadInput) throws {
         let error = try #require(throws: InputError.self) { try GS1.parse(bad.input) }
         #expect(error.message == bad.message)
         #expect(error.code == .invalidIdentifier)
@@ -178,36 +174,31 @@ struct DigitalLinkTests {
         #expect(try DigitalLink.make(data) == "https://id.gs1.org/01/09506000134352/10/L1/21/S%2F1?17=271231")
     }
 
-    struct Bad: Sendable, CustomTestStringConvertible {
-        let input: String
-        let message: String
-        var testDescription: String { message }
-    }
-
     @Test(
         "bad URIs are refused",
         arguments: [
-            Bad(
+            BadInput(
                 input: "ftp://id.gs1.org/01/09506000134352",
                 message: "Digital Link: must start with http:// or https://"),
-            Bad(
+            BadInput(
                 input: "https://id.gs1.org/10/ABC",
                 message: "Digital Link: the path holds no GS1 primary key such as /01/<GTIN> or /00/<SSCC>"),
-            Bad(
+            BadInput(
                 input: "https://id.gs1.org/01/09506000134352/21/X/10/L",
                 message: "Digital Link: after /01/ the path may hold /22/10/21 or /235 in that order, not /21/10"),
-            Bad(
+            BadInput(
                 input: "https://id.gs1.org/01/09506000134352?21=X",
                 message: "Digital Link: AI (21) belongs in the path, not in the query"),
-            Bad(input: "https://id.gs1.org/01/09506000134353", message: "AI (01): GTIN check digit is 3, expected 2"),
-            Bad(
+            BadInput(
+                input: "https://id.gs1.org/01/09506000134353", message: "AI (01): GTIN check digit is 3, expected 2"),
+            BadInput(
                 input: "https://id.gs1.org/01/09506000134352/21/%ZZ",
                 message: "Digital Link: AI (21): '%ZZ' is not valid percent-encoding"),
-            Bad(
+            BadInput(
                 input: "https://id.gs1.org/01/0950600 0134352",
                 message: "Digital Link: character ' ' at position 30 is not allowed in a URI"),
         ])
-    func refused(_ bad: Bad) throws {
+    func refused(_ bad: BadInput) throws {
         let error = try #require(throws: InputError.self) { try DigitalLink.parse(bad.input) }
         #expect(error.message == bad.message)
     }
