@@ -1,113 +1,138 @@
 import Foundation
-import UnitraceCore
+import UnitraceInventory
+import UnitraceSQLite
 
-/// The Unitrace benchmark suite. `swift run -c release unitrace-bench [WORKLOAD…] [--n N] [--repeat R]`
-/// prints one line per figure: the median of R runs and their spread.
-///
-/// Workloads: `parse` (scans decoded per second on one core: GS1 element strings, bracketed strings,
-/// Digital Link URIs, SGTIN-96 tag reads).
-
+/// The Unitrace benchmark suite:
+/// `swift run -c release unitrace-bench [WORKLOAD…] [--n N] [--events E,E…] [--repeat R] [--lookups L]`
+/// prints one line per figure (median of R runs after a warm-up, with their spread) and writes them all to
+/// a JSON file. Workloads: `parse`, `w1`–`w5` (over HTTP, one sequential client), `e1`–`e4` (embedded);
+/// `http`, `embedded` and `all` (the default) name groups.
 struct Options {
-    var workloads: [String] = []
-    var n = 200_000
-    var repeats = 5
+    static let http = ["w1", "w2", "w3", "w4", "w5"]
+    static let embedded = ["e1", "e2", "e3", "e4"]
+    static let usage = """
+        usage: unitrace-bench [WORKLOAD…] [options]
+          workloads: parse w1 w2 w3 w4 w5 e1 e2 e3 e4 | http | embedded | all (default)
+          --n N            units created, moved and looked up over HTTP (default 2000)
+          --events E,E…    sizes of the ledgers imported by E1; the largest also serves E3 and W4 (default 1000000,10000000)
+          --repeat R       timed runs after the warm-up (default 3; ledgers over 2M events are imported once)
+          --lookups L      lookups per run for W4 and E3 (default 200)
+          --scans S        scans decoded per run by parse (default 1000000)
+          --work DIR       where ledgers and stores are written (default .build/unitrace-bench)
+          --out FILE       the JSON result file (default <work>/results.json)
+        """
 
-    init(_ arguments: [String]) {
+    var workloads: Set<String> = []
+    var n = 2_000
+    var events = [1_000_000, 10_000_000]
+    var repeats = 3
+    var lookups = 200
+    var scans = 1_000_000
+    var work = ".build/unitrace-bench"
+    var out: String?
+
+    init(_ arguments: [String]) throws {
         var iterator = arguments.makeIterator()
+        func number(_ name: String) throws -> Int {
+            guard let text = iterator.next(), let value = Int(text.replacingOccurrences(of: "_", with: "")), value > 0
+            else { throw BenchError("\(name) needs a positive whole number\n\(Self.usage)") }
+            return value
+        }
         while let argument = iterator.next() {
             switch argument {
-            case "--n": n = iterator.next().flatMap(Int.init) ?? n
-            case "--repeat": repeats = iterator.next().flatMap(Int.init) ?? repeats
-            default: workloads.append(argument)
+            case "--n": n = try number(argument)
+            case "--repeat": repeats = try number(argument)
+            case "--lookups": lookups = try number(argument)
+            case "--scans": scans = try number(argument)
+            case "--events":
+                let sizes = (iterator.next() ?? "").split(separator: ",").compactMap {
+                    Int($0.replacingOccurrences(of: "_", with: ""))
+                }
+                guard !sizes.isEmpty, sizes.allSatisfy({ $0 >= 200 }) else {
+                    throw BenchError("--events needs sizes of at least 200, e.g. 1000000,10000000\n\(Self.usage)")
+                }
+                events = sizes.sorted()
+            case "--work": work = iterator.next() ?? work
+            case "--out": out = iterator.next()
+            case "all": workloads.formUnion(["parse"] + Self.http + Self.embedded)
+            case "http": workloads.formUnion(Self.http)
+            case "embedded": workloads.formUnion(Self.embedded)
+            case "parse", "w1", "w2", "w3", "w4", "w5", "e1", "e2", "e3", "e4": workloads.insert(argument)
+            case "-h", "--help":
+                print(Self.usage)
+                exit(0)
+            default: throw BenchError("unknown argument '\(argument)'\n\(Self.usage)")
             }
         }
-        if workloads.isEmpty { workloads = ["parse"] }
+        if workloads.isEmpty { workloads = Set(["parse"] + Self.http + Self.embedded) }
+    }
+
+    var summary: [String: String] {
+        [
+            "workloads": workloads.sorted().joined(separator: ","), "n": "\(n)",
+            "events": events.map(String.init).joined(separator: ","), "repeat": "\(repeats)", "lookups": "\(lookups)",
+            "scans": "\(scans)",
+        ]
     }
 }
 
-/// Runs `body` `repeats` times after one warm-up and returns rates in operations per second.
-func measure(_ operations: Int, repeats: Int, _ body: () throws -> Void) rethrows -> [Double] {
-    try body()
-    var rates: [Double] = []
-    for _ in 0..<repeats {
-        let start = DispatchTime.now().uptimeNanoseconds
-        try body()
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        rates.append(Double(operations) / seconds)
-    }
-    return rates.sorted()
-}
-
-func report(_ name: String, _ rates: [Double], unit: String) {
-    let median = rates[rates.count / 2]
-    let spread = (rates.last! - rates.first!) / median * 100
-    let label = name.padding(toLength: 40, withPad: " ", startingAt: 0)
+func runSuite(_ options: Options) async throws {
+    try FileManager.default.createDirectory(atPath: options.work, withIntermediateDirectories: true)
+    let results = Results(engine: "sqlite")
+    let machine = Machine.current
     print(
-        label + String(format: "%12.0f ", median) + unit
-            + String(format: "  (spread %.1f%%, %d runs)", spread, rates.count))
+        "unitrace-bench  \(machine.cores) cores, \(machine.memoryGiB) GiB  engine sqlite  n=\(options.n)  "
+            + "events=\(options.events.map { $0.formatted() }.joined(separator: ","))  runs=\(options.repeats) after a warm-up")
+    let selected = options.workloads
+    if selected.contains("parse") { try parseWorkload(options, results: results) }
+
+    if !selected.isDisjoint(with: ["w1", "w2", "w3", "w4"]) {
+        let path = options.work + "/http.sqlite"
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        try await HTTPWorkloads(options: options, results: results)
+            .run(Inventory(store: try SQLiteStore.create(path: path)), selected: selected)
+    } else if selected.contains("w5") {
+        results.unavailable("W5", "install one unit into another, list installed", because: "needs the genealogy capability")
+    }
+
+    let embedded = EmbeddedWorkloads(options: options, results: results)
+    var largest: String?
+    for events in options.events {
+        let ledger = SyntheticLedger(events: events)
+        var importRate: Double?
+        if selected.contains("e1") {
+            largest = try embedded.importLedger(ledger, runs: events > 2_000_000 ? 1 : options.repeats)
+            importRate = results.figures.last(where: { $0.id == "E1" && $0.unit == "events/s" })?.median
+        }
+        if selected.contains("e2") {
+            try embedded.rawInsert(ledger, runs: events > 2_000_000 ? 1 : options.repeats, importRate: importRate)
+        }
+    }
+    if !selected.isDisjoint(with: ["e3", "w4"]) {
+        let ledger = SyntheticLedger(events: options.events.last!)
+        let store = try largest ?? embedded.importLedger(ledger, runs: 1)
+        let inventory = Inventory(store: try SQLiteStore.open(path: store))
+        if selected.contains("e3") { try await embedded.reads(inventory, ledger: ledger) }
+        if selected.contains("w4") {
+            try await HTTPWorkloads(options: options, results: results).lookupsAtScale(inventory, ledger: ledger)
+        }
+    }
+    if selected.contains("e4") {
+        results.unavailable("E4", "forward trace of a component lot, 3 levels", because: "needs the genealogy capability")
+    }
+    let out = options.out ?? options.work + "/results.json"
+    try results.write(to: out, options: options)
+    print("results written to \(out)")
 }
 
-func parseWorkload(_ options: Options) throws {
-    let n = options.n
-    // Distinct inputs, so nothing is cached between iterations.
-    var scanned: [String] = []
-    var bracketed: [String] = []
-    var links: [String] = []
-    var tags: [String] = []
-    let sgtin = try require(EPCScheme.named("sgtin-96"))
-    for index in 0..<1_000 {
-        let body = String(format: "0950600%06d", index)
-        let gtin = body + String(GS1.checkDigit(of: body.map { Int(String($0))! }))
-        let serial = "SN\(index * 7919)"
-        let data = try GS1.parse("(01)\(gtin)(17)271231(10)LOT\(index % 97)(21)\(serial)")
-        scanned.append("]d2" + data.elementString)
-        bracketed.append(data.bracketed)
-        links.append(try DigitalLink.make(data))
-        let epc = try EPC.from(try GS1.parse("(01)\(gtin)(21)\(index * 7919 + 1)"), companyPrefixLength: 7)
-        tags.append(try epc.encode(scheme: sgtin, filter: 1))
+do {
+    let arguments = Array(CommandLine.arguments.dropFirst())
+    if arguments.first == "_import", arguments.count == 3 {
+        try await ImportChild.main(file: arguments[1], store: arguments[2])
+    } else {
+        try await runSuite(try Options(arguments))
     }
-    var sink = 0
-    report(
-        "GS1 element string (DataMatrix scan)",
-        try measure(n, repeats: options.repeats) {
-            for index in 0..<n { sink &+= try GS1.parse(scanned[index % scanned.count]).elements.count }
-        }, unit: "scans/s")
-    report(
-        "GS1 bracketed string",
-        try measure(n, repeats: options.repeats) {
-            for index in 0..<n { sink &+= try GS1.parse(bracketed[index % bracketed.count]).elements.count }
-        }, unit: "scans/s")
-    report(
-        "GS1 Digital Link URI",
-        try measure(n, repeats: options.repeats) {
-            for index in 0..<n { sink &+= try DigitalLink.parse(links[index % links.count]).elements.count }
-        }, unit: "scans/s")
-    report(
-        "SGTIN-96 tag read (hex)",
-        try measure(n, repeats: options.repeats) {
-            for index in 0..<n { sink &+= try EPC.decode(hex: tags[index % tags.count]).reference.count }
-        }, unit: "tags/s")
-    if sink == 42 { print("") }
-}
-
-extension Optional {
-    struct Missing: Error {}
-    static func require(_ value: Wrapped?) throws -> Wrapped {
-        guard let value else { throw Missing() }
-        return value
-    }
-}
-
-func require<T>(_ value: T?) throws -> T { try Optional<T>.require(value) }
-
-let options = Options(Array(CommandLine.arguments.dropFirst()))
-print(
-    "unitrace-bench  \(ProcessInfo.processInfo.activeProcessorCount) cores  n=\(options.n)  repeats=\(options.repeats)")
-for workload in options.workloads {
-    switch workload {
-    case "parse": try parseWorkload(options)
-    default:
-        FileHandle.standardError.write(Data("unknown workload \(workload); available: parse\n".utf8))
-        exit(64)
-    }
+} catch {
+    FileHandle.standardError.write(Data("unitrace-bench: \(error)\n".utf8))
+    exit(1)
 }

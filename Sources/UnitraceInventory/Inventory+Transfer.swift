@@ -59,6 +59,40 @@ public protocol LineSource {
     mutating func nextLine() throws -> String?
 }
 
+/// Reads a file (or standard input) a chunk at a time and hands out its lines.
+public struct FileLineSource: LineSource {
+    private let handle: FileHandle
+    private var buffer: [UInt8] = []
+    private var start = 0
+    private var finished = false
+
+    public init(handle: FileHandle) {
+        self.handle = handle
+    }
+
+    public mutating func nextLine() throws -> String? {
+        while true {
+            if let newline = buffer[start...].firstIndex(of: 10) {
+                var end = newline
+                if end > start, buffer[end - 1] == 13 { end -= 1 }
+                let line = String(decoding: buffer[start..<end], as: UTF8.self)
+                start = newline + 1
+                return line
+            }
+            if finished {
+                guard start < buffer.count else { return nil }
+                let line = String(decoding: buffer[start...], as: UTF8.self)
+                start = buffer.count
+                return line
+            }
+            buffer.removeSubrange(0..<start)
+            start = 0
+            let chunk = try handle.read(upToCount: 1 << 20) ?? Data()
+            if chunk.isEmpty { finished = true } else { buffer.append(contentsOf: chunk) }
+        }
+    }
+}
+
 public struct ImportReport: Hashable, Sendable, Codable {
     public var events = 0
     public var units = 0
