@@ -15,7 +15,9 @@ struct EmbeddedWorkloads {
         if !FileManager.default.fileExists(atPath: path) {
             let elapsed = try syncSeconds { try ledger.write(to: path + ".part") }
             try FileManager.default.moveItem(atPath: path + ".part", toPath: path)
-            print("   (wrote \(path): \(ledger.units.formatted()) units, \(ledger.events.formatted()) events, \(String(format: "%.1f", elapsed)) s)")
+            print(
+                "   (wrote \(path): \(ledger.units.formatted()) units, \(ledger.events.formatted()) events, \(String(format: "%.1f", elapsed)) s)"
+            )
         }
         return path
     }
@@ -37,7 +39,9 @@ struct EmbeddedWorkloads {
             }
             rates.append(Double(outcome.events) / outcome.seconds)
             memory.append(outcome.peakMB)
-            if run > 0 { try? FileManager.default.removeItem(atPath: options.work + "/e1-\(ledger.events)-\(run - 1).sqlite") }
+            if run > 0 {
+                try? FileManager.default.removeItem(atPath: options.work + "/e1-\(ledger.events)-\(run - 1).sqlite")
+            }
         }
         let size = ledger.events.formatted()
         results.add(Figure(id: "E1", name: "import \(size) events (JSON Lines)", unit: "events/s", runs: rates))
@@ -59,8 +63,12 @@ struct EmbeddedWorkloads {
             rates.append(Double(ledger.events) / elapsed)
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
         }
-        var figure = Figure(id: "E2", name: "raw SQLite C API, same rows, \(ledger.events.formatted()) events", unit: "events/s", runs: rates)
-        if let importRate { figure.note = String(format: "import reaches %.0f%% of it (goal ≥ 50%%)", importRate / figure.median * 100) }
+        var figure = Figure(
+            id: "E2", name: "raw SQLite C API, same rows, \(ledger.events.formatted()) events", unit: "events/s",
+            runs: rates)
+        if let importRate {
+            figure.note = String(format: "import reaches %.0f%% of it (goal ≥ 50%%)", importRate / figure.median * 100)
+        }
         results.add(figure)
     }
 
@@ -97,13 +105,22 @@ struct EmbeddedWorkloads {
                 stocks.append(stock)
             }
         }
-        results.add(Figure(id: "E3", name: "passport by serial at \(scale), median", unit: "ms", runs: passports.map(\.median)))
         results.add(
-            Figure(id: "E3", name: "passport by serial at \(scale), p99", unit: "ms", runs: passports.map(\.p99), goal: .atMost(0.5)))
-        results.add(Figure(id: "E3", name: "find 100 by product + attribute, median", unit: "ms", runs: finds.map(\.median)))
+            Figure(id: "E3", name: "passport by serial at \(scale), median", unit: "ms", runs: passports.map(\.median)))
+        results.add(
+            Figure(
+                id: "E3", name: "passport by serial at \(scale), p99", unit: "ms", runs: passports.map(\.p99),
+                goal: .atMost(0.5)))
+        results.add(
+            Figure(id: "E3", name: "find 100 by product + attribute, median", unit: "ms", runs: finds.map(\.median)))
         results.add(Figure(id: "E3", name: "find 100 by product + attribute, p99", unit: "ms", runs: finds.map(\.p99)))
-        results.add(Figure(id: "E3", name: "stock, every product × location × status, median", unit: "ms", runs: stocks.map(\.median)))
-        results.add(Figure(id: "E3", name: "stock, every product × location × status, p99", unit: "ms", runs: stocks.map(\.p99)))
+        results.add(
+            Figure(
+                id: "E3", name: "stock, every product × location × status, median", unit: "ms",
+                runs: stocks.map(\.median)))
+        results.add(
+            Figure(id: "E3", name: "stock, every product × location × status, p99", unit: "ms", runs: stocks.map(\.p99))
+        )
     }
 }
 
@@ -130,7 +147,9 @@ enum ImportChild {
         try process.run()
         let output = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw BenchError("import exited with \(process.terminationStatus)") }
+        guard process.terminationStatus == 0 else {
+            throw BenchError("import exited with \(process.terminationStatus)")
+        }
         return try JSONDecoder().decode(Outcome.self, from: output)
     }
 
@@ -166,11 +185,14 @@ enum RawWriter {
         }
         try exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL")
         let insertEvent = try prepare(
-            "INSERT INTO event (sequence, id, kind, occurred_ms, header, unit_count, hash, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)")
+            "INSERT INTO event (sequence, id, kind, occurred_ms, header, unit_count, hash, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)"
+        )
         let insertUnit = try prepare(
-            "INSERT INTO unit (sku, serial, status, location, destination, owner, lot, aliases, attributes, version, expiry) VALUES (?, ?, 'in-stock', ?, NULL, NULL, ?, NULL, ?, ?, NULL)")
+            "INSERT INTO unit (sku, serial, status, location, destination, owner, lot, aliases, attributes, version, expiry) VALUES (?, ?, 'in-stock', ?, NULL, NULL, ?, NULL, ?, ?, NULL)"
+        )
         let updateUnit = try prepare(
-            "UPDATE unit SET status = 'in-stock', location = ?, destination = NULL, owner = NULL, lot = ?, aliases = NULL, attributes = ?, version = ?, expiry = NULL WHERE sku = ? AND serial = ? AND version = ? RETURNING id")
+            "UPDATE unit SET status = 'in-stock', location = ?, destination = NULL, owner = NULL, lot = ?, aliases = NULL, attributes = ?, version = ?, expiry = NULL WHERE sku = ? AND serial = ? AND version = ? RETURNING id"
+        )
         let insertAttribute = try prepare("INSERT INTO unit_attribute (key, value, unit_id) VALUES ('colour', ?, ?)")
         let insertLine = try prepare("INSERT INTO event_unit (sequence, line, unit_id, detail) VALUES (?, ?, ?, ?)")
         defer { [insertEvent, insertUnit, updateUnit, insertAttribute, insertLine].forEach { sqlite3_finalize($0) } }
@@ -180,13 +202,16 @@ enum RawWriter {
         }
         func step(_ statement: OpaquePointer) throws {
             let code = sqlite3_step(statement)
-            guard code == SQLITE_DONE || code == SQLITE_ROW else { throw BenchError(String(cString: sqlite3_errmsg(db))) }
+            guard code == SQLITE_DONE || code == SQLITE_ROW else {
+                throw BenchError(String(cString: sqlite3_errmsg(db)))
+            }
             sqlite3_reset(statement)
         }
         // Rows as the import writes them: a header of the same size, a 32-byte hash, unit lines.
         let header = String(
             repeating: "x",
-            count: #"{"actor":"bench","businessStep":"storing","disposition":"sellable_accessible","documents":[],"id":"B0000000-0000-4000-8000-000000000001","kind":"move","location":"WH-01","occurredAt":"2026-01-01T00:00:01.000Z","recordedAt":"2026-01-01T00:00:01.000Z"}"#
+            count:
+                #"{"actor":"bench","businessStep":"storing","disposition":"sellable_accessible","documents":[],"id":"B0000000-0000-4000-8000-000000000001","kind":"move","location":"WH-01","occurredAt":"2026-01-01T00:00:01.000Z","recordedAt":"2026-01-01T00:00:01.000Z"}"#
                 .utf8.count)
         let hash = [UInt8](repeating: 7, count: 32)
         var version = [Int64](repeating: 0, count: ledger.units)

@@ -35,11 +35,13 @@ struct SyntheticLedger {
             }
         }
         for product in 0..<Self.products {
-            buffer += #"{"product":{"attributes":{"family":"bench"},"name":"Bench product \#(product)","sku":"\#(Self.sku(product))","tracking":"serialized"}}"#
+            buffer +=
+                #"{"product":{"attributes":{"family":"bench"},"name":"Bench product \#(product)","sku":"\#(Self.sku(product))","tracking":"serialized"}}"#
             buffer += "\n"
         }
         for index in 0..<Self.locations {
-            buffer += #"{"location":{"code":"\#(Self.location(index))","kind":"warehouse","name":"Warehouse \#(index)"}}"#
+            buffer +=
+                #"{"location":{"code":"\#(Self.location(index))","kind":"warehouse","name":"Warehouse \#(index)"}}"#
             buffer += "\n"
         }
         var clock = Clock()

@@ -99,7 +99,8 @@ struct Machine: Encodable {
     static var current: Machine {
         let info = ProcessInfo.processInfo
         return Machine(
-            cores: info.activeProcessorCount, memoryGiB: (Double(info.physicalMemory) / 1_073_741_824 * 10).rounded() / 10,
+            cores: info.activeProcessorCount,
+            memoryGiB: (Double(info.physicalMemory) / 1_073_741_824 * 10).rounded() / 10,
             system: info.operatingSystemVersionString)
     }
 
@@ -130,12 +131,20 @@ func seconds(_ body: () async throws -> Void) async rethrows -> Double {
 }
 
 /// Latency samples in seconds; reported in milliseconds.
-struct Latencies {
+struct Latencies: Sendable {
     private(set) var samples: [Double] = []
 
     mutating func time<T>(_ body: () async throws -> T) async rethrows -> T {
         let start = now()
         let value = try await body()
+        samples.append(now() - start)
+        return value
+    }
+
+    @discardableResult
+    mutating func time<T>(_ body: () throws -> T) rethrows -> T {
+        let start = now()
+        let value = try body()
         samples.append(now() - start)
         return value
     }

@@ -62,7 +62,6 @@ func parseWorkload(_ options: Options, results: Results) throws {
     if sink == 42 { print("") }
 }
 
-
 func require<T>(_ value: T?) throws -> T {
     guard let value else { throw BenchError("missing value") }
     return value

@@ -82,17 +82,20 @@ func runSuite(_ options: Options) async throws {
     let machine = Machine.current
     print(
         "unitrace-bench  \(machine.cores) cores, \(machine.memoryGiB) GiB  engine sqlite  n=\(options.n)  "
-            + "events=\(options.events.map { $0.formatted() }.joined(separator: ","))  runs=\(options.repeats) after a warm-up")
+            + "events=\(options.events.map { $0.formatted() }.joined(separator: ","))  runs=\(options.repeats) after a warm-up"
+    )
     let selected = options.workloads
     if selected.contains("parse") { try parseWorkload(options, results: results) }
 
     if !selected.isDisjoint(with: ["w1", "w2", "w3", "w4"]) {
         let path = options.work + "/http.sqlite"
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-        try await HTTPWorkloads(options: options, results: results)
-            .run(Inventory(store: try SQLiteStore.create(path: path)), selected: selected)
-    } else if selected.contains("w5") {
-        results.unavailable("W5", "install one unit into another, list installed", because: "needs the genealogy capability")
+        _ = try SQLiteStore.create(path: path)
+        try await HTTPWorkloads(options: options).run(store: path, results: results)
+    }
+    if selected.contains("w5") {
+        results.unavailable(
+            "W5", "install one unit into another, list installed", because: "needs the genealogy capability")
     }
 
     let embedded = EmbeddedWorkloads(options: options, results: results)
@@ -111,14 +114,16 @@ func runSuite(_ options: Options) async throws {
     if !selected.isDisjoint(with: ["e3", "w4"]) {
         let ledger = SyntheticLedger(events: options.events.last!)
         let store = try largest ?? embedded.importLedger(ledger, runs: 1)
-        let inventory = Inventory(store: try SQLiteStore.open(path: store))
-        if selected.contains("e3") { try await embedded.reads(inventory, ledger: ledger) }
+        if selected.contains("e3") {
+            try await embedded.reads(Inventory(store: try SQLiteStore.open(path: store)), ledger: ledger)
+        }
         if selected.contains("w4") {
-            try await HTTPWorkloads(options: options, results: results).lookupsAtScale(inventory, ledger: ledger)
+            try await HTTPWorkloads(options: options).lookupsAtScale(store: store, ledger: ledger, results: results)
         }
     }
     if selected.contains("e4") {
-        results.unavailable("E4", "forward trace of a component lot, 3 levels", because: "needs the genealogy capability")
+        results.unavailable(
+            "E4", "forward trace of a component lot, 3 levels", because: "needs the genealogy capability")
     }
     let out = options.out ?? options.work + "/results.json"
     try results.write(to: out, options: options)
@@ -127,7 +132,9 @@ func runSuite(_ options: Options) async throws {
 
 do {
     let arguments = Array(CommandLine.arguments.dropFirst())
-    if arguments.first == "_import", arguments.count == 3 {
+    if arguments.first == "_serve", arguments.count == 2 {
+        try await ServerProcess.main(store: arguments[1])
+    } else if arguments.first == "_import", arguments.count == 3 {
         try await ImportChild.main(file: arguments[1], store: arguments[2])
     } else {
         try await runSuite(try Options(arguments))

@@ -24,8 +24,11 @@ extension SQLiteStore {
     }
 
     public func key(id: String) async throws -> (key: APIKey, secretHash: String)? {
-        try await read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM api_key WHERE id = ?", arguments: [id]) else {
+        try read { db in
+            guard
+                let row = try Row.fetchOne(
+                    try db.cachedStatement(sql: "SELECT * FROM api_key WHERE id = ?"), arguments: [id])
+            else {
                 return nil
             }
             return (try Self.apiKey(row), row["secret_hash"])
@@ -33,7 +36,7 @@ extension SQLiteStore {
     }
 
     public func keys(after id: String?, limit: Int) async throws -> [APIKey] {
-        try await read { db in
+        try read { db in
             try Row.fetchAll(
                 db, sql: "SELECT * FROM api_key WHERE id > ? ORDER BY id LIMIT ?", arguments: [id ?? "", limit]
             ).map(Self.apiKey)
@@ -76,9 +79,9 @@ extension SQLiteStore {
     }
 
     public func subscriptions(after id: String?, limit: Int) async throws -> [WebhookSubscription] {
-        try await read { db in
+        try read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM webhook_subscription WHERE id > ? ORDER BY id LIMIT ?",
+                try db.cachedStatement(sql: "SELECT * FROM webhook_subscription WHERE id > ? ORDER BY id LIMIT ?"),
                 arguments: [id ?? "", limit]
             ).map { try Self.subscription($0) }
         }
@@ -93,7 +96,7 @@ extension SQLiteStore {
     }
 
     public func dueDeliveries(now: Timestamp, limit: Int) async throws -> [PendingDelivery] {
-        try await read { db in
+        try read { db in
             try Row.fetchAll(
                 db,
                 sql: """
@@ -132,7 +135,7 @@ extension SQLiteStore {
     }
 
     public func deliveries(subscription: String, after id: Int64?, limit: Int) async throws -> [WebhookDelivery] {
-        try await read { db in
+        try read { db in
             try Row.fetchAll(
                 db,
                 sql: "SELECT * FROM webhook_delivery WHERE subscription = ? AND id > ? ORDER BY id LIMIT ?",
@@ -149,13 +152,15 @@ extension SQLiteStore {
     }
 
     public func outboxBacklog() async throws -> Int {
-        try await read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM webhook_outbox") ?? 0 }
+        try read { db in try Int.fetchOne(try db.cachedStatement(sql: "SELECT count(*) FROM webhook_outbox")) ?? 0 }
     }
 
     public func storedResponse(requestID: String) async throws -> StoredResponse? {
-        try await read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM stored_response WHERE request_id = ?", arguments: [requestID]).map
-            {
+        try read { db in
+            try Row.fetchOne(
+                try db.cachedStatement(sql: "SELECT * FROM stored_response WHERE request_id = ?"),
+                arguments: [requestID]
+            ).map {
                 StoredResponse(
                     requestID: $0["request_id"], fingerprint: $0["fingerprint"], status: $0["status"], body: $0["body"])
             }

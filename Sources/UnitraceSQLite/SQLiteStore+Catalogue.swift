@@ -22,21 +22,25 @@ extension SQLiteStore {
     }
 
     public func product(sku: String) async throws -> Product? {
-        try await read { db in
-            try Row.fetchOne(db, sql: "SELECT \(ProductRow.columns) FROM product WHERE sku = ?", arguments: [sku])
-                .map(ProductRow.product)
+        try read { db in
+            try Row.fetchOne(
+                try db.cachedStatement(sql: "SELECT \(ProductRow.columns) FROM product WHERE sku = ?"), arguments: [sku]
+            )
+            .map(ProductRow.product)
         }
     }
 
     public func products() async throws -> [Product] {
-        try await read { db in
-            try Row.fetchAll(db, sql: "SELECT \(ProductRow.columns) FROM product ORDER BY sku").map(ProductRow.product)
+        try read { db in
+            try Row.fetchAll(try db.cachedStatement(sql: "SELECT \(ProductRow.columns) FROM product ORDER BY sku")).map(
+                ProductRow.product)
         }
     }
 
     public func nextSerialNumber(sku: String) async throws -> Int64 {
-        try await read { db in
-            try Int64.fetchOne(db, sql: "SELECT next_serial FROM product WHERE sku = ?", arguments: [sku]) ?? 1
+        try read { db in
+            try Int64.fetchOne(
+                try db.cachedStatement(sql: "SELECT next_serial FROM product WHERE sku = ?"), arguments: [sku]) ?? 1
         }
     }
 
@@ -57,16 +61,20 @@ extension SQLiteStore {
     }
 
     public func location(code: String) async throws -> Location? {
-        try await read { db in
-            try Row.fetchOne(db, sql: "SELECT \(LocationRow.columns) FROM location WHERE code = ?", arguments: [code])
-                .map(LocationRow.location)
+        try read { db in
+            try Row.fetchOne(
+                try db.cachedStatement(sql: "SELECT \(LocationRow.columns) FROM location WHERE code = ?"),
+                arguments: [code]
+            )
+            .map(LocationRow.location)
         }
     }
 
     public func locations() async throws -> [Location] {
-        try await read { db in
-            try Row.fetchAll(db, sql: "SELECT \(LocationRow.columns) FROM location ORDER BY path").map(
-                LocationRow.location)
+        try read { db in
+            try Row.fetchAll(try db.cachedStatement(sql: "SELECT \(LocationRow.columns) FROM location ORDER BY path"))
+                .map(
+                    LocationRow.location)
         }
     }
 }

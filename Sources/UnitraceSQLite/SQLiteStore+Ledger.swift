@@ -130,7 +130,9 @@ extension SQLiteStore {
     }
 
     static func head(_ db: Database) throws -> LedgerHead {
-        guard let row = try Row.fetchOne(db, sql: "SELECT sequence, hash FROM event ORDER BY sequence DESC LIMIT 1")
+        guard
+            let row = try Row.fetchOne(
+                try db.cachedStatement(sql: "SELECT sequence, hash FROM event ORDER BY sequence DESC LIMIT 1"))
         else {
             return LedgerHead(sequence: 0, hash: .genesis)
         }
@@ -139,12 +141,12 @@ extension SQLiteStore {
     }
 
     public func head() async throws -> LedgerHead {
-        try await read { db in try Self.head(db) }
+        try read { db in try Self.head(db) }
     }
 
     public func events(after sequence: Int64, limit: Int, matching filter: EventFilter) async throws -> [RecordedEvent]
     {
-        try await read { db in
+        try await scan { db in
             var conditions = ["e.sequence > ?"]
             var arguments: [any DatabaseValueConvertible] = [sequence]
             if let unit = filter.unit {
@@ -201,14 +203,14 @@ extension SQLiteStore {
     }
 
     public func history(of unit: UnitKey) async throws -> [HistoryEntry] {
-        try await read { db in
+        try read { db in
             let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT e.sequence, e.header, e.hash, e.unit_count, eu.detail
-                    FROM unit u JOIN event_unit eu ON eu.unit_id = u.id JOIN event e ON e.sequence = eu.sequence
-                    WHERE u.sku = ? AND u.serial = ? ORDER BY eu.sequence
-                    """,
+                try db.cachedStatement(
+                    sql: """
+                        SELECT e.sequence, e.header, e.hash, e.unit_count, eu.detail
+                        FROM unit u JOIN event_unit eu ON eu.unit_id = u.id JOIN event e ON e.sequence = eu.sequence
+                        WHERE u.sku = ? AND u.serial = ? ORDER BY eu.sequence
+                        """),
                 arguments: [unit.sku, unit.serial])
             return try rows.map { row in
                 var recorded = try Self.recorded(row)
@@ -219,15 +221,16 @@ extension SQLiteStore {
     }
 
     public func event(requestID id: String) async throws -> RecordedEvent? {
-        let sequence = try await read { db in
-            try Int64.fetchOne(db, sql: "SELECT sequence FROM event WHERE request_id = ?", arguments: [id])
+        let sequence = try read { db in
+            try Int64.fetchOne(
+                try db.cachedStatement(sql: "SELECT sequence FROM event WHERE request_id = ?"), arguments: [id])
         }
         guard let sequence else { return nil }
         return try await event(sequence: sequence)
     }
 
     public func recordedIDs(among ids: Set<UUID>) async throws -> Set<UUID> {
-        try await read { db in
+        try read { db in
             let statement = try db.cachedStatement(sql: "SELECT 1 FROM event WHERE id = ?")
             return try Set(ids.filter { try Bool.fetchOne(statement, arguments: [$0.uuidString]) != nil })
         }

@@ -11,7 +11,7 @@ extension SQLiteStore {
         """
 
     public func states(of units: Set<UnitKey>) async throws -> [UnitKey: UnitState] {
-        try await read { db in
+        try read { db in
             let statement = try db.cachedStatement(
                 sql: "SELECT \(UnitRow.columns) FROM unit u WHERE u.sku = ? AND u.serial = ?")
             var result: [UnitKey: UnitState] = [:]
@@ -26,7 +26,7 @@ extension SQLiteStore {
     }
 
     public func candidates(for scans: Set<String>) async throws -> [String: [UnitKey]] {
-        try await read { db in
+        try read { db in
             let bySerial = try db.cachedStatement(
                 sql: "SELECT sku, serial FROM unit WHERE serial = ? AND status != 'voided'")
             let byAlias = try db.cachedStatement(
@@ -47,7 +47,7 @@ extension SQLiteStore {
     }
 
     public func aliasOwners(of values: Set<String>) async throws -> [String: UnitKey] {
-        try await read { db in
+        try read { db in
             let statement = try db.cachedStatement(
                 sql: "SELECT u.sku, u.serial FROM alias a JOIN unit u ON u.id = a.unit_id WHERE a.value = ?")
             var result: [String: UnitKey] = [:]
@@ -62,7 +62,7 @@ extension SQLiteStore {
 
     public func find(_ query: UnitQuery) async throws -> [UnitState] {
         let products = query.attributes.isEmpty ? [] : try await products()
-        return try await read { db in
+        return try await scan { db in
             var conditions = ["u.status != 'voided'"]
             var arguments: [any DatabaseValueConvertible] = []
             if let sku = query.sku {
@@ -111,7 +111,7 @@ extension SQLiteStore {
     }
 
     public func stock(_ query: StockQuery) async throws -> [StockLine] {
-        try await read { db in
+        try await scan { db in
             var conditions = ["status != 'voided'"]
             var arguments: [any DatabaseValueConvertible] = []
             if let sku = query.sku {
@@ -143,7 +143,7 @@ extension SQLiteStore {
     }
 
     public func allUnits(after key: UnitKey?, limit: Int) async throws -> [UnitState] {
-        try await read { db in
+        try await scan { db in
             let rows: [Row]
             if let key {
                 rows = try Row.fetchAll(

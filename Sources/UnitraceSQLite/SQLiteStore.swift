@@ -15,7 +15,9 @@ public struct SQLiteStore: InventoryStore {
             throw StoreError(.alreadyExists, "a file already exists at \(path); Unitrace will not overwrite it")
         }
         return try mapErrors(path: path) {
-            try SQLiteStore(writer: DatabasePool(path: path, configuration: configuration()))
+            try SQLiteStore(
+                writer: DatabasePool(path: path, configuration: configuration()), checkpointer: Checkpointer(path: path)
+            )
         }
     }
 
@@ -40,7 +42,7 @@ public struct SQLiteStore: InventoryStore {
                     )
                 }
             }
-            return try SQLiteStore(writer: pool)
+            return try SQLiteStore(writer: pool, checkpointer: Checkpointer(path: path))
         }
     }
 
@@ -49,9 +51,9 @@ public struct SQLiteStore: InventoryStore {
         try SQLiteStore(writer: DatabaseQueue(configuration: configuration()))
     }
 
-    private init(writer: any DatabaseWriter) throws {
+    private init(writer: any DatabaseWriter, checkpointer: Checkpointer? = nil) throws {
         self.writer = writer
-        self.committer = GroupCommitter(writer: writer)
+        self.committer = GroupCommitter(writer: writer, checkpointer: checkpointer)
         try SQLiteSchema.migrator.migrate(writer)
     }
 
@@ -60,13 +62,17 @@ public struct SQLiteStore: InventoryStore {
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(10)
         // An acknowledged event must survive a power cut, not only a crash: sync the WAL on every commit.
-        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        // Checkpoints run in the background (see ``Checkpointer``), not inside a commit; the last connection
+        // to close still folds the log back into the file.
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 0")
+        }
         return configuration
     }
 
     /// Reads a value from the `meta` table.
     public func meta(_ key: String) async throws -> String? {
-        try await read { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key]) }
+        try read { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key]) }
     }
 
     /// Writes a value into the `meta` table.
@@ -78,7 +84,7 @@ public struct SQLiteStore: InventoryStore {
 
     /// The journal mode and synchronous level of a connection, as SQLite reports them.
     public func pragmas() async throws -> (journalMode: String, synchronous: Int) {
-        try await read { db in
+        try read { db in
             (
                 try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "",
                 try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1
@@ -88,7 +94,15 @@ public struct SQLiteStore: InventoryStore {
 
     // MARK: Access with errors translated
 
-    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    /// A short read (a few indexed rows) on the caller's thread: no hand-off to another thread and back,
+    /// which costs more than the read itself.
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        try Self.mapErrors { try writer.read(body) }
+    }
+
+    /// A long read (a page of events, a search, an aggregate) on GRDB's own reader threads, so that it does not
+    /// hold one of the few threads that serve requests.
+    func scan<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await Self.mapErrorsAsync { try await writer.read(body) }
     }
 

@@ -99,7 +99,7 @@ struct API: Sendable {
         var hasher = SHA256()
         hasher.update(data: Data("\(request.method.rawValue) \(request.uri.path)\n".utf8))
         hasher.update(data: body)
-        let fingerprint = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        let fingerprint = Hex.lowercase(hasher.finalize())
         return RequestRef(id: "\(context.apiKey?.id ?? "-"):\(key)", fingerprint: fingerprint)
     }
 

@@ -15,14 +15,7 @@ public enum LedgerHash {
         /// The previous hash of the first event.
         public static let genesis = Digest(bytes: [UInt8](repeating: 0, count: 32))
 
-        public var hex: String {
-            var text = ""
-            text.reserveCapacity(64)
-            for byte in bytes {
-                text += String(byte >> 4, radix: 16) + String(byte & 0x0F, radix: 16)
-            }
-            return text
-        }
+        public var hex: String { Hex.lowercase(bytes) }
 
         public init?(hex: String) {
             let characters = Array(hex.utf8)
@@ -72,5 +65,26 @@ public enum LedgerHash {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder
+    }
+}
+
+/// Lowercase hexadecimal text of bytes, written straight into the string's storage.
+public enum Hex {
+    private static let digits = Array("0123456789abcdef".utf8)
+
+    public static func lowercase(_ bytes: some Sequence<UInt8>) -> String {
+        lowercase(Array(bytes))
+    }
+
+    public static func lowercase(_ bytes: [UInt8]) -> String {
+        String(unsafeUninitializedCapacity: bytes.count * 2) { buffer in
+            var index = 0
+            for byte in bytes {
+                buffer[index] = digits[Int(byte >> 4)]
+                buffer[index + 1] = digits[Int(byte & 0x0F)]
+                index += 2
+            }
+            return index
+        }
     }
 }

@@ -42,7 +42,7 @@ public struct APIKey: Hashable, Sendable, Codable {
 
     /// The stored form of a secret.
     public static func hash(secret: String) -> String {
-        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.lowercase(SHA256.hash(data: Data(secret.utf8)))
     }
 }
 
@@ -76,7 +76,7 @@ public struct WebhookSubscription: Hashable, Sendable, Codable {
     /// `sha256=<hex>`: the HMAC-SHA256 of `body` under the subscription's secret.
     public static func signature(of body: Data, secret: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Data(secret.utf8)))
-        return "sha256=" + mac.map { String(format: "%02x", $0) }.joined()
+        return "sha256=" + Hex.lowercase(mac)
     }
 }
 

@@ -26,7 +26,6 @@ final class LineWriter {
     }
 }
 
-
 struct Export: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write the catalogue and events as JSON Lines (streamed), all or for a product, unit or time range.")
