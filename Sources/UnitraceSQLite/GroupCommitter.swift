@@ -4,32 +4,6 @@ import Synchronization
 import UnitraceCore
 import UnitraceInventory
 
-/// A batch with everything that does not need the write lock already encoded.
-struct PreparedCommit: Sendable {
-    let batch: CommitBatch
-    let headers: [String]
-    let details: [[String?]]
-    let unitJSON: [(aliases: String?, attributes: String?)]
-
-    init(_ batch: CommitBatch) throws {
-        self.batch = batch
-        headers = try batch.items.map { item -> String in
-            var header = item.event
-            header.units = []
-            return try Columns.json(header)
-        }
-        details = try batch.items.map { item in
-            try item.event.units.map { line in try LineDetail(line).map(Columns.json) }
-        }
-        unitJSON = try batch.changes.map { change -> (aliases: String?, attributes: String?) in
-            (
-                change.after.aliases.isEmpty ? nil : try Columns.json(change.after.aliases),
-                change.after.attributes.isEmpty ? nil : try Columns.json(change.after.attributes)
-            )
-        }
-    }
-}
-
 /// Group commit: batches that arrive while a transaction is being written wait for the next one, and all of
 /// them are written in that one transaction, each in its own savepoint. A batch that fails (a conflict)
 /// rolls back its savepoint only; the others commit. One transaction, one sync to disk, however many
@@ -38,7 +12,7 @@ struct PreparedCommit: Sendable {
 /// The writing happens on one dedicated thread (a serial dispatch queue), never on the threads that serve
 /// requests: a caller's batch costs one hand-off there and one back, whatever the sync to disk takes.
 final class GroupCommitter: Sendable {
-    private typealias Job = (PreparedCommit, CheckedContinuation<BatchReceipt, any Error>)
+    private typealias Job = (EncodedBatch, CheckedContinuation<BatchReceipt, any Error>)
     private struct State {
         var pending: [Job] = []
         var flushing = false
@@ -57,7 +31,7 @@ final class GroupCommitter: Sendable {
         self.checkpointer = checkpointer
     }
 
-    func submit(_ prepared: PreparedCommit) async throws -> BatchReceipt {
+    func submit(_ prepared: EncodedBatch) async throws -> BatchReceipt {
         try await withCheckedThrowingContinuation { continuation in
             let start = state.withLock { state in
                 state.pending.append((prepared, continuation))
@@ -98,7 +72,7 @@ final class GroupCommitter: Sendable {
                     return results
                 }
                 for (job, result) in zip(jobs, results) { job.1.resume(with: result.mapError { $0 as any Error }) }
-                checkpointer?.committed()
+                checkpointer?.committed(rows: batches.reduce(0) { $0 + $1.batch.items.count + $1.batch.changes.count })
             } catch {
                 for job in jobs { job.1.resume(throwing: Self.storeError(error)) }
             }

@@ -53,8 +53,8 @@ extension SQLiteStore {
     }
 
     public func insertSubscription(_ subscription: WebhookSubscription) async throws {
-        let kinds = try Columns.json(subscription.kinds.map(\.rawValue))
-        let skus = try Columns.json(subscription.skus)
+        let kinds = try StoredForms.json(subscription.kinds.map(\.rawValue))
+        let skus = try StoredForms.json(subscription.skus)
         try await write { db in
             try db.execute(
                 sql:
@@ -67,9 +67,9 @@ extension SQLiteStore {
 
     static func subscription(_ row: Row, prefix: String = "") throws -> WebhookSubscription {
         let id: String = row[prefix + "id"]
-        let kinds = try Columns.decode([String].self, row[prefix + "kinds"], what: "webhook \(id)").compactMap(
+        let kinds = try StoredForms.decode([String].self, row[prefix + "kinds"], what: "webhook \(id)").compactMap(
             EventKind.init)
-        let skus = try Columns.decode([String].self, row[prefix + "skus"], what: "webhook \(id)")
+        let skus = try StoredForms.decode([String].self, row[prefix + "skus"], what: "webhook \(id)")
         guard let created = try? Timestamp(iso8601: row[prefix + "created_at"]) else {
             throw StoreError(.corrupt, "webhook \(id) is unreadable; the store was edited outside Unitrace")
         }

@@ -5,7 +5,7 @@ import UnitraceInventory
 
 extension SQLiteStore {
     public func insertProduct(_ product: Product) async throws {
-        let attributes = product.attributes.isEmpty ? nil : try Columns.json(product.attributes)
+        let attributes = product.attributes.isEmpty ? nil : try StoredForms.json(product.attributes)
         try await write { db in
             try db.execute(
                 sql: """

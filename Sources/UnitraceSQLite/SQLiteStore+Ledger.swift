@@ -6,11 +6,11 @@ import UnitraceInventory
 extension SQLiteStore {
     /// Commits the batch together with whatever other batches are waiting (see ``GroupCommitter``).
     public func commit(_ batch: CommitBatch) async throws -> BatchReceipt {
-        try await committer.submit(try PreparedCommit(batch))
+        try await committer.submit(try EncodedBatch(batch))
     }
 
     /// Writes one prepared batch inside the current transaction.
-    static func apply(_ prepared: PreparedCommit, _ db: Database) throws -> BatchReceipt {
+    static func apply(_ prepared: EncodedBatch, _ db: Database) throws -> BatchReceipt {
         let batch = prepared.batch
         let headers = prepared.headers
         let details = prepared.details
@@ -238,9 +238,7 @@ extension SQLiteStore {
 
     /// Decodes `sequence, header, hash` at the start of `row`.
     static func recorded(_ row: Row) throws -> RecordedEvent {
-        let sequence: Int64 = row[0]
-        let event = try Columns.decode(Event.self, row[1], what: "event \(sequence)")
         let hash: Data = row[2]
-        return RecordedEvent(sequence: sequence, hash: LedgerHash.Digest(bytes: Array(hash)), event: event)
+        return try StoredForms.recorded(sequence: row[0], header: row[1], hash: Array(hash))
     }
 }

@@ -62,10 +62,10 @@ public struct SQLiteStore: InventoryStore {
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(10)
         // An acknowledged event must survive a power cut, not only a crash: sync the WAL on every commit.
-        // Checkpoints run in the background (see ``Checkpointer``), not inside a commit; the last connection
-        // to close still folds the log back into the file.
+        // Checkpoints run in the background (see ``Checkpointer``); the one inside a commit waits for a
+        // log ten times SQLite's default, as a backstop.
         configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 0")
+            try db.execute(sql: "PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 10000")
         }
         return configuration
     }
