@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
     ],
     targets: [
         .target(
@@ -32,6 +33,15 @@ let package = Package(
         .target(
             name: "UnitraceSQLite",
             dependencies: ["UnitraceInventory", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "UnitracePostgres",
+            dependencies: [
+                "UnitraceInventory",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .target(
@@ -52,6 +62,7 @@ let package = Package(
             dependencies: [
                 "UnitraceServer",
                 "UnitraceSQLite",
+                "UnitracePostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -61,7 +72,7 @@ let package = Package(
         .executableTarget(
             name: "unitrace-bench",
             dependencies: [
-                "UnitraceCore", "UnitraceInventory", "UnitraceSQLite", "UnitraceServer",
+                "UnitraceCore", "UnitraceInventory", "UnitraceSQLite", "UnitracePostgres", "UnitraceServer",
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -69,12 +80,29 @@ let package = Package(
             path: "Benchmarks/unitrace-bench",
             swiftSettings: strict
         ),
-        .target(name: "UnitraceTestSupport", dependencies: ["UnitraceInventory", "UnitraceSQLite"], swiftSettings: strict),
+        .target(
+            name: "UnitraceTestSupport",
+            dependencies: [
+                "UnitraceInventory", "UnitraceSQLite", "UnitracePostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(name: "UnitraceCoreTests", dependencies: ["UnitraceCore", "UnitraceTestSupport"], swiftSettings: strict),
         .testTarget(name: "UnitraceInventoryTests", dependencies: ["UnitraceInventory", "UnitraceTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "UnitraceSQLiteTests",
             dependencies: ["UnitraceSQLite", "UnitraceTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "UnitracePostgresTests",
+            dependencies: [
+                "UnitracePostgres", "UnitraceSQLite", "UnitraceTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

@@ -7,6 +7,7 @@ import UnitraceSQLite
 /// E1–E4: the CLI's use cases on a store in this process, no HTTP.
 struct EmbeddedWorkloads {
     let options: Options
+    let stores: BenchStores
     let results: Results
 
     /// The ledger file for `events` events, written once per work folder.
@@ -25,23 +26,21 @@ struct EmbeddedWorkloads {
     /// E1: `import` of the synthetic ledger into a new store, in a child process so that its peak memory
     /// is the import's own. Returns the path of the store of the last run.
     @discardableResult
-    func importLedger(_ ledger: SyntheticLedger, runs: Int) throws -> String {
+    func importLedger(_ ledger: SyntheticLedger, runs: Int) async throws -> String {
         let file = try ledgerFile(ledger)
         var rates: [Double] = []
         var memory: [Double] = []
         var store = ""
         for run in 0..<runs {
-            store = options.work + "/e1-\(ledger.events)-\(run).sqlite"
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: store + suffix) }
+            let previous = store
+            store = try await stores.fresh("e1-\(ledger.events)-\(run)")
+            if run > 0 { stores.remove(previous) }
             let outcome = try ImportChild.run(file: file, store: store)
             guard outcome.events == ledger.events else {
                 throw BenchError("import recorded \(outcome.events) events, expected \(ledger.events)")
             }
             rates.append(Double(outcome.events) / outcome.seconds)
             memory.append(outcome.peakMB)
-            if run > 0 {
-                try? FileManager.default.removeItem(atPath: options.work + "/e1-\(ledger.events)-\(run - 1).sqlite")
-            }
         }
         let size = ledger.events.formatted()
         results.add(Figure(id: "E1", name: "import \(size) events (JSON Lines)", unit: "events/s", runs: rates))
@@ -155,7 +154,7 @@ enum ImportChild {
 
     /// The child's side.
     static func main(file: String, store: String) async throws {
-        let inventory = Inventory(store: try SQLiteStore.create(path: store))
+        let inventory = Inventory(store: try await BenchStores.open(store))
         guard let handle = FileHandle(forReadingAtPath: file) else { throw BenchError("cannot read \(file)") }
         var source = FileLineSource(handle: handle)
         let start = now()

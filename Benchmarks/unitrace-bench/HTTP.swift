@@ -42,7 +42,7 @@ final class ServerProcess {
 
     /// The child's side: serve `store` until SIGTERM, after printing `PORT TOKEN`.
     static func main(store: String) async throws {
-        let inventory = Inventory(store: try SQLiteStore.open(path: store))
+        let inventory = Inventory(store: try await BenchStores.open(store))
         let (_, token) = try await inventory.createKey(name: "bench \(UUID().uuidString.prefix(8))", role: .admin)
         var logger = Logger(label: "unitrace-bench")
         logger.logLevel = .error

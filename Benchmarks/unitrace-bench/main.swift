@@ -1,6 +1,5 @@
 import Foundation
 import UnitraceInventory
-import UnitraceSQLite
 
 /// The Unitrace benchmark suite:
 /// `swift run -c release unitrace-bench [WORKLOAD…] [--n N] [--events E,E…] [--repeat R] [--lookups L]`
@@ -20,6 +19,8 @@ struct Options {
           --scans S        scans decoded per run by parse (default 1000000)
           --work DIR       where ledgers and stores are written (default .build/unitrace-bench)
           --out FILE       the JSON result file (default <work>/results.json)
+          --db URL         run on PostgreSQL: postgres://user@host:port/database names the server; each
+                           store is a database of its own there (unitrace_bench_…), made afresh
         """
 
     var workloads: Set<String> = []
@@ -30,6 +31,7 @@ struct Options {
     var scans = 1_000_000
     var work = ".build/unitrace-bench"
     var out: String?
+    var db: String?
 
     init(_ arguments: [String]) throws {
         var iterator = arguments.makeIterator()
@@ -54,6 +56,7 @@ struct Options {
                 events = sizes.sorted()
             case "--work": work = iterator.next() ?? work
             case "--out": out = iterator.next()
+            case "--db": db = iterator.next()
             case "all": workloads.formUnion(["parse"] + Self.http + Self.embedded)
             case "http": workloads.formUnion(Self.http)
             case "embedded": workloads.formUnion(Self.embedded)
@@ -71,51 +74,56 @@ struct Options {
         [
             "workloads": workloads.sorted().joined(separator: ","), "n": "\(n)",
             "events": events.map(String.init).joined(separator: ","), "repeat": "\(repeats)", "lookups": "\(lookups)",
-            "scans": "\(scans)",
+            "scans": "\(scans)", "engine": db == nil ? "sqlite" : "postgres",
         ]
     }
 }
 
 func runSuite(_ options: Options) async throws {
     try FileManager.default.createDirectory(atPath: options.work, withIntermediateDirectories: true)
-    let results = Results(engine: "sqlite")
+    let stores = BenchStores(postgres: options.db, work: options.work)
+    let results = Results(engine: stores.engine)
     let machine = Machine.current
     print(
-        "unitrace-bench  \(machine.cores) cores, \(machine.memoryGiB) GiB  engine sqlite  n=\(options.n)  "
+        "unitrace-bench  \(machine.cores) cores, \(machine.memoryGiB) GiB  engine \(stores.engine)  n=\(options.n)  "
             + "events=\(options.events.map { $0.formatted() }.joined(separator: ","))  runs=\(options.repeats) after a warm-up"
     )
     let selected = options.workloads
     if selected.contains("parse") { try parseWorkload(options, results: results) }
 
     if !selected.isDisjoint(with: ["w1", "w2", "w3", "w4"]) {
-        let path = options.work + "/http.sqlite"
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-        _ = try SQLiteStore.create(path: path)
-        try await HTTPWorkloads(options: options).run(store: path, results: results)
+        let store = try await stores.fresh("http")
+        try await HTTPWorkloads(options: options).run(store: store, results: results)
     }
     if selected.contains("w5") {
         results.unavailable(
             "W5", "install one unit into another, list installed", because: "needs the genealogy capability")
     }
 
-    let embedded = EmbeddedWorkloads(options: options, results: results)
+    let embedded = EmbeddedWorkloads(options: options, stores: stores, results: results)
     var largest: String?
     for events in options.events {
         let ledger = SyntheticLedger(events: events)
         var importRate: Double?
         if selected.contains("e1") {
-            largest = try embedded.importLedger(ledger, runs: events > 2_000_000 ? 1 : options.repeats)
+            largest = try await embedded.importLedger(ledger, runs: events > 2_000_000 ? 1 : options.repeats)
             importRate = results.figures.last(where: { $0.id == "E1" && $0.unit == "events/s" })?.median
         }
         if selected.contains("e2") {
-            try embedded.rawInsert(ledger, runs: events > 2_000_000 ? 1 : options.repeats, importRate: importRate)
+            if stores.engine == "sqlite" {
+                try embedded.rawInsert(ledger, runs: events > 2_000_000 ? 1 : options.repeats, importRate: importRate)
+            } else {
+                results.unavailable("E2", "raw C API baseline", because: "it is SQLite's C API; run it without --db")
+            }
         }
     }
     if !selected.isDisjoint(with: ["e3", "w4"]) {
         let ledger = SyntheticLedger(events: options.events.last!)
-        let store = try largest ?? embedded.importLedger(ledger, runs: 1)
+        var store = largest
+        if store == nil { store = try await embedded.importLedger(ledger, runs: 1) }
+        guard let store else { return }
         if selected.contains("e3") {
-            try await embedded.reads(Inventory(store: try SQLiteStore.open(path: store)), ledger: ledger)
+            try await embedded.reads(Inventory(store: try await BenchStores.open(store)), ledger: ledger)
         }
         if selected.contains("w4") {
             try await HTTPWorkloads(options: options).lookupsAtScale(store: store, ledger: ledger, results: results)

@@ -2,11 +2,16 @@ import ArgumentParser
 import Foundation
 import UnitraceCore
 import UnitraceInventory
+import UnitracePostgres
 import UnitraceSQLite
 
 /// Options shared by every command that touches a store.
 struct StoreOptions: ParsableArguments {
-    @Option(help: "The store: a SQLite file (default: $UNITRACE_DB, else ./unitrace.sqlite).")
+    @Option(
+        help: """
+            The store: a SQLite file, or a PostgreSQL database as postgres://user@host:port/database \
+            (default: $UNITRACE_DB, else ./unitrace.sqlite).
+            """)
     var db: String?
 
     @Flag(help: "Print JSON instead of text.")
@@ -18,8 +23,28 @@ struct StoreOptions: ParsableArguments {
 
     var output: Output { Output(json: json) }
 
-    func openInventory() throws -> Inventory {
-        Inventory(store: try SQLiteStore.open(path: path))
+    /// Whether `path` names a PostgreSQL database rather than a SQLite file.
+    var isPostgres: Bool { path.hasPrefix("postgres://") || path.hasPrefix("postgresql://") }
+
+    /// Connections a PostgreSQL store may open (`UNITRACE_DB_CONNECTIONS`, default 8).
+    var connections: Int {
+        ProcessInfo.processInfo.environment["UNITRACE_DB_CONNECTIONS"].flatMap(Int.init).map { max(1, $0) } ?? 8
+    }
+
+    /// Opens the existing store `path` names, in whichever engine it is.
+    func openStore() async throws -> any InventoryStore {
+        if isPostgres { return try await PostgresStore.open(url: path, connections: connections) }
+        return try SQLiteStore.open(path: path)
+    }
+
+    /// Creates a new store: a new SQLite file, or the schema in an empty PostgreSQL database.
+    func createStore() async throws -> any InventoryStore {
+        if isPostgres { return try await PostgresStore.open(url: path, connections: connections, create: true) }
+        return try SQLiteStore.create(path: path)
+    }
+
+    func openInventory() async throws -> Inventory {
+        Inventory(store: try await openStore())
     }
 }
 

@@ -7,7 +7,7 @@ import UnitraceTestSupport
 
 /// A warehouse whose medicine product carries the GTIN of the GS1 examples.
 private func pharmacy() async throws -> Inventory {
-    let inventory = try await Warehouse.make(on: try SQLiteStore.inMemory())
+    let inventory = try await Warehouse.make(on: try await TestStores.make())
     _ = try await inventory.addProduct(Product(sku: "MED-1", name: "Insulin pen", gtin: "09506000134352"))
     return inventory
 }
@@ -103,7 +103,7 @@ struct ScanningTests {
 struct TagScanningTests {
     @Test("an SGTIN read from a tag, in hex or as a URI, finds the unit")
     func tags() async throws {
-        let inventory = try await Warehouse.make(on: try SQLiteStore.inMemory())
+        let inventory = try await Warehouse.make(on: try await TestStores.make())
         _ = try await inventory.addProduct(Product(sku: "MED-1", name: "Insulin pen", gtin: "09506000134352"))
         // Given a unit received from its EPC URI
         let lines = try ReceiveLine.parseAll(["urn:epc:id:sgtin:9506000.013435.4711"])
@@ -122,7 +122,7 @@ struct TagScanningTests {
 struct PrintedAliasTests {
     @Test("an IMEI typed with separators finds the phone; scanner line endings are ignored")
     func imeiWithSeparators() async throws {
-        let inventory = try await Warehouse.make(on: try SQLiteStore.inMemory())
+        let inventory = try await Warehouse.make(on: try await TestStores.make())
         _ = try await inventory.receive(
             ReceiveRequest(
                 sku: "BP-75", location: "WH1",

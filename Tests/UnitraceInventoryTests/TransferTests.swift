@@ -26,12 +26,12 @@ private func exported(_ inventory: Inventory, _ filter: EventFilter = .all) asyn
 struct TransferTests {
     @Test("a full export imported into an empty store is the same ledger, hash for hash")
     func roundTrip() async throws {
-        let source = Inventory(store: try SQLiteStore.inMemory(), environment: .fixed())
+        let source = Inventory(store: try await TestStores.make(), environment: .fixed())
         let demo = try await source.loadDemo()
         let lines = try await exported(source)
         #expect(lines.count == demo.events + demo.products + demo.locations)
 
-        let target = Inventory(store: try SQLiteStore.inMemory())
+        let target = Inventory(store: try await TestStores.make())
         var input = ArrayLines(lines: lines)
         let report = try await target.importLedger(from: &input, batchSize: 7)
         #expect(report.events == demo.events)
@@ -52,7 +52,7 @@ struct TransferTests {
 
     @Test("an export of one unit holds only the events that name it")
     func unitExport() async throws {
-        let inventory = try await Warehouse.make(on: try SQLiteStore.inMemory())
+        let inventory = try await Warehouse.make(on: try await TestStores.make())
         try await Warehouse.receiveMotors(inventory, ["M-1", "M-2"])
         _ = try await inventory.move(["M-2"], to: "WH1-B", context: .dock)
         _ = try await inventory.move(["M-1"], to: "WH1-B", context: .dock)
@@ -64,14 +64,14 @@ struct TransferTests {
 
     @Test("an altered event is caught by its hash and its batch is not recorded")
     func alteredImport() async throws {
-        let source = try await Warehouse.make(on: try SQLiteStore.inMemory())
+        let source = try await Warehouse.make(on: try await TestStores.make())
         try await Warehouse.receiveMotors(source, ["M-1"])
         _ = try await source.move(["M-1"], to: "WH1-B", context: .dock)
         var lines = try await exported(source)
         let index = try #require(lines.lastIndex { $0.contains("\"WH1-B\"") && $0.contains("\"move\"") })
         lines[index] = lines[index].replacingOccurrences(of: "\"actor\":\"ada\"", with: "\"actor\":\"mallory\"")
 
-        let target = Inventory(store: try SQLiteStore.inMemory())
+        let target = Inventory(store: try await TestStores.make())
         var input = ArrayLines(lines: lines)
         let failure = try await #require(throws: ImportFailed.self) {
             try await target.importLedger(from: &input, batchSize: 1)
@@ -84,11 +84,11 @@ struct TransferTests {
 
     @Test("a malformed line names its number; the batches before it are kept")
     func malformedImport() async throws {
-        let source = try await Warehouse.make(on: try SQLiteStore.inMemory())
+        let source = try await Warehouse.make(on: try await TestStores.make())
         try await Warehouse.receiveMotors(source, ["M-1"])
         var lines = try await exported(source)
         lines.append("{\"kind\":\"move\"}")
-        let target = Inventory(store: try SQLiteStore.inMemory())
+        let target = Inventory(store: try await TestStores.make())
         var input = ArrayLines(lines: lines)
         let failure = try await #require(throws: ImportFailed.self) { try await target.importLedger(from: &input) }
         let error = try #require(failure.error as? InputError)
@@ -99,7 +99,7 @@ struct TransferTests {
 
     @Test("an imported event that breaks a rule is refused with its line")
     func ruleBreakingImport() async throws {
-        let source = try await Warehouse.make(on: try SQLiteStore.inMemory())
+        let source = try await Warehouse.make(on: try await TestStores.make())
         try await Warehouse.receiveMotors(source, ["M-1"])
         var lines = try await exported(source)
         let receive = try #require(lines.last)
@@ -107,7 +107,7 @@ struct TransferTests {
         lines.append(
             receive.replacingOccurrences(
                 of: "00000000-0000-4000-8000-000000000001", with: "00000000-0000-4000-8000-0000000000FF"))
-        let target = Inventory(store: try SQLiteStore.inMemory())
+        let target = Inventory(store: try await TestStores.make())
         var input = ArrayLines(lines: lines)
         let failure = try await #require(throws: ImportFailed.self) {
             try await target.importLedger(from: &input, batchSize: 1)
@@ -120,7 +120,7 @@ struct TransferTests {
 
     @Test("the demo tells a consistent story")
     func demo() async throws {
-        let inventory = Inventory(store: try SQLiteStore.inMemory())
+        let inventory = Inventory(store: try await TestStores.make())
         let summary = try await inventory.loadDemo()
         #expect(summary.units == 34)
         let featured = try await inventory.passport(summary.featuredUnit)

@@ -7,7 +7,7 @@ import UnitraceSQLite
 import UnitraceTestSupport
 
 private func warehouse() async throws -> Inventory {
-    try await Warehouse.make(on: try SQLiteStore.inMemory())
+    try await Warehouse.make(on: try await TestStores.make())
 }
 
 @Suite("Batches")
@@ -337,7 +337,7 @@ struct TemplateReceiveTests {
 @Suite("Serial templates at receipt")
 struct TemplateAtReceiptTests {
     private func battery(_ template: String, environment: Environment = .fixed()) async throws -> Inventory {
-        let inventory = try await Warehouse.make(on: try SQLiteStore.inMemory(), environment: environment)
+        let inventory = try await Warehouse.make(on: try await TestStores.make(), environment: environment)
         _ = try await inventory.addProduct(
             Product(
                 sku: "BAT", name: "Battery", serialTemplate: try SerialTemplate(template), attributes: ["cat": "07"]))

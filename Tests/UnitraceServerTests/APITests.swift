@@ -318,7 +318,7 @@ struct ImportAndIdentifierTests {
                 #expect(response.text.contains(#""expiry":"2027-12-31""#))
             }
         }
-        let fresh = ServerFixture(inventory: Inventory(store: try SQLiteStore.inMemory()), tokens: [:])
+        let fresh = ServerFixture(inventory: Inventory(store: try await TestStores.make()), tokens: [:])
         let (_, token) = try await fresh.inventory.createKey(name: "admin", role: .admin)
         try await fresh.app().test(.router) { client in
             try await client.execute(

@@ -15,7 +15,7 @@ struct ServerFixture {
     let tokens: [Role: String]
 
     static func make() async throws -> ServerFixture {
-        let inventory = try await Warehouse.make(on: try SQLiteStore.inMemory())
+        let inventory = try await Warehouse.make(on: try await TestStores.make())
         try await Warehouse.receiveMotors(inventory, ["M-1", "M-2", "M-3"])
         var tokens: [Role: String] = [:]
         for role in Role.allCases {

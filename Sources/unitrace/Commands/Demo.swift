@@ -17,6 +17,24 @@ struct Demo: AsyncParsableCommand {
         let output = store.output
         try await reporting(output) {
             let path = store.path
+            if store.isPostgres {
+                let existing: any InventoryStore
+                do { existing = try await store.createStore() } catch let error as StoreError
+                    where error.code == .alreadyExists
+                {
+                    existing = try await store.openStore()
+                }
+                guard try await existing.head().sequence == 0, try await existing.products().isEmpty else {
+                    throw InputError(
+                        code: .invalidField,
+                        message: "the database already holds data; run the demo on a new database or a SQLite file")
+                }
+                let summary = try await Inventory(store: existing).loadDemo()
+                output.emit(summary) {
+                    "demo store \(path): \(summary.events) events; try: unitrace show --db \(path) \(summary.featuredUnit)"
+                }
+                return
+            }
             if FileManager.default.fileExists(atPath: path) {
                 let existing = try SQLiteStore.open(path: path)
                 let isDemo = try await existing.meta("demo") == "true"

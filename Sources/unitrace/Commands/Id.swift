@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import UnitraceCore
-import UnitraceSQLite
+import UnitraceInventory
 
 struct IdCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -103,7 +103,7 @@ func storedPrefixLength(for text: String, kind: IdentifierKind, db: String?) asy
     var options = StoreOptions()
     options.db = db
     guard db != nil || FileManager.default.fileExists(atPath: options.path) else { return nil }
-    let products = try await SQLiteStore.open(path: options.path).products()
+    let products = try await options.openStore().products()
     return products.first { product in
         product.gtin.map { String(repeating: "0", count: max(0, 14 - $0.count)) + $0 } == gtin
     }?.companyPrefixLength

@@ -1,5 +1,4 @@
 import ArgumentParser
-import UnitraceSQLite
 
 struct Init: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Create a new, empty store.")
@@ -9,7 +8,7 @@ struct Init: AsyncParsableCommand {
     func run() async throws {
         let output = store.output
         try await reporting(output) {
-            _ = try SQLiteStore.create(path: store.path)
+            _ = try await store.createStore()
             output.emit(["created": store.path]) { "created store \(store.path)" }
         }
     }

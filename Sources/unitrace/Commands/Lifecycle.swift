@@ -187,7 +187,7 @@ extension InPlaceCommand {
     func run() async throws {
         let output = store.output
         try await reporting(output) {
-            let inventory = try store.openInventory()
+            let inventory = try await store.openInventory()
             let (units, context) = (try scans.scans(), try event.context(requireReason: Self.needsReason))
             let outcome: Outcome
             switch Self.kind {

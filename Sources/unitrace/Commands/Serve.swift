@@ -22,7 +22,7 @@ struct Serve: AsyncParsableCommand {
             if let host { configuration.host = host }
             if let port { configuration.port = port }
             if let maxBatchUnits { configuration.maxBatchUnits = maxBatchUnits }
-            let inventory = try store.openInventory()
+            let inventory = try await store.openInventory()
             var logger = Logger(label: "unitrace")
             logger.logLevel =
                 ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info

@@ -39,7 +39,7 @@ struct Export: AsyncParsableCommand {
     func run() async throws {
         let printer = Output(json: false)
         try await reporting(printer) {
-            let inventory = try store.openInventory()
+            let inventory = try await store.openInventory()
             var filter = EventFilter(sku: product)
             if let unit { filter.unit = try await inventory.unit(unit) }
             filter.from = try since.map { text throws(InputError) in try Timestamp(iso8601: text) }

@@ -1,0 +1,160 @@
+import Foundation
+import UnitraceCore
+
+/// The PostgreSQL schema: the same migrations, with the same identifiers, as the SQLite engine's, written
+/// in PostgreSQL's dialect. Append only.
+enum PostgresSchema {
+    static let migrations: [(id: String, sql: String)] = [
+        (
+            "0001_ledger_and_catalogue",
+            """
+            CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+            CREATE TABLE product (
+                sku TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                gtin TEXT UNIQUE,
+                tracking TEXT NOT NULL,
+                warranty_months INTEGER,
+                warranty_basis TEXT,
+                serial_template TEXT NOT NULL,
+                next_serial BIGINT NOT NULL DEFAULT 1,
+                attributes TEXT
+            );
+            CREATE TABLE location (
+                code TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                parent TEXT REFERENCES location(code),
+                path TEXT NOT NULL UNIQUE
+            );
+            CREATE TABLE unit (
+                id BIGSERIAL PRIMARY KEY,
+                sku TEXT NOT NULL REFERENCES product(sku),
+                serial TEXT NOT NULL,
+                status TEXT NOT NULL,
+                location TEXT NOT NULL REFERENCES location(code),
+                destination TEXT,
+                owner TEXT,
+                lot TEXT,
+                aliases TEXT,
+                attributes TEXT,
+                version BIGINT NOT NULL,
+                UNIQUE (sku, serial)
+            );
+            CREATE INDEX unit_by_location ON unit(location, status);
+            CREATE INDEX unit_by_serial ON unit(serial);
+            CREATE INDEX unit_stock ON unit(sku, location, status);
+            CREATE TABLE alias (
+                value TEXT PRIMARY KEY,
+                kind TEXT NOT NULL,
+                unit_id BIGINT NOT NULL REFERENCES unit(id)
+            );
+            CREATE INDEX alias_by_unit ON alias(unit_id);
+            CREATE TABLE unit_attribute (
+                key TEXT NOT NULL,
+                value TEXT NOT NULL,
+                unit_id BIGINT NOT NULL REFERENCES unit(id),
+                PRIMARY KEY (key, value, unit_id)
+            );
+            CREATE INDEX unit_attribute_by_unit ON unit_attribute(unit_id);
+            CREATE TABLE event (
+                sequence BIGINT PRIMARY KEY,
+                id TEXT NOT NULL UNIQUE,
+                kind TEXT NOT NULL,
+                occurred_ms BIGINT NOT NULL,
+                header TEXT NOT NULL,
+                unit_count INTEGER NOT NULL,
+                hash BYTEA NOT NULL
+            );
+            CREATE INDEX event_by_time ON event(occurred_ms);
+            CREATE TABLE event_unit (
+                sequence BIGINT NOT NULL REFERENCES event(sequence),
+                line INTEGER NOT NULL,
+                unit_id BIGINT NOT NULL REFERENCES unit(id),
+                detail TEXT,
+                PRIMARY KEY (sequence, line)
+            );
+            CREATE INDEX event_unit_by_unit ON event_unit(unit_id, sequence);
+            -- The end of the chain, one row. Every commit locks it first: appends are serialized across
+            -- every connection and process, so sequences stay gap-free and each hash follows the one before.
+            CREATE TABLE ledger_head (
+                one BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (one),
+                sequence BIGINT NOT NULL,
+                hash BYTEA NOT NULL
+            );
+            INSERT INTO ledger_head (one, sequence, hash) VALUES (TRUE, 0, decode(repeat('00', 32), 'hex'));
+            CREATE FUNCTION unitrace_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN RAISE EXCEPTION 'events are immutable'; END $$;
+            CREATE TRIGGER event_immutable BEFORE UPDATE OR DELETE ON event
+                FOR EACH ROW EXECUTE FUNCTION unitrace_refuse_change();
+            CREATE TRIGGER event_unit_immutable BEFORE UPDATE OR DELETE ON event_unit
+                FOR EACH ROW EXECUTE FUNCTION unitrace_refuse_change();
+            CREATE TRIGGER event_no_truncate BEFORE TRUNCATE ON event
+                FOR EACH STATEMENT EXECUTE FUNCTION unitrace_refuse_change();
+            CREATE TRIGGER event_unit_no_truncate BEFORE TRUNCATE ON event_unit
+                FOR EACH STATEMENT EXECUTE FUNCTION unitrace_refuse_change();
+
+            """
+                + Location.builtIns.map {
+                    "INSERT INTO location (code, name, kind, parent, path) VALUES ('\($0.code)', '\($0.name)', '\($0.kind.rawValue)', NULL, '/\($0.code)/');"
+                }.joined(separator: "\n")
+        ),
+        ("0002_unit_expiry", "ALTER TABLE unit ADD COLUMN expiry TEXT;"),
+        ("0003_product_company_prefix", "ALTER TABLE product ADD COLUMN company_prefix_length INTEGER;"),
+        (
+            "0004_keys_webhooks_requests",
+            """
+            CREATE TABLE api_key (
+                id TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                role TEXT NOT NULL,
+                secret_hash TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                revoked_at TEXT
+            );
+            CREATE TABLE webhook_subscription (
+                id TEXT PRIMARY KEY,
+                url TEXT NOT NULL,
+                secret TEXT NOT NULL,
+                kinds TEXT NOT NULL,
+                skus TEXT NOT NULL,
+                created_at TEXT NOT NULL
+            );
+            CREATE TABLE webhook_outbox (
+                id BIGSERIAL PRIMARY KEY,
+                subscription TEXT NOT NULL REFERENCES webhook_subscription(id) ON DELETE CASCADE,
+                sequence BIGINT NOT NULL REFERENCES event(sequence),
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_ms BIGINT NOT NULL
+            );
+            CREATE INDEX webhook_outbox_due ON webhook_outbox(next_attempt_ms);
+            CREATE TABLE webhook_delivery (
+                id BIGSERIAL PRIMARY KEY,
+                subscription TEXT NOT NULL,
+                sequence BIGINT NOT NULL,
+                attempt INTEGER NOT NULL,
+                at TEXT NOT NULL,
+                status INTEGER,
+                error TEXT,
+                delivered BOOLEAN NOT NULL
+            );
+            CREATE INDEX webhook_delivery_by_subscription ON webhook_delivery(subscription, id);
+            ALTER TABLE event ADD COLUMN request_id TEXT;
+            CREATE UNIQUE INDEX event_by_request ON event(request_id) WHERE request_id IS NOT NULL;
+            CREATE TABLE stored_response (
+                request_id TEXT PRIMARY KEY,
+                fingerprint TEXT NOT NULL,
+                status INTEGER NOT NULL,
+                body BYTEA NOT NULL
+            );
+            """
+        ),
+    ]
+
+    /// A migration's statements, one by one: the extended query protocol takes one statement at a time.
+    /// Statements end with a semicolon at the end of a line; one inside a function body does not.
+    static func statements(_ sql: String) -> [String] {
+        sql.components(separatedBy: ";\n").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            .map { $0.hasSuffix(";") ? String($0.dropLast()) : $0 }.filter { !$0.isEmpty }
+    }
+}

@@ -1,0 +1,359 @@
+import Foundation
+import PostgresNIO
+import UnitraceCore
+import UnitraceInventory
+
+extension PostgresStore {
+    /// Appends the batch in one transaction. The `ledger_head` row is locked first, so concurrent commits
+    /// from any number of connections and processes append one after the other; every table is written
+    /// with one set-based statement (rows passed as one JSON document), never a statement per unit.
+    public func commit(_ batch: CommitBatch) async throws -> BatchReceipt {
+        let encoded = try EncodedBatch(batch)
+        return try await translating {
+            try await client.withTransaction(logger: logger) { connection in
+                try await Self.apply(encoded, on: connection, logger: logger)
+            }
+        }
+    }
+
+    private struct EventRow: Encodable {
+        var sequence: Int64
+        var id: String
+        var kind: String
+        var occurred_ms: Int64
+        var header: String
+        var unit_count: Int
+        var hash: String
+        var request_id: String?
+    }
+
+    private struct UnitRow: Encodable {
+        var sku: String
+        var serial: String
+        var status: String
+        var location: String
+        var destination: String?
+        var owner: String?
+        var lot: String?
+        var aliases: String?
+        var attributes: String?
+        var version: Int64
+        var expiry: String?
+        var before: Int64?
+    }
+
+    private struct ValueRow: Encodable {
+        var unit_id: Int64
+        var key: String
+        var value: String
+    }
+
+    private struct LineRow: Encodable {
+        var sequence: Int64
+        var line: Int
+        var unit_id: Int64
+        var detail: String?
+    }
+
+    private static func json(_ rows: some Encodable) throws -> String {
+        String(decoding: try JSONEncoder().encode(rows), as: UTF8.self)
+    }
+
+    private static func apply(_ encoded: EncodedBatch, on connection: PostgresConnection, logger: Logger) async throws
+        -> BatchReceipt
+    {
+        let batch = encoded.batch
+        var head = LedgerHead(sequence: 0, hash: .genesis)
+        for try await (sequence, hash) in try await connection.query(
+            "SELECT sequence, hash FROM ledger_head FOR UPDATE", logger: logger
+        ).decode((Int64, ByteBuffer).self) {
+            head = LedgerHead(sequence: sequence, hash: LedgerHash.Digest(bytes: Array(hash.readableBytesView)))
+        }
+
+        for (sku, counter) in batch.serialCounters {
+            let moved = try await connection.query(
+                """
+                UPDATE product SET next_serial = \(counter.next) WHERE sku = \(sku) AND next_serial = \(counter.expected)
+                RETURNING sku
+                """, logger: logger
+            ).collect()
+            guard moved.count == 1 else { throw StoreError(.conflict, "serial counter of \(sku) moved; try again") }
+        }
+
+        var previous = head.hash
+        var sequences: [Int64] = []
+        var events: [EventRow] = []
+        for (index, item) in batch.items.enumerated() {
+            let sequence = head.sequence + Int64(index) + 1
+            let hash = LedgerHash.next(previous: previous, canonical: item.canonical)
+            if let expected = item.expected, expected.sequence == sequence, expected.hash != hash {
+                throw StoreError(
+                    .hashMismatch,
+                    "event \(item.event.id) does not hash to the value its source recorded at sequence \(sequence): it was altered"
+                )
+            }
+            events.append(
+                EventRow(
+                    sequence: sequence, id: item.event.id.uuidString, kind: item.event.kind.rawValue,
+                    occurred_ms: item.event.occurredAt.millisecondsSince1970, header: encoded.headers[index],
+                    unit_count: item.event.units.count, hash: hash.hex, request_id: item.event.request?.id))
+            previous = hash
+            sequences.append(sequence)
+        }
+        if !events.isEmpty {
+            try await connection.query(
+                """
+                INSERT INTO event (sequence, id, kind, occurred_ms, header, unit_count, hash, request_id)
+                SELECT sequence, id, kind, occurred_ms, header, unit_count, decode(hash, 'hex'), request_id
+                FROM json_to_recordset(\(try json(events))::json) AS x(sequence bigint, id text, kind text,
+                    occurred_ms bigint, header text, unit_count integer, hash text, request_id text)
+                """, logger: logger)
+        }
+
+        var inserted: [UnitRow] = []
+        var updated: [UnitRow] = []
+        for (index, change) in batch.changes.enumerated() {
+            let after = change.after
+            let row = UnitRow(
+                sku: after.key.sku, serial: after.key.serial, status: after.status.rawValue, location: after.location,
+                destination: after.destination, owner: after.owner, lot: after.lot,
+                aliases: encoded.unitJSON[index].aliases, attributes: encoded.unitJSON[index].attributes,
+                version: sequences[change.lastItem], expiry: after.expiry, before: change.before?.version)
+            if change.before == nil { inserted.append(row) } else { updated.append(row) }
+        }
+        let columns = """
+            sku text, serial text, status text, location text, destination text, owner text, lot text, aliases text,
+            attributes text, version bigint, expiry text, before bigint
+            """
+        var ids: [UnitKey: Int64] = [:]
+        ids.reserveCapacity(batch.changes.count)
+        if !inserted.isEmpty {
+            let rows = try await connection.query(
+                """
+                INSERT INTO unit (sku, serial, status, location, destination, owner, lot, aliases, attributes, version, expiry)
+                SELECT sku, serial, status, location, destination, owner, lot, aliases, attributes, version, expiry
+                FROM json_to_recordset(\(try json(inserted))::json) AS x(\(unescaped: columns))
+                RETURNING id, sku, serial
+                """, logger: logger)
+            for try await (id, sku, serial) in rows.decode((Int64, String, String).self) {
+                ids[UnitKey(sku: sku, serial: serial)] = id
+            }
+        }
+        if !updated.isEmpty {
+            let rows = try await connection.query(
+                """
+                UPDATE unit u SET status = x.status, location = x.location, destination = x.destination,
+                    owner = x.owner, lot = x.lot, aliases = x.aliases, attributes = x.attributes,
+                    version = x.version, expiry = x.expiry
+                FROM json_to_recordset(\(try json(updated))::json) AS x(\(unescaped: columns))
+                WHERE u.sku = x.sku AND u.serial = x.serial AND u.version = x.before
+                RETURNING u.id, u.sku, u.serial
+                """, logger: logger)
+            var count = 0
+            for try await (id, sku, serial) in rows.decode((Int64, String, String).self) {
+                ids[UnitKey(sku: sku, serial: serial)] = id
+                count += 1
+            }
+            guard count == updated.count else { throw StoreError(.conflict, "a unit changed meanwhile; try again") }
+        }
+
+        var clearedAliases: [Int64] = []
+        var clearedAttributes: [Int64] = []
+        var aliases: [ValueRow] = []
+        var attributes: [ValueRow] = []
+        for change in batch.changes {
+            guard let id = ids[change.after.key] else {
+                throw StoreError(.conflict, "unit \(change.after.key) vanished")
+            }
+            if change.before?.aliases != change.after.aliases {
+                if change.before != nil { clearedAliases.append(id) }
+                for alias in change.after.aliases {
+                    aliases.append(ValueRow(unit_id: id, key: alias.kind.rawValue, value: alias.value))
+                }
+            }
+            if change.before?.attributes != change.after.attributes {
+                if change.before != nil { clearedAttributes.append(id) }
+                for (key, value) in change.after.attributes {
+                    attributes.append(ValueRow(unit_id: id, key: key, value: value))
+                }
+            }
+        }
+        if !clearedAliases.isEmpty {
+            try await connection.query("DELETE FROM alias WHERE unit_id = ANY(\(clearedAliases))", logger: logger)
+        }
+        if !aliases.isEmpty {
+            try await connection.query(
+                """
+                INSERT INTO alias (value, kind, unit_id) SELECT value, key, unit_id
+                FROM json_to_recordset(\(try json(aliases))::json) AS x(unit_id bigint, key text, value text)
+                """, logger: logger)
+        }
+        if !clearedAttributes.isEmpty {
+            try await connection.query(
+                "DELETE FROM unit_attribute WHERE unit_id = ANY(\(clearedAttributes))", logger: logger)
+        }
+        if !attributes.isEmpty {
+            try await connection.query(
+                """
+                INSERT INTO unit_attribute (key, value, unit_id) SELECT key, value, unit_id
+                FROM json_to_recordset(\(try json(attributes))::json) AS x(unit_id bigint, key text, value text)
+                """, logger: logger)
+        }
+
+        var lines: [LineRow] = []
+        for (index, item) in batch.items.enumerated() {
+            for (number, line) in item.event.units.enumerated() {
+                guard let id = ids[line.unit] else {
+                    throw StoreError(.conflict, "unit \(line.unit) is named by an event but not changed by it")
+                }
+                lines.append(
+                    LineRow(
+                        sequence: sequences[index], line: number + 1, unit_id: id,
+                        detail: encoded.details[index][number]))
+            }
+        }
+        if !lines.isEmpty {
+            try await connection.query(
+                """
+                INSERT INTO event_unit (sequence, line, unit_id, detail) SELECT sequence, line, unit_id, detail
+                FROM json_to_recordset(\(try json(lines))::json) AS x(sequence bigint, line integer, unit_id bigint, detail text)
+                """, logger: logger)
+        }
+
+        let due = batch.items.first?.event.recordedAt.millisecondsSince1970 ?? 0
+        if !batch.notifications.isEmpty {
+            try await connection.query(
+                """
+                INSERT INTO webhook_outbox (subscription, sequence, next_attempt_ms)
+                SELECT x.subscription, x.sequence, \(due)::bigint
+                FROM unnest(\(batch.notifications.map(\.subscription))::text[],
+                    \(batch.notifications.map { sequences[$0.item] })::bigint[]) AS x(subscription, sequence)
+                """, logger: logger)
+        }
+        if let last = sequences.last {
+            try await connection.query(
+                "UPDATE ledger_head SET sequence = \(last), hash = decode(\(previous.hex), 'hex')", logger: logger)
+        }
+        return BatchReceipt(
+            firstSequence: sequences.first ?? head.sequence + 1, lastSequence: sequences.last ?? head.sequence,
+            events: sequences.count, units: lines.count, lastHash: previous.hex)
+    }
+
+    public func head() async throws -> LedgerHead {
+        try await translating {
+            for try await (sequence, hash) in try await client.query(
+                "SELECT sequence, hash FROM ledger_head", logger: logger
+            ).decode((Int64, ByteBuffer).self) {
+                return LedgerHead(sequence: sequence, hash: LedgerHash.Digest(bytes: Array(hash.readableBytesView)))
+            }
+            return LedgerHead(sequence: 0, hash: .genesis)
+        }
+    }
+
+    public func events(after sequence: Int64, limit: Int, matching filter: EventFilter) async throws -> [RecordedEvent]
+    {
+        var conditions = ["e.sequence > $1"]
+        var binds = PostgresBindings()
+        binds.append(sequence)
+        if let unit = filter.unit {
+            binds.append(unit.sku)
+            binds.append(unit.serial)
+            conditions.append(
+                "e.sequence IN (SELECT eu.sequence FROM event_unit eu JOIN unit u ON u.id = eu.unit_id WHERE u.sku = $\(binds.count - 1) AND u.serial = $\(binds.count))"
+            )
+        }
+        if let sku = filter.sku {
+            binds.append(sku)
+            conditions.append(
+                "e.sequence IN (SELECT eu.sequence FROM event_unit eu JOIN unit u ON u.id = eu.unit_id WHERE u.sku = $\(binds.count))"
+            )
+        }
+        if let from = filter.from {
+            binds.append(from.millisecondsSince1970)
+            conditions.append("e.occurred_ms >= $\(binds.count)")
+        }
+        if let until = filter.until {
+            binds.append(until.millisecondsSince1970)
+            conditions.append("e.occurred_ms < $\(binds.count)")
+        }
+        binds.append(limit)
+        let sql = """
+            SELECT e.sequence, e.header, e.hash FROM event e WHERE \(conditions.joined(separator: " AND "))
+            ORDER BY e.sequence LIMIT $\(binds.count)
+            """
+        return try await translating {
+            var events: [RecordedEvent] = []
+            var index: [Int64: Int] = [:]
+            for try await (sequence, header, hash) in try await client.query(
+                PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger
+            ).decode((Int64, String, ByteBuffer).self) {
+                index[sequence] = events.count
+                events.append(
+                    try StoredForms.recorded(sequence: sequence, header: header, hash: Array(hash.readableBytesView)))
+            }
+            guard let first = events.first?.sequence, let last = events.last?.sequence else { return [] }
+            let lines = try await client.query(
+                """
+                SELECT eu.sequence, u.sku, u.serial, eu.detail FROM event_unit eu JOIN unit u ON u.id = eu.unit_id
+                WHERE eu.sequence BETWEEN \(first) AND \(last) ORDER BY eu.sequence, eu.line
+                """, logger: logger)
+            for try await (sequence, sku, serial, detail) in lines.decode((Int64, String, String, String?).self) {
+                guard let position = index[sequence] else { continue }
+                events[position].event.units.append(
+                    try LineDetail.line(unit: UnitKey(sku: sku, serial: serial), detail: detail))
+            }
+            return events
+        }
+    }
+
+    public func event(sequence: Int64) async throws -> RecordedEvent? {
+        try await events(after: sequence - 1, limit: 1, matching: .all).first { $0.sequence == sequence }
+    }
+
+    public func history(of unit: UnitKey) async throws -> [HistoryEntry] {
+        try await translating {
+            var entries: [HistoryEntry] = []
+            let rows = try await client.query(
+                """
+                SELECT e.sequence, e.header, e.hash, e.unit_count, eu.detail
+                FROM unit u JOIN event_unit eu ON eu.unit_id = u.id JOIN event e ON e.sequence = eu.sequence
+                WHERE u.sku = \(unit.sku) AND u.serial = \(unit.serial) ORDER BY eu.sequence
+                """, logger: logger)
+            for try await (sequence, header, hash, count, detail) in rows.decode(
+                (Int64, String, ByteBuffer, Int32, String?).self)
+            {
+                var recorded = try StoredForms.recorded(
+                    sequence: sequence, header: header, hash: Array(hash.readableBytesView))
+                recorded.event.units = [try LineDetail.line(unit: unit, detail: detail)]
+                entries.append(HistoryEntry(sequence: sequence, event: recorded.event, unitCount: Int(count)))
+            }
+            return entries
+        }
+    }
+
+    public func recordedIDs(among ids: Set<UUID>) async throws -> Set<UUID> {
+        guard !ids.isEmpty else { return [] }
+        return try await translating {
+            var found = Set<UUID>()
+            for try await id in try await client.query(
+                "SELECT id FROM event WHERE id = ANY(\(ids.map(\.uuidString)))", logger: logger
+            ).decode(String.self) {
+                if let uuid = UUID(uuidString: id) { found.insert(uuid) }
+            }
+            return found
+        }
+    }
+
+    public func event(requestID id: String) async throws -> RecordedEvent? {
+        let sequence: Int64? = try await translating {
+            for try await sequence in try await client.query(
+                "SELECT sequence FROM event WHERE request_id = \(id)", logger: logger
+            ).decode(Int64.self) {
+                return sequence
+            }
+            return nil
+        }
+        guard let sequence else { return nil }
+        return try await event(sequence: sequence)
+    }
+}
