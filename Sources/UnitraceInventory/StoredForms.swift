@@ -11,6 +11,8 @@ public enum StoredForms {
         return encoder
     }()
 
+    static let decoder = JSONDecoder()
+
     public static func json<T: Encodable>(_ value: T) throws -> String {
         String(decoding: try encoder.encode(value), as: UTF8.self)
     }
@@ -19,7 +21,7 @@ public enum StoredForms {
         -> T
     {
         do {
-            return try JSONDecoder().decode(type, from: Data(text.utf8))
+            return try decoder.decode(type, from: Data(text.utf8))
         } catch {
             throw StoreError(.corrupt, "the store holds an unreadable \(what()); it was edited outside Unitrace")
         }
@@ -117,7 +119,7 @@ public struct LineDetail: Codable {
 /// store takes its turn to append to the chain.
 public struct EncodedBatch: Sendable {
     public let batch: CommitBatch
-    /// Each event without its units, as JSON.
+    /// Each event without its units, as JSON (its canonical encoding, with `"units":[]`).
     public let headers: [String]
     /// For each event, each line's detail (or `nil`).
     public let details: [[String?]]
@@ -126,14 +128,12 @@ public struct EncodedBatch: Sendable {
 
     public init(_ batch: CommitBatch) throws {
         self.batch = batch
-        headers = try batch.items.map { item -> String in
+        headers = batch.items.map { item -> String in
             var header = item.event
             header.units = []
-            return try StoredForms.json(header)
+            return String(decoding: LedgerHash.canonicalEncoding(of: header), as: UTF8.self)
         }
-        details = try batch.items.map { item in
-            try item.event.units.map { line in try LineDetail(line).map(StoredForms.json) }
-        }
+        details = batch.items.map { item in item.event.units.map(\.detailJSON) }
         unitJSON = try batch.changes.map { change -> (aliases: String?, attributes: String?) in
             (
                 change.after.aliases.isEmpty ? nil : try StoredForms.json(change.after.aliases),

@@ -12,6 +12,7 @@ struct API: Sendable {
     let configuration: ServerConfiguration
     let metrics: ServerMetrics
 
+    static let decoder = JSONDecoder()
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -52,7 +53,7 @@ struct API: Sendable {
         if let unknown = object.keys.sorted().first(where: { !Body.fields.contains($0) }) {
             throw Problem(status: 422, code: "unknown-field", title: "unknown field '\(unknown)'")
         }
-        return (try JSONDecoder().decode(Body.self, from: data), data)
+        return (try Self.decoder.decode(Body.self, from: data), data)
     }
 
     func query(_ request: Request, _ name: String) -> String? {

@@ -111,6 +111,13 @@ public struct EventLine: Hashable, Sendable, Codable {
     }
 
     public var unit: UnitKey { UnitKey(sku: sku, serial: serial) }
+
+    /// What the line says beyond the unit it names (aliases, lot, expiry, attributes, restore), as JSON with
+    /// sorted keys; `nil` when it says nothing more.
+    public var detailJSON: String? {
+        guard aliases != nil || lot != nil || attributes != nil || restore != nil || expiry != nil else { return nil }
+        return CanonicalJSON.detail(self)
+    }
 }
 
 /// One immutable fact in the ledger. Maps onto a GS1 EPCIS 2.0 ObjectEvent: `units` is its epcList,

@@ -45,6 +45,12 @@ public enum LedgerHash {
 
     /// The canonical encoding of an event: JSON with sorted keys and no insignificant whitespace.
     public static func canonicalEncoding(of event: Event) -> Data {
+        CanonicalJSON.encode(event)
+    }
+
+    /// The same bytes as ``canonicalEncoding(of:)``, written by `JSONEncoder`: the definition the fast writer
+    /// is held to.
+    public static func referenceEncoding(of event: Event) -> Data {
         // Encoding our own value types cannot fail: every field is a string, number, array or object.
         (try? canonicalEncoder.encode(event)) ?? Data()
     }
@@ -61,11 +67,11 @@ public enum LedgerHash {
         next(previous: previous, canonical: canonicalEncoding(of: event))
     }
 
-    private static var canonicalEncoder: JSONEncoder {
+    private static let canonicalEncoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder
-    }
+    }()
 }
 
 /// Lowercase hexadecimal text of bytes, written straight into the string's storage.
