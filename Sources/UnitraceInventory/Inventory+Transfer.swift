@@ -104,6 +104,16 @@ public struct ImportReport: Hashable, Sendable, Codable {
     public var lines = 0
 
     public init() {}
+
+    /// Adds the counts of a batch (not `lines`, which the reader keeps).
+    mutating func add(_ batch: ImportReport) {
+        events += batch.events
+        units += batch.units
+        skipped += batch.skipped
+        products += batch.products
+        locations += batch.locations
+        batches += batch.batches
+    }
 }
 
 /// An import that stopped at a bad batch. The batches before it are recorded; this one is not.
@@ -165,21 +175,36 @@ extension Inventory {
         let decoder = JSONDecoder()
         var skus = Set(try await store.products().map(\.sku))
         var places = Set(try await store.locations().map(\.code))
-        var pending: [(line: Int, event: Event, sequence: Int64?, hash: LedgerHash.Digest?)] = []
+        var pending: [ImportedEvent] = []
         var pendingUnits = 0
         var lineNumber = 0
+        // One batch is committed while the lines of the next are read and decoded, on the other core.
+        var inFlight: (commit: Task<ImportReport, any Error>, firstLine: Int)?
 
-        func flush() async throws {
-            guard let first = pending.first else { return }
+        /// Waits for the batch being committed and counts what it recorded.
+        func settle() async throws {
+            guard let (commit, firstLine) = inFlight else { return }
+            inFlight = nil
             do {
-                try await retryingConflicts {
-                    try await commitImported(pending, skus: skus, places: places, report: &report)
-                }
+                report.add(try await commit.value)
             } catch {
-                throw ImportFailed(recorded: report, firstLine: first.line, error: error)
+                throw ImportFailed(recorded: report, firstLine: firstLine, error: error)
             }
+        }
+
+        /// Starts committing the pending batch, once the one before it is recorded: batches stay in order,
+        /// and each is validated against everything recorded before it.
+        func flush() async throws {
+            try await settle()
+            guard let first = pending.first else { return }
+            let batch = pending
+            let (skus, places) = (skus, places)
             pending.removeAll(keepingCapacity: true)
             pendingUnits = 0
+            inFlight = (
+                Task { try await retryingConflicts { try await commitImported(batch, skus: skus, places: places) } },
+                first.line
+            )
         }
 
         while let text = try source.nextLine() {
@@ -190,6 +215,7 @@ extension Inventory {
                 record = try decoder.decode(LedgerRecord.self, from: Data(text.utf8))
             } catch {
                 try await flush()
+                try await settle()
                 throw ImportFailed(
                     recorded: report, firstLine: lineNumber,
                     error: InputError(
@@ -200,6 +226,7 @@ extension Inventory {
             switch record {
             case .product(let product):
                 try await flush()
+                try await settle()
                 if try await store.product(sku: product.sku) == nil {
                     _ = try await addProduct(product)
                     report.products += 1
@@ -207,6 +234,7 @@ extension Inventory {
                 skus.insert(product.sku)
             case .location(let location):
                 try await flush()
+                try await settle()
                 if try await store.location(code: location.code) == nil {
                     _ = try await addLocation(location)
                     report.locations += 1
@@ -219,13 +247,17 @@ extension Inventory {
             }
         }
         try await flush()
+        try await settle()
         return report
     }
 
-    private func commitImported(
-        _ pending: [(line: Int, event: Event, sequence: Int64?, hash: LedgerHash.Digest?)], skus: Set<String>,
-        places: Set<String>, report: inout ImportReport
-    ) async throws {
+    typealias ImportedEvent = (line: Int, event: Event, sequence: Int64?, hash: LedgerHash.Digest?)
+
+    /// Records one batch; returns what it recorded and skipped.
+    private func commitImported(_ pending: [ImportedEvent], skus: Set<String>, places: Set<String>) async throws
+        -> ImportReport
+    {
+        var report = ImportReport()
         let already = try await store.recordedIDs(among: Set(pending.map(\.event.id)))
         var drafts: [Draft] = []
         var problems: [LineProblem] = []
@@ -258,13 +290,14 @@ extension Inventory {
         }
         if drafts.isEmpty && problems.isEmpty {
             report.skipped += skipped
-            return
+            return report
         }
         let receipt = try await commit(drafts, earlier: problems)
         report.events += receipt.events
         report.units += drafts.reduce(0) { $0 + $1.event.units.count }
         report.skipped += skipped
         report.batches += 1
+        return report
     }
 
     /// What is wrong with a JSON document, by field path, for an error message.
