@@ -75,14 +75,16 @@ enum PostgresSchema {
                 PRIMARY KEY (sequence, line)
             );
             CREATE INDEX event_unit_by_unit ON event_unit(unit_id, sequence);
-            -- The end of the chain, one row. Every commit locks it first: appends are serialized across
-            -- every connection and process, so sequences stay gap-free and each hash follows the one before.
+            -- The end of each chain. Today one chain, 'main', holds the whole ledger; the row is locked first by
+            -- every commit, so appends are serialized across connections and processes, sequences stay
+            -- gap-free and each hash follows the one before. Keyed by chain so that a partitioned ledger (one
+            -- chain per tenant or site, see docs/architecture.md) adds rows, not a new design.
             CREATE TABLE ledger_head (
-                one BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (one),
+                chain TEXT PRIMARY KEY,
                 sequence BIGINT NOT NULL,
                 hash BYTEA NOT NULL
             );
-            INSERT INTO ledger_head (one, sequence, hash) VALUES (TRUE, 0, decode(repeat('00', 32), 'hex'));
+            INSERT INTO ledger_head (chain, sequence, hash) VALUES ('main', 0, decode(repeat('00', 32), 'hex'));
             CREATE FUNCTION unitrace_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN RAISE EXCEPTION 'events are immutable'; END $$;
             CREATE TRIGGER event_immutable BEFORE UPDATE OR DELETE ON event

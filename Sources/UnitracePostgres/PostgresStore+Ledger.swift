@@ -65,7 +65,7 @@ extension PostgresStore {
         let batch = encoded.batch
         var head = LedgerHead(sequence: 0, hash: .genesis)
         for try await (sequence, hash) in try await connection.query(
-            "SELECT sequence, hash FROM ledger_head FOR UPDATE", logger: logger
+            "SELECT sequence, hash FROM ledger_head WHERE chain = 'main' FOR UPDATE", logger: logger
         ).decode((Int64, ByteBuffer).self) {
             head = LedgerHead(sequence: sequence, hash: LedgerHash.Digest(bytes: Array(hash.readableBytesView)))
         }
@@ -232,7 +232,8 @@ extension PostgresStore {
         }
         if let last = sequences.last {
             try await connection.query(
-                "UPDATE ledger_head SET sequence = \(last), hash = decode(\(previous.hex), 'hex')", logger: logger)
+                "UPDATE ledger_head SET sequence = \(last), hash = decode(\(previous.hex), 'hex') WHERE chain = 'main'",
+                logger: logger)
         }
         return BatchReceipt(
             firstSequence: sequences.first ?? head.sequence + 1, lastSequence: sequences.last ?? head.sequence,
@@ -242,7 +243,7 @@ extension PostgresStore {
     public func head() async throws -> LedgerHead {
         try await translating {
             for try await (sequence, hash) in try await client.query(
-                "SELECT sequence, hash FROM ledger_head", logger: logger
+                "SELECT sequence, hash FROM ledger_head WHERE chain = 'main'", logger: logger
             ).decode((Int64, ByteBuffer).self) {
                 return LedgerHead(sequence: sequence, hash: LedgerHash.Digest(bytes: Array(hash.readableBytesView)))
             }

@@ -258,7 +258,18 @@ public final class PostgresStore: InventoryStore {
     static func describe(_ error: any Error) -> String {
         if let error = error as? PSQLError {
             if let message = error.serverInfo?[.message] { return message }
-            if let underlying = error.underlying { return "\(error.code): \(underlying)" }
+            if let underlying = error.underlying {
+                let text = "\(underlying)"
+                // The socket's own words, without the layers of wrapping around them.
+                for (needle, plain) in [
+                    ("Connection refused", "connection refused"), ("timed out", "timed out"),
+                    ("No such file or directory", "no socket there"), ("No route to host", "no route to host"),
+                    ("Name or service not known", "unknown host"),
+                ] where text.contains(needle) {
+                    return plain
+                }
+                return "\(error.code): \(text)"
+            }
             return "\(error.code)"
         }
         return "\(error)"

@@ -17,6 +17,7 @@ struct Demo: AsyncParsableCommand {
         let output = store.output
         try await reporting(output) {
             let path = store.path
+            let inventory: Inventory
             if store.isPostgres {
                 let existing: any InventoryStore
                 do { existing = try await store.createStore() } catch let error as StoreError
@@ -29,31 +30,11 @@ struct Demo: AsyncParsableCommand {
                         code: .invalidField,
                         message: "the database already holds data; run the demo on a new database or a SQLite file")
                 }
-                let summary = try await Inventory(store: existing).loadDemo()
-                output.emit(summary) {
-                    "demo store \(path): \(summary.events) events; try: unitrace show --db \(path) \(summary.featuredUnit)"
-                }
-                return
+                inventory = Inventory(store: existing)
+            } else {
+                inventory = Inventory(store: try await sqliteDemoStore(path))
             }
-            if FileManager.default.fileExists(atPath: path) {
-                let existing = try SQLiteStore.open(path: path)
-                let isDemo = try await existing.meta("demo") == "true"
-                let head = try await existing.head()
-                let hasProducts = !(try await existing.products().isEmpty)
-                if !isDemo, head.sequence > 0 || hasProducts {
-                    throw InputError(
-                        code: .invalidField,
-                        message: "\(path) already holds data; run the demo with --db on a new file")
-                }
-                if isDemo {
-                    for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-                }
-            }
-            let sqlite =
-                FileManager.default.fileExists(atPath: path)
-                ? try SQLiteStore.open(path: path) : try SQLiteStore.create(path: path)
-            try await sqlite.setMeta("demo", "true")
-            let summary = try await Inventory(store: sqlite).loadDemo()
+            let summary = try await inventory.loadDemo()
             let db = store.db.map { " --db \($0)" } ?? ""
             output.emit(summary) {
                 """
@@ -65,5 +46,28 @@ struct Demo: AsyncParsableCommand {
                 """
             }
         }
+    }
+
+    /// A new store at `path`, replacing one an earlier demo made; a store with real data is refused.
+    private func sqliteDemoStore(_ path: String) async throws -> SQLiteStore {
+        if FileManager.default.fileExists(atPath: path) {
+            let existing = try SQLiteStore.open(path: path)
+            let isDemo = try await existing.meta("demo") == "true"
+            let head = try await existing.head()
+            let hasProducts = !(try await existing.products().isEmpty)
+            if !isDemo, head.sequence > 0 || hasProducts {
+                throw InputError(
+                    code: .invalidField,
+                    message: "\(path) already holds data; run the demo with --db on a new file")
+            }
+            if isDemo {
+                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            }
+        }
+        let sqlite =
+            FileManager.default.fileExists(atPath: path)
+            ? try SQLiteStore.open(path: path) : try SQLiteStore.create(path: path)
+        try await sqlite.setMeta("demo", "true")
+        return sqlite
     }
 }
