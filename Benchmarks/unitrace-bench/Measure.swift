@@ -31,7 +31,7 @@ struct Figure: Codable {
     }
 
     var line: String {
-        let label = "\(id)  \(name)".padding(toLength: 58, withPad: " ", startingAt: 0)
+        let label = "\(id)  \(name)".padding(toLength: 68, withPad: " ", startingAt: 0)
         var text = label + Self.format(median).leftPadded(12) + " " + unit
         if runs.count > 1 { text += String(format: "  (spread %.1f%%, %d runs)", spread, runs.count) }
         switch goal {
@@ -71,7 +71,7 @@ final class Results {
     }
 
     func unavailable(_ id: String, _ name: String, because reason: String) {
-        print("\(id)  \(name)".padding(toLength: 58, withPad: " ", startingAt: 0) + "not available: \(reason)")
+        print("\(id)  \(name)".padding(toLength: 68, withPad: " ", startingAt: 0) + "not available: \(reason)")
     }
 
     func write(to path: String, options: Options) throws {

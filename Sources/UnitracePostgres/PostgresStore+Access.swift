@@ -5,7 +5,7 @@ import UnitraceInventory
 
 extension PostgresStore {
     public func insertKey(_ key: APIKey, secretHash: String) async throws {
-        try await translating {
+        try await writing {
             try await client.query(
                 """
                 INSERT INTO api_key (id, name, role, secret_hash, created_at)
@@ -48,7 +48,7 @@ extension PostgresStore {
     }
 
     public func revokeKey(id: String, at time: Timestamp) async throws -> Bool {
-        try await translating {
+        try await writing {
             let rows = try await client.query(
                 "UPDATE api_key SET revoked_at = coalesce(revoked_at, \(time.iso8601)) WHERE id = \(id) RETURNING id",
                 logger: logger)
@@ -59,7 +59,7 @@ extension PostgresStore {
     public func insertSubscription(_ subscription: WebhookSubscription) async throws {
         let kinds = try StoredForms.json(subscription.kinds.map(\.rawValue))
         let skus = try StoredForms.json(subscription.skus)
-        try await translating {
+        try await writing {
             try await client.query(
                 """
                 INSERT INTO webhook_subscription (id, url, secret, kinds, skus, created_at)
@@ -97,7 +97,7 @@ extension PostgresStore {
     }
 
     public func deleteSubscription(id: String) async throws -> Bool {
-        try await translating {
+        try await writing {
             try await client.withTransaction(logger: logger) { connection in
                 try await connection.query("DELETE FROM webhook_outbox WHERE subscription = \(id)", logger: logger)
                 let rows = try await connection.query(
@@ -129,7 +129,7 @@ extension PostgresStore {
     }
 
     public func recordAttempt(_ attempt: WebhookDelivery, outboxID: Int64, retryAt: Timestamp?) async throws {
-        try await translating {
+        try await writing {
             try await client.withTransaction(logger: logger) { connection in
                 try await connection.query(
                     """
@@ -197,7 +197,7 @@ extension PostgresStore {
     }
 
     public func storeResponse(_ response: StoredResponse) async throws {
-        try await translating {
+        try await writing {
             try await client.query(
                 """
                 INSERT INTO stored_response (request_id, fingerprint, status, body)

@@ -16,7 +16,7 @@ extension PostgresStore {
 
     public func insertProduct(_ product: Product) async throws {
         let attributes = product.attributes.isEmpty ? nil : try StoredForms.json(product.attributes)
-        try await translating {
+        try await writing {
             try await client.query(
                 """
                 INSERT INTO product (sku, name, gtin, tracking, warranty_months, warranty_basis, serial_template,
@@ -60,7 +60,7 @@ extension PostgresStore {
     }
 
     public func insertLocation(_ location: Location) async throws {
-        try await translating {
+        try await writing {
             let path: String
             if let parent = location.parent {
                 var parentPath: String?

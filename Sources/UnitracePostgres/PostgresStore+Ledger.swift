@@ -9,7 +9,7 @@ extension PostgresStore {
     /// with one set-based statement (rows passed as one JSON document), never a statement per unit.
     public func commit(_ batch: CommitBatch) async throws -> BatchReceipt {
         let encoded = try EncodedBatch(batch)
-        return try await translating {
+        return try await writing {
             try await client.withTransaction(logger: logger) { connection in
                 try await Self.apply(encoded, on: connection, logger: logger)
             }

@@ -100,7 +100,7 @@ extension PostgresStore {
         for (key, value) in query.attributes.sorted(by: { $0.key < $1.key }) {
             let productSKUs = products.filter { $0.attributes[key] == value }.map(\.sku)
             var alternatives = [
-                "u.id IN (SELECT unit_id FROM unit_attribute WHERE key = \(bind(key)) AND value = \(bind(value)))"
+                "EXISTS (SELECT 1 FROM unit_attribute a WHERE a.key = \(bind(key)) AND a.value = \(bind(value)) AND a.unit_id = u.id)"
             ]
             if !productSKUs.isEmpty { alternatives.append("u.sku = ANY(\(bind(productSKUs)))") }
             conditions.append("(" + alternatives.joined(separator: " OR ") + ")")

@@ -214,13 +214,34 @@ public final class PostgresStore: InventoryStore {
 
     // MARK: Errors
 
-    /// Runs `body`, translating driver errors into ``StoreError``.
+    /// Runs a read, translating driver errors into ``StoreError``. A read that lost its connection (the
+    /// server restarted, or closed an idle connection of the pool) is tried once more on a fresh one.
     func translating<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error where Self.lostConnection(error) {
+            do { return try await body() } catch { throw storeError(error) }
+        } catch {
+            throw storeError(error)
+        }
+    }
+
+    /// Runs a write, translating driver errors into ``StoreError``. Never tried again here: a write whose
+    /// connection was lost may or may not have been committed, so the caller decides (a request's
+    /// idempotency key makes its retry safe).
+    func writing<T>(_ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
         } catch {
             throw storeError(error)
         }
+    }
+
+    /// Whether `error` says the connection went away rather than that the statement was refused.
+    static func lostConnection(_ error: any Error) -> Bool {
+        guard let error = error as? PSQLError else { return false }
+        if ["57P01", "57P02", "57P03"].contains(error.serverInfo?[.sqlState]) { return true }
+        return [.serverClosedConnection, .uncleanShutdown].contains(error.code)
     }
 
     func storeError(_ error: any Error) -> any Error {

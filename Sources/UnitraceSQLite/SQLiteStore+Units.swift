@@ -83,7 +83,11 @@ extension SQLiteStore {
             }
             for (key, value) in query.attributes.sorted(by: { $0.key < $1.key }) {
                 let productSKUs = products.filter { $0.attributes[key] == value }.map(\.sku)
-                var alternatives = ["u.id IN (SELECT unit_id FROM unit_attribute WHERE key = ? AND value = ?)"]
+                // EXISTS walks the product's units in order and stops at the limit; IN would first collect every
+                // unit with the attribute (a hundred thousand of them in a store of a million).
+                var alternatives = [
+                    "EXISTS (SELECT 1 FROM unit_attribute a WHERE a.key = ? AND a.value = ? AND a.unit_id = u.id)"
+                ]
                 arguments.append(key)
                 arguments.append(value)
                 if !productSKUs.isEmpty {
