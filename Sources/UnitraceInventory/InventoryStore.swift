@@ -153,6 +153,28 @@ public struct CommitBatch: Sendable {
     }
 }
 
+extension CommitBatch {
+    /// The place of each event in the chain when the batch is appended after `head`: its sequence and hash.
+    /// Every engine calls this under its append lock, so the rule is written once.
+    /// - Throws: ``StoreError`` `hashMismatch` when an imported event lands at the sequence its source gave
+    ///   it but hashes to another value: it was altered.
+    public func chained(after head: LedgerHead) throws -> [(sequence: Int64, hash: LedgerHash.Digest)] {
+        var previous = head.hash
+        return try items.enumerated().map { index, item in
+            let sequence = head.sequence + Int64(index) + 1
+            let hash = LedgerHash.next(previous: previous, canonical: item.canonical)
+            if let expected = item.expected, expected.sequence == sequence, expected.hash != hash {
+                throw StoreError(
+                    .hashMismatch,
+                    "event \(item.event.id) does not hash to the value its source recorded at sequence \(sequence): it was altered"
+                )
+            }
+            previous = hash
+            return (sequence, hash)
+        }
+    }
+}
+
 public struct SerialCounterChange: Hashable, Sendable {
     public var expected: Int64
     public var next: Int64

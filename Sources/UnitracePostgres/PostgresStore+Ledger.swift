@@ -83,22 +83,14 @@ extension PostgresStore {
         var previous = head.hash
         var sequences: [Int64] = []
         var events: [EventRow] = []
-        for (index, item) in batch.items.enumerated() {
-            let sequence = head.sequence + Int64(index) + 1
-            let hash = LedgerHash.next(previous: previous, canonical: item.canonical)
-            if let expected = item.expected, expected.sequence == sequence, expected.hash != hash {
-                throw StoreError(
-                    .hashMismatch,
-                    "event \(item.event.id) does not hash to the value its source recorded at sequence \(sequence): it was altered"
-                )
-            }
+        for (index, (item, link)) in zip(batch.items, try batch.chained(after: head)).enumerated() {
             events.append(
                 EventRow(
-                    sequence: sequence, id: item.event.id.uuidString, kind: item.event.kind.rawValue,
+                    sequence: link.sequence, id: item.event.id.uuidString, kind: item.event.kind.rawValue,
                     occurred_ms: item.event.occurredAt.millisecondsSince1970, header: encoded.headers[index],
-                    unit_count: item.event.units.count, hash: hash.hex, request_id: item.event.request?.id))
-            previous = hash
-            sequences.append(sequence)
+                    unit_count: item.event.units.count, hash: link.hash.hex, request_id: item.event.request?.id))
+            previous = link.hash
+            sequences.append(link.sequence)
         }
         if !events.isEmpty {
             try await connection.query(

@@ -33,15 +33,9 @@ extension SQLiteStore {
             sql:
                 "INSERT INTO event (sequence, id, kind, occurred_ms, header, unit_count, hash, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
         )
+        let chain = try batch.chained(after: head)
         for (index, item) in batch.items.enumerated() {
-            let sequence = head.sequence + Int64(index) + 1
-            let hash = LedgerHash.next(previous: previous, canonical: item.canonical)
-            if let expected = item.expected, expected.sequence == sequence, expected.hash != hash {
-                throw StoreError(
-                    .hashMismatch,
-                    "event \(item.event.id) does not hash to the value its source recorded at sequence \(sequence): it was altered"
-                )
-            }
+            let (sequence, hash) = chain[index]
             try insertEvent.execute(arguments: [
                 sequence, item.event.id.uuidString, item.event.kind.rawValue,
                 item.event.occurredAt.millisecondsSince1970,

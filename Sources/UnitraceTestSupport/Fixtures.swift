@@ -95,3 +95,19 @@ public struct BadInput: Sendable, CustomTestStringConvertible {
         self.message = message
     }
 }
+
+/// Lines held in memory, handed out one by one, for `importLedger`.
+public struct ArrayLines: LineSource {
+    public var lines: [String]
+    public var index = 0
+
+    public init(lines: [String]) {
+        self.lines = lines
+    }
+
+    public mutating func nextLine() throws -> String? {
+        guard index < lines.count else { return nil }
+        defer { index += 1 }
+        return lines[index]
+    }
+}

@@ -5,17 +5,6 @@ import UnitraceInventory
 import UnitraceSQLite
 import UnitraceTestSupport
 
-/// Lines held in memory, handed out one by one.
-struct ArrayLines: LineSource {
-    var lines: [String]
-    var index = 0
-    mutating func nextLine() throws -> String? {
-        guard index < lines.count else { return nil }
-        defer { index += 1 }
-        return lines[index]
-    }
-}
-
 private func exported(_ inventory: Inventory, _ filter: EventFilter = .all) async throws -> [String] {
     var lines: [String] = []
     _ = try await inventory.export(filter) { lines.append($0) }

@@ -8,17 +8,6 @@ import UnitracePostgres
 import UnitraceSQLite
 import UnitraceTestSupport
 
-/// Lines held in memory, handed out one by one.
-struct ArrayLines: LineSource {
-    var lines: [String]
-    var index = 0
-    mutating func nextLine() throws -> String? {
-        guard index < lines.count else { return nil }
-        defer { index += 1 }
-        return lines[index]
-    }
-}
-
 func newStore(connections: Int = 4) async throws -> (PostgresStore, String) {
     let url = try await TestStores.newDatabase()
     return (try await PostgresStore.open(url: url, connections: connections, create: true), url)
