@@ -23,6 +23,13 @@ struct StoreOptions: ParsableArguments {
 
     var output: Output { Output(json: json) }
 
+    /// The store as printed: a PostgreSQL URL loses its password.
+    var displayPath: String {
+        guard isPostgres, var url = URLComponents(string: path), url.password != nil else { return path }
+        url.password = nil
+        return url.string ?? path
+    }
+
     /// Whether `path` names a PostgreSQL database rather than a SQLite file.
     var isPostgres: Bool { path.hasPrefix("postgres://") || path.hasPrefix("postgresql://") }
 

@@ -31,7 +31,7 @@ func raw(_ url: String, _ sql: String) async throws {
     try await connection.query(PostgresQuery(unsafeSQL: sql), logger: connection.logger)
 }
 
-@Suite("PostgreSQL store contract")
+@Suite("PostgreSQL store contract", .timeLimit(.minutes(2)))
 struct PostgresStoreContractTests {
     @Test("on a real PostgreSQL server", arguments: StoreContract.all)
     func contract(_ contract: StoreContract) async throws {
@@ -39,7 +39,7 @@ struct PostgresStoreContractTests {
     }
 }
 
-@Suite("PostgreSQL engine")
+@Suite("PostgreSQL engine", .timeLimit(.minutes(2)))
 struct PostgresEngineTests {
     @Test("many writers in separate pools append one gap-free chain that verifies")
     func manyWriters() async throws {

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import UnitraceTestSupport
 
-@Suite("unitrace on PostgreSQL")
+@Suite("unitrace on PostgreSQL", .timeLimit(.minutes(2)))
 struct PostgresCLITests {
     @Test("init, receive, move, show and verify with --db postgres://…; export then import into SQLite: same ledger")
     func everyday() async throws {
@@ -41,6 +41,21 @@ struct PostgresCLITests {
             #expect(try unitrace(["import", "--db", "copy.sqlite", "ledger.jsonl"], in: dir).code == 0)
             #expect(try unitrace(["export", "--db", "copy.sqlite"], in: dir).out == export.out)
             #expect(try unitrace(["verify", "--db", "copy.sqlite"], in: dir).code == 0)
+        }
+    }
+
+    @Test("a password in the URL is never printed")
+    func passwordHidden() async throws {
+        var url = try #require(URLComponents(string: try await TestStores.newDatabase()))
+        url.password = "s3cret-pw"
+        let withPassword = try #require(url.string)
+        try await withTemporaryDirectory { dir in
+            let created = try unitrace(["init", "--db", withPassword], in: dir)
+            #expect(created.code == 0, "\(created)")
+            #expect(
+                !created.out.contains("s3cret-pw") && created.out.contains("created store postgres://"), "\(created)")
+            let demo = try unitrace(["demo", "--db", withPassword], in: dir)
+            #expect(demo.code == 0 && !demo.out.contains("s3cret-pw"), "\(demo)")
         }
     }
 

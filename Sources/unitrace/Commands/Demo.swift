@@ -35,10 +35,10 @@ struct Demo: AsyncParsableCommand {
                 inventory = Inventory(store: try await sqliteDemoStore(path))
             }
             let summary = try await inventory.loadDemo()
-            let db = store.db.map { " --db \($0)" } ?? ""
+            let db = store.db.map { _ in " --db \(store.displayPath)" } ?? ""
             output.emit(summary) {
                 """
-                demo store \(path): \(summary.products) products, \(summary.locations) locations, \(summary.units) units, \(summary.events) events
+                demo store \(store.displayPath): \(summary.products) products, \(summary.locations) locations, \(summary.units) units, \(summary.events) events
                 try:  unitrace show\(db) \(summary.featuredUnit)
                       unitrace find\(db) --attr body=suv --attr color=red
                       unitrace stock\(db) --location LYON

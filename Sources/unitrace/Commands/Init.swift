@@ -9,7 +9,7 @@ struct Init: AsyncParsableCommand {
         let output = store.output
         try await reporting(output) {
             _ = try await store.createStore()
-            output.emit(["created": store.path]) { "created store \(store.path)" }
+            output.emit(["created": store.displayPath]) { "created store \(store.displayPath)" }
         }
     }
 }
