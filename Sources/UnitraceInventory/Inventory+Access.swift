@@ -4,7 +4,7 @@ import UnitraceCore
 extension Inventory {
     /// Creates an API key. The token is returned once; only the SHA-256 of its secret is stored.
     public func createKey(name: String, role: Role) async throws -> (key: APIKey, token: String) {
-        try Field.serial(name.replacingOccurrences(of: " ", with: "_"), name: "key name")
+        let name = try Field.line(name, name: "key name", limit: Limits.name)
         let id = Self.randomHex(bytes: 6)
         let secret = Self.randomHex(bytes: 32)
         let key = APIKey(id: id, name: name, role: role, createdAt: environment.now())
@@ -34,23 +34,79 @@ extension Inventory {
         }
     }
 
-    /// Subscribes `url` to events, optionally only of some kinds and products.
+    /// Subscribes `url` to events, optionally only of some kinds and products. The signing secret is returned
+    /// here, once; the store keeps it sealed with ``InventorySettings/sealingKey``.
+    /// - Throws: ``InputError`` `secret-key-missing` without a sealing key, `webhook-address-refused` for a
+    ///   receiver on a private network (unless the egress settings allow it), `invalid-field` for a bad URL.
     public func subscribe(url: String, kinds: [EventKind], skus: [String]) async throws -> WebhookSubscription {
-        guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
-            throw InputError(code: .invalidField, message: "webhook url '\(url)' must be an http:// or https:// URL")
+        guard url.count <= Limits.url else {
+            throw InputError(
+                code: .invalidField,
+                message: "webhook url is \(url.count) characters long; at most \(Limits.url) ('\(Limits.quote(url))')")
         }
+        _ = try settings.webhookEgress.check(url: url)
+        guard let key = settings.sealingKey else { throw Self.missingSealingKey }
         for sku in skus { _ = try await requireProduct(sku) }
-        let subscription = WebhookSubscription(
-            id: "wh_" + Self.randomHex(bytes: 6), url: url, secret: Self.randomHex(bytes: 24), kinds: kinds, skus: skus,
+        let id = "wh_" + Self.randomHex(bytes: 6)
+        let secret = Self.randomHex(bytes: 24)
+        var subscription = WebhookSubscription(
+            id: id, url: url, secret: key.seal(secret, context: Self.sealContext(id)), kinds: kinds, skus: skus,
             createdAt: environment.now())
         try await store.insertSubscription(subscription)
+        subscription.secret = secret
         return subscription
+    }
+
+    static let missingSealingKey = InputError(
+        code: .secretKeyMissing,
+        message:
+            "webhook secrets are kept sealed and no secret key is set: make one with `unitrace secret-key new --out FILE` and set UNITRACE_SECRET_KEY_FILE=FILE"
+    )
+
+    static func sealContext(_ subscriptionID: String) -> String { "webhook:\(subscriptionID)" }
+
+    /// The clear signing secret of a stored subscription.
+    func openSecret(of subscription: WebhookSubscription) throws -> String {
+        guard let key = settings.sealingKey else { throw Self.missingSealingKey }
+        return try key.open(subscription.secret, context: Self.sealContext(subscription.id))
+    }
+
+    /// Checks, before a server starts delivering, that every stored webhook secret opens with the key given;
+    /// secrets an earlier release kept in clear are sealed now. Returns how many were sealed.
+    /// - Throws: ``InputError`` `secret-key-missing` naming what is wrong, so the server does not start.
+    @discardableResult
+    public func prepareSecrets() async throws -> Int {
+        let subscriptions = try await store.subscriptions(after: nil, limit: 100_000)
+        guard !subscriptions.isEmpty else { return 0 }
+        guard let key = settings.sealingKey else {
+            throw InputError(
+                code: .secretKeyMissing,
+                message:
+                    "the store holds \(subscriptions.count) webhook subscription(s) whose secrets need the secret key: set UNITRACE_SECRET_KEY_FILE (or UNITRACE_SECRET_KEY) to the key they were sealed with"
+            )
+        }
+        var sealed = 0
+        for subscription in subscriptions {
+            let context = Self.sealContext(subscription.id)
+            if SealingKey.isSealed(subscription.secret) {
+                do {
+                    _ = try key.open(subscription.secret, context: context)
+                } catch {
+                    throw InputError(code: .secretKeyMissing, message: "\(error)")
+                }
+            } else {
+                try await store.replaceSecret(
+                    ofSubscription: subscription.id, with: key.seal(subscription.secret, context: context))
+                sealed += 1
+            }
+        }
+        return sealed
     }
 
     /// - Throws: ``InputError`` (`unknown-webhook`) when there is none with that id.
     public func unsubscribe(id: String) async throws {
         guard try await store.deleteSubscription(id: id) else {
-            throw InputError(code: .unknownWebhook, message: "no webhook subscription with id '\(id)'")
+            throw InputError(code: .unknownWebhook, message: "no webhook subscription with id '\(Limits.quote(id))'")
         }
     }
 
@@ -60,10 +116,20 @@ extension Inventory {
     }
 }
 
+/// One webhook delivery as it goes on the wire: to `address`, the host's address that was checked.
+public struct WebhookRequest: Sendable {
+    public var url: URLComponents
+    public var address: IPAddress
+    public var body: Data
+    public var headers: [String: String]
+}
+
 /// Delivers the outbox: each due event goes to its subscription, signed; failures wait longer each time.
+/// Before each attempt the receiver's host is resolved and every address checked against the egress settings;
+/// the connection goes to the address checked, redirects are not followed, and a failure is logged as the
+/// receiver's status code (or the kind of network failure), never as its body.
 public struct WebhookDispatcher: Sendable {
-    public typealias Send =
-        @Sendable (_ url: String, _ body: Data, _ headers: [String: String]) async -> (status: Int?, error: String?)
+    public typealias Send = @Sendable (WebhookRequest) async -> (status: Int?, error: String?)
 
     public let inventory: Inventory
     public let send: Send
@@ -93,26 +159,41 @@ public struct WebhookDispatcher: Sendable {
             guard let recorded = try await store.event(sequence: pending.sequence) else { continue }
             let body = try encoder.encode(
                 LedgerRecord.event(recorded.event, sequence: recorded.sequence, hash: recorded.hash))
-            let headers = [
-                "Content-Type": "application/json",
-                "X-Unitrace-Signature": WebhookSubscription.signature(of: body, secret: pending.subscription.secret),
-                "X-Unitrace-Event": recorded.event.id.uuidString,
-                "X-Unitrace-Delivery-Attempt": String(attempt),
-            ]
-            let result = await send(pending.subscription.url, body, headers)
+            let result: (status: Int?, error: String?)
+            do {
+                let secret = try inventory.openSecret(of: pending.subscription)
+                let target = try await checkedTarget(pending.subscription.url)
+                let headers = [
+                    "Content-Type": "application/json",
+                    "X-Unitrace-Signature": WebhookSubscription.signature(of: body, secret: secret),
+                    "X-Unitrace-Event": recorded.event.id.uuidString,
+                    "X-Unitrace-Delivery-Attempt": String(attempt),
+                ]
+                result = await send(
+                    WebhookRequest(url: target.url, address: target.address, body: body, headers: headers))
+            } catch {
+                result = (nil, "\(error)")
+            }
             let delivered = result.status.map { (200..<300).contains($0) } ?? false
             let retryAt: Timestamp? =
                 delivered || attempt >= maxAttempts
                 ? nil
                 : Timestamp(millisecondsSince1970: now.millisecondsSince1970 + Self.backoff(afterAttempt: attempt))
+            let failure = result.error.map { String($0.prefix(200)) } ?? "receiver answered \(result.status ?? 0)"
             try await store.recordAttempt(
                 WebhookDelivery(
                     id: 0, subscription: pending.subscription.id, sequence: pending.sequence, attempt: attempt, at: now,
-                    status: result.status,
-                    error: delivered ? nil : (result.error ?? "receiver answered \(result.status ?? 0)"),
-                    delivered: delivered),
+                    status: result.status, error: delivered ? nil : failure, delivered: delivered),
                 outboxID: pending.id, retryAt: retryAt)
         }
         return due.count
+    }
+
+    /// The URL checked again now, and the address of its host to connect to.
+    func checkedTarget(_ url: String) async throws -> (url: URLComponents, address: IPAddress) {
+        let egress = inventory.settings.webhookEgress
+        let components = try egress.check(url: url)
+        let address = try await egress.address(for: components.host ?? "", resolve: inventory.environment.resolve)
+        return (components, address)
     }
 }

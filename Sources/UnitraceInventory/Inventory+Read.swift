@@ -1,3 +1,4 @@
+import Foundation
 import UnitraceCore
 
 /// Everything known about one unit: the passport a scan opens.
@@ -25,19 +26,35 @@ extension Inventory {
             if case .ambiguous = problem?.reason {
                 throw InputError(code: .ambiguousSerial, message: problem?.message ?? "ambiguous")
             }
-            throw InputError(code: .unknownUnit, message: "'\(scan)' names no known unit")
+            throw InputError(code: .unknownUnit, message: "'\(Limits.quote(scan))' names no known unit")
         }
         return line.unit
     }
 
     /// The unit passport: identity, aliases, attributes, status, location, owner and full history.
+    /// A unit whose receipt was corrected (voided) still has its passport: its history is in the ledger.
     public func passport(_ scan: String, product: String? = nil) async throws -> Passport {
-        let key = try await unit(scan, product: product)
-        guard let state = try await store.states(of: [key])[key], state.status != .voided else {
-            throw InputError(code: .unknownUnit, message: "'\(scan)' names no known unit")
+        let key: UnitKey
+        do {
+            key = try await unit(scan, product: product)
+        } catch let error as InputError where error.code == .unknownUnit {
+            guard let voided = try await voidedUnit(scan, product: product) else { throw error }
+            key = voided
+        }
+        guard let state = try await store.states(of: [key])[key] else {
+            throw InputError(code: .unknownUnit, message: "'\(Limits.quote(scan))' names no known unit")
         }
         let product = try await requireProduct(key.sku)
         return Passport(state: state, product: product, history: try await store.history(of: key))
+    }
+
+    /// The one voided unit a bare serial names (scans skip voided units, a passport does not).
+    private func voidedUnit(_ scan: String, product: String?) async throws -> UnitKey? {
+        let serial = scan.trimmingCharacters(in: .whitespaces).precomposedStringWithCanonicalMapping
+        let catalogue = try await store.products().filter { product == nil || $0.sku == product }
+        let keys = Set(catalogue.map { UnitKey(sku: $0.sku, serial: $0.canonicalSerial(serial)) })
+        let voided = try await store.states(of: keys).values.filter { $0.status == .voided }.map(\.key)
+        return voided.count == 1 ? voided[0] : nil
     }
 
     /// Units by product, status, location (with everything beneath it) and attributes.

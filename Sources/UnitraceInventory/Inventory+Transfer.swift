@@ -65,6 +65,7 @@ public struct FileLineSource: LineSource {
     private var buffer: [UInt8] = []
     private var start = 0
     private var finished = false
+    private var lineNumber = 0
 
     public init(handle: FileHandle) {
         self.handle = handle
@@ -75,13 +76,13 @@ public struct FileLineSource: LineSource {
             if let newline = buffer[start...].firstIndex(of: 10) {
                 var end = newline
                 if end > start, buffer[end - 1] == 13 { end -= 1 }
-                let line = String(decoding: buffer[start..<end], as: UTF8.self)
+                let line = try text(buffer[start..<end])
                 start = newline + 1
                 return line
             }
             if finished {
                 guard start < buffer.count else { return nil }
-                let line = String(decoding: buffer[start...], as: UTF8.self)
+                let line = try text(buffer[start...])
                 start = buffer.count
                 return line
             }
@@ -90,6 +91,15 @@ public struct FileLineSource: LineSource {
             let chunk = try handle.read(upToCount: 1 << 20) ?? Data()
             if chunk.isEmpty { finished = true } else { buffer.append(contentsOf: chunk) }
         }
+    }
+
+    /// A line as text; bytes that are not UTF-8 are refused, never replaced.
+    private mutating func text(_ bytes: ArraySlice<UInt8>) throws(InputError) -> String {
+        lineNumber += 1
+        guard let line = String(validating: bytes, as: UTF8.self) else {
+            throw InputError(code: .malformedImport, message: "line \(lineNumber) is not valid UTF-8 text")
+        }
+        return line
     }
 }
 

@@ -37,10 +37,9 @@ public struct ReceiveLine: Hashable, Sendable {
         guard let serial = fields.first else {
             throw InputError(code: .invalidField, message: "empty line: a serial is expected")
         }
-        try Field.serial(serial)
         var aliases: [Alias] = []
         for field in fields.dropFirst() { aliases.append(try Alias(parsing: field)) }
-        self.init(serial: serial, aliases: aliases)
+        self.init(serial: try Field.serial(serial), aliases: aliases)
     }
 
     /// Parses every line, reporting each bad one with its number.
@@ -124,7 +123,7 @@ extension Inventory {
             if let product { try requireSerialized(product) }
             _ = try await requirePlace(request.location)
             if let lot = request.lot { try Field.serial(lot, name: "lot") }
-            for key in request.attributes.keys { try Field.attributeKey(key) }
+            _ = try Field.attributes(request.attributes)
 
             var lines = request.lines
             var counter: SerialCounterChange?
@@ -194,7 +193,14 @@ extension Inventory {
                         continue
                     }
                 }
-                let key = UnitKey(sku: lineProduct.sku, serial: line.serial)
+                let serial: String
+                do throws(InputError) {
+                    serial = lineProduct.canonicalSerial(try Field.serial(line.serial))
+                } catch {
+                    problems.append(LineProblem(line: index + 1, scan: line.serial, reason: .invalid(error)))
+                    continue
+                }
+                let key = UnitKey(sku: lineProduct.sku, serial: serial)
                 if let first = seen[key] {
                     duplicates.append(
                         LineProblem(line: index + 1, scan: line.serial, reason: .duplicateScan(firstLine: first)))
@@ -359,9 +365,7 @@ extension Inventory {
         var lines = request.lines
         var next = start
         if let count = request.count {
-            guard (1...1_000_000).contains(count) else {
-                throw InputError(code: .invalidField, message: "--count must be between 1 and 1000000, got \(count)")
-            }
+            try Field.positive(count, name: "count", maximum: 1_000_000)
             guard lines.isEmpty, request.serials == nil else {
                 throw InputError(code: .invalidField, message: "give serials, --serials or --count, not several")
             }
@@ -376,7 +380,7 @@ extension Inventory {
             for item in try SerialEntry.expand(spec, nextFree: start) {
                 switch item {
                 case .number(let number):
-                    lines.append(ReceiveLine(serial: product.serialTemplate == nil ? String(number) : try make(number)))
+                    lines.append(ReceiveLine(serial: try make(number)))
                     next = max(next, number + 1)
                 case .literal(let serial):
                     lines.append(ReceiveLine(serial: serial))

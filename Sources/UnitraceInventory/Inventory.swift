@@ -7,10 +7,26 @@ import UnitraceCore
 public struct Inventory: Sendable {
     public let store: any InventoryStore
     public let environment: Environment
+    public let settings: InventorySettings
 
-    public init(store: any InventoryStore, environment: Environment = .live) {
+    public init(store: any InventoryStore, environment: Environment = .live, settings: InventorySettings = .init()) {
         self.store = store
         self.environment = environment
+        self.settings = settings
+    }
+}
+
+/// What the operator of a store decides for it, outside the store: the key that seals secrets, and where
+/// webhooks may go.
+public struct InventorySettings: Sendable {
+    /// Seals webhook secrets (and, later, customer data). `nil`: nothing can be sealed, so webhooks cannot be
+    /// added, and a store that holds sealed secrets cannot deliver them.
+    public var sealingKey: SealingKey?
+    public var webhookEgress: WebhookEgress
+
+    public init(sealingKey: SealingKey? = nil, webhookEgress: WebhookEgress = WebhookEgress()) {
+        self.sealingKey = sealingKey
+        self.webhookEgress = webhookEgress
     }
 }
 
@@ -88,16 +104,30 @@ extension Inventory {
     func commit(
         _ drafts: [Draft], earlier: [LineProblem] = [], serialCounters: [String: SerialCounterChange] = [:]
     ) async throws -> BatchReceipt {
+        var problems = earlier
+        var drafts = drafts
+        for index in drafts.indices {
+            let normalize = drafts[index].expected == nil
+            drafts[index].event = try InputPolicy.checked(drafts[index].event, normalize: normalize)
+            for (lineIndex, line) in drafts[index].event.units.enumerated() {
+                do {
+                    drafts[index].event.units[lineIndex] = try InputPolicy.checked(line, normalize: normalize)
+                } catch {
+                    problems.append(
+                        LineProblem(
+                            line: drafts[index].lineNumbers[lineIndex], scan: drafts[index].scans[lineIndex],
+                            reason: .invalid(error)))
+                }
+            }
+        }
         var keys = Set<UnitKey>()
         for draft in drafts { for line in draft.event.units { keys.insert(line.unit) } }
         let current = try await store.states(of: keys)
 
-        var problems = earlier
         var working = current
         var changeIndex: [UnitKey: Int] = [:]
         var changes: [CommitBatch.UnitChange] = []
         changes.reserveCapacity(keys.count)
-        var drafts = drafts
         var newAliases: [String: (unit: UnitKey, line: Int)] = [:]
         var aliasLines: [(value: String, unit: UnitKey, line: Int, scan: String)] = []
 
@@ -172,7 +202,7 @@ extension Inventory {
     func resolve(_ scans: [String], product: String?) async throws -> (
         lines: [ScannedLine], problems: [LineProblem], duplicates: [LineProblem]
     ) {
-        let cleaned = scans.map { $0.trimmingCharacters(in: .whitespaces) }
+        let cleaned = scans.map { $0.trimmingCharacters(in: .whitespaces).precomposedStringWithCanonicalMapping }
         guard !cleaned.isEmpty else {
             throw InputError(
                 code: .nothingToDo,
@@ -180,12 +210,21 @@ extension Inventory {
         }
         if let product { _ = try await requireProduct(product) }
         let catalogue = try await store.products()
-        let skus = Set(catalogue.map(\.sku))
+        var bySKU: [String: Product] = [:]
+        for entry in catalogue { bySKU[entry.sku] = entry }
+        // A plain number also names the unit whose serial is that number in the canonical form (000001).
+        let untemplated = Product(sku: "-", name: "-")
+        var padded: [String: String] = [:]
+        var lookups = Set<String>()
+        for scan in cleaned {
+            let canonical = untemplated.canonicalSerial(scan)
+            if canonical != scan { padded[scan] = canonical }
+        }
+        lookups.formUnion(padded.values)
         var byGTIN: [String: String] = [:]
         for entry in catalogue { if let gtin = entry.gtin { byGTIN[gtin14(gtin)] = entry.sku } }
         var direct: [Int: UnitKey] = [:]
         var unreadable: [Int: InputError] = [:]
-        var lookups = Set<String>()
         // An IMEI read with separators (49-015420-323751-8) is held as its digits.
         var imeiDigits: [String: String] = [:]
         for scan in cleaned where scan.contains("-") || scan.contains(" ") {
@@ -193,8 +232,8 @@ extension Inventory {
         }
         lookups.formUnion(imeiDigits.values)
         for (index, scan) in cleaned.enumerated() {
-            if let key = UnitKey(parsing: scan), skus.contains(key.sku), product == nil || product == key.sku {
-                direct[index] = key
+            if let key = UnitKey(parsing: scan), let named = bySKU[key.sku], product == nil || product == key.sku {
+                direct[index] = UnitKey(sku: key.sku, serial: named.canonicalSerial(key.serial))
             } else if Identifiers.detect(scan) != nil {
                 do {
                     direct[index] = try unitKey(scanned: scan, byGTIN: byGTIN, product: product)
@@ -221,6 +260,10 @@ extension Inventory {
                 key = found
             } else {
                 var options = candidates[scan] ?? imeiDigits[scan].flatMap { candidates[$0] } ?? []
+                if let canonical = padded[scan], let more = candidates[canonical] {
+                    options = Array(
+                        Set(options).union(more.filter { bySKU[$0.sku]?.canonicalSerial(scan) == canonical }))
+                }
                 if let product { options = options.filter { $0.sku == product } }
                 switch options.count {
                 case 1: key = options[0]
@@ -230,7 +273,7 @@ extension Inventory {
                     {
                         key = tagged
                     } else if let product {
-                        key = UnitKey(sku: product, serial: scan)
+                        key = UnitKey(sku: product, serial: bySKU[product]?.canonicalSerial(scan) ?? scan)
                     } else {
                         problems.append(LineProblem(line: lineNumber, scan: scan, reason: .unknownScan))
                         continue

@@ -65,6 +65,8 @@ public protocol InventoryStore: Sendable {
     func insertSubscription(_ subscription: WebhookSubscription) async throws
     /// Subscriptions ordered by id, after `id`, at most `limit`.
     func subscriptions(after id: String?, limit: Int) async throws -> [WebhookSubscription]
+    /// Replaces a subscription's stored secret (to seal one an earlier release kept in clear).
+    func replaceSecret(ofSubscription id: String, with secret: String) async throws
     /// Removes a subscription and its pending deliveries; `false` when there is no such subscription.
     func deleteSubscription(id: String) async throws -> Bool
     /// Outbox entries due at `now`, oldest first.

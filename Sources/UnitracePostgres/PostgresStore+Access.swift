@@ -107,6 +107,13 @@ extension PostgresStore {
         }
     }
 
+    public func replaceSecret(ofSubscription id: String, with secret: String) async throws {
+        try await writing {
+            try await client.query(
+                "UPDATE webhook_subscription SET secret = \(secret) WHERE id = \(id)", logger: logger)
+        }
+    }
+
     public func dueDeliveries(now: Timestamp, limit: Int) async throws -> [PendingDelivery] {
         try await translating {
             var due: [PendingDelivery] = []

@@ -95,6 +95,12 @@ extension SQLiteStore {
         }
     }
 
+    public func replaceSecret(ofSubscription id: String, with secret: String) async throws {
+        try await write { db in
+            try db.execute(sql: "UPDATE webhook_subscription SET secret = ? WHERE id = ?", arguments: [secret, id])
+        }
+    }
+
     public func dueDeliveries(now: Timestamp, limit: Int) async throws -> [PendingDelivery] {
         try read { db in
             try Row.fetchAll(

@@ -72,7 +72,6 @@ struct API: Sendable {
     func context(_ context: AppRequestContext, _ body: some RecordingBody, request: RequestRef?) throws -> EventContext
     {
         let who = body.actor ?? "api:\(context.apiKey?.name ?? "anonymous")"
-        try Field.serial(who.replacingOccurrences(of: " ", with: "_"), name: "actor")
         return EventContext(
             actor: who, occurredAt: try body.occurredAt.map { text throws(InputError) in try Timestamp(iso8601: text) },
             documents: try (body.documents ?? []).map { text throws(InputError) in try DocumentRef(parsing: text) },
@@ -143,6 +142,18 @@ struct API: Sendable {
         _ request: Request, _ context: AppRequestContext, body: Data,
         _ perform: () async throws -> (Data, HTTPResponse.Status)
     ) async throws -> Response {
+        try await remembering(request, context, body: body) {
+            let (data, status) = try await perform()
+            return (data, data, status)
+        }
+    }
+
+    /// The same for a write whose answer carries a secret: the first answer has it, the kept answer (`replay`)
+    /// does not, so the secret is never stored in clear and a retry never hands it out again.
+    func remembering(
+        _ request: Request, _ context: AppRequestContext, body: Data,
+        _ perform: () async throws -> (answer: Data, replay: Data, status: HTTPResponse.Status)
+    ) async throws -> Response {
         let ref = try requestRef(request, context, body: body)
         if let ref, let stored = try await inventory.store.storedResponse(requestID: ref.id) {
             guard stored.fingerprint == ref.fingerprint else {
@@ -152,10 +163,10 @@ struct API: Sendable {
             }
             return Self.json(data: stored.body, status: HTTPResponse.Status(code: stored.status), replayed: true)
         }
-        let (data, status) = try await perform()
+        let (data, replay, status) = try await perform()
         if let ref {
             try await inventory.store.storeResponse(
-                StoredResponse(requestID: ref.id, fingerprint: ref.fingerprint, status: Int(status.code), body: data))
+                StoredResponse(requestID: ref.id, fingerprint: ref.fingerprint, status: Int(status.code), body: replay))
         }
         return Self.json(data: data, status: status, replayed: false)
     }
@@ -397,7 +408,10 @@ struct API: Sendable {
     /// Records a JSON Lines ledger file (as `unitrace export` writes it), batch by batch.
     func importLedger(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
-        var source = BodyLines(text: String(decoding: buffer.readableBytesView, as: UTF8.self))
+        guard let text = String(validating: buffer.readableBytesView, as: UTF8.self) else {
+            throw Problem(status: 400, code: "malformed-request", title: "the request body is not valid UTF-8 text")
+        }
+        var source = BodyLines(text: text)
         do {
             return try Self.json(try await inventory.importLedger(from: &source))
         } catch let failed as ImportFailed {
@@ -447,7 +461,9 @@ struct API: Sendable {
                     message: "role must be one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             let (key, token) = try await inventory.createKey(name: body.name, role: role)
-            return (try Self.encoder.encode(KeyView(key, token: token)), .created)
+            return (
+                try Self.encoder.encode(KeyView(key, token: token)), try Self.encoder.encode(KeyView(key)), .created
+            )
         }
     }
 
@@ -481,7 +497,10 @@ struct API: Sendable {
                 return kind
             }
             let subscription = try await inventory.subscribe(url: body.url, kinds: kinds, skus: body.skus ?? [])
-            return (try Self.encoder.encode(WebhookView(subscription, showSecret: true)), .created)
+            return (
+                try Self.encoder.encode(WebhookView(subscription, showSecret: true)),
+                try Self.encoder.encode(WebhookView(subscription)), .created
+            )
         }
     }
 

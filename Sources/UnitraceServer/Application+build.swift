@@ -7,10 +7,6 @@ import ServiceLifecycle
 import UnitraceCore
 import UnitraceInventory
 
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
-
 /// Builds the server: routes, middleware and the webhook delivery service. All wiring, nothing else.
 public func buildApplication(
     _ configuration: ServerConfiguration, inventory: Inventory, logger: Logger = Logger(label: "unitrace"),
@@ -158,24 +154,6 @@ struct WebhookService: Service {
                 logger.warning("webhook delivery pass failed", metadata: ["error": "\(error)"])
             }
             try? await Task.sleep(for: interval)
-        }
-    }
-}
-
-/// Posts webhook bodies with URLSession, 10 seconds at most each.
-public enum WebhookSender {
-    public static let send: WebhookDispatcher.Send = { url, body, headers in
-        guard let target = URL(string: url) else { return (nil, "invalid url") }
-        var request = URLRequest(url: target)
-        request.httpMethod = "POST"
-        request.httpBody = body
-        request.timeoutInterval = 10
-        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
-        do {
-            let (_, response) = try await URLSession.shared.data(for: request)
-            return ((response as? HTTPURLResponse)?.statusCode, nil)
-        } catch {
-            return (nil, error.localizedDescription)
         }
     }
 }

@@ -45,12 +45,24 @@ extension EventContext {
     }
 }
 
+extension InventorySettings {
+    /// A fixed secret key, and webhooks allowed to loopback (where the tests' receivers listen).
+    public static let testing = InventorySettings(
+        sealingKey: .testing, webhookEgress: WebhookEgress(allowPrivate: true))
+}
+
+extension SealingKey {
+    /// The tests' secret key (32 bytes of 0x2a).
+    public static let testing = try! SealingKey(text: Data(repeating: 0x2A, count: 32).base64EncodedString())
+}
+
 /// A small warehouse: one site with two bins, a store, and two serialized products.
 public enum Warehouse {
     /// Sets up the catalogue and returns an inventory over `store`.
-    public static func make(on store: any InventoryStore, environment: Environment = .fixed()) async throws -> Inventory
-    {
-        let inventory = Inventory(store: store, environment: environment)
+    public static func make(
+        on store: any InventoryStore, environment: Environment = .fixed(), settings: InventorySettings = .testing
+    ) async throws -> Inventory {
+        let inventory = Inventory(store: store, environment: environment, settings: settings)
         _ = try await inventory.addProduct(
             Product(
                 sku: "EVM-200", name: "Drive motor", gtin: "03760123450010",

@@ -50,8 +50,26 @@ struct StoreOptions: ParsableArguments {
         return try SQLiteStore.create(path: path)
     }
 
-    func openInventory() async throws -> Inventory {
-        Inventory(store: try await openStore())
+    func openInventory(webhookEgress: WebhookEgress = WebhookEgress()) async throws -> Inventory {
+        Inventory(
+            store: try await openStore(),
+            settings: InventorySettings(sealingKey: try Self.sealingKey(), webhookEgress: webhookEgress))
+    }
+
+    /// The key that seals secrets: the file `UNITRACE_SECRET_KEY_FILE` names, or `UNITRACE_SECRET_KEY` itself.
+    static func sealingKey() throws -> SealingKey? {
+        let environment = ProcessInfo.processInfo.environment
+        if let path = environment["UNITRACE_SECRET_KEY_FILE"], !path.isEmpty {
+            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
+            else {
+                throw InputError(
+                    code: .secretKeyMissing,
+                    message: "cannot read the secret key file \(path) (UNITRACE_SECRET_KEY_FILE)")
+            }
+            return try SealingKey(text: text)
+        }
+        if let text = environment["UNITRACE_SECRET_KEY"], !text.isEmpty { return try SealingKey(text: text) }
+        return nil
     }
 }
 
@@ -72,7 +90,6 @@ struct EventOptions: ParsableArguments {
     func context(requireReason: Bool = false) throws(InputError) -> EventContext {
         let environment = ProcessInfo.processInfo.environment
         let who = actor ?? environment["UNITRACE_ACTOR"].flatMap { $0.isEmpty ? nil : $0 } ?? loginName()
-        try Field.serial(who, name: "actor")
         if requireReason, reason?.trimmingCharacters(in: .whitespaces).isEmpty ?? true {
             throw InputError(code: .invalidField, message: "--reason is required for this command")
         }
@@ -116,15 +133,15 @@ func readScans(arguments: [String], from: String?) throws -> [String] {
     var text: String?
     if let from {
         if from == "-" {
-            text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+            text = try utf8(FileHandle.standardInput.readDataToEndOfFile(), from: "standard input")
         } else {
             guard let data = FileManager.default.contents(atPath: from) else {
                 throw InputError(code: .invalidField, message: "cannot read --from file \(from)")
             }
-            text = String(decoding: data, as: UTF8.self)
+            text = try utf8(data, from: from)
         }
     } else if arguments.isEmpty, isatty(0) == 0 {
-        text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+        text = try utf8(FileHandle.standardInput.readDataToEndOfFile(), from: "standard input")
     }
     if let text {
         for line in text.split(omittingEmptySubsequences: true, whereSeparator: \.isNewline) {
@@ -145,4 +162,18 @@ func reporting(_ output: Output, _ body: () async throws -> Void) async throws {
     } catch {
         throw ExitCode(output.fail(error))
     }
+}
+
+/// `data` as text, refusing bytes that are not UTF-8 (naming the line) rather than replacing them.
+func utf8(_ data: Data, from source: String) throws(InputError) -> String {
+    if let text = String(validating: data, as: UTF8.self) { return text }
+    var line = 1
+    var start = data.startIndex
+    for index in data.indices where data[index] == 0x0A {
+        if String(validating: data[start..<index], as: UTF8.self) == nil { break }
+        line += 1
+        start = data.index(after: index)
+    }
+    throw InputError(
+        code: .invalidField, message: "line \(line) of \(source) is not valid UTF-8 text; nothing recorded")
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct Unitrace: AsyncParsableCommand {
@@ -14,6 +15,20 @@ struct Unitrace: AsyncParsableCommand {
             Receive.self, Move.self, Ship.self, Arrive.self, Sell.self, Return.self,
             Quarantine.self, Release.self, Scrap.self, Correct.self,
             Show.self, Find.self, Stock.self, Verify.self, Export.self, Import.self, Demo.self, IdCommand.self,
-            KeyCommand.self, Serve.self,
+            KeyCommand.self, SecretKeyCommand.self, Serve.self,
         ])
+
+    /// Refuses arguments that are not valid UTF-8 before anything reads them (Swift would silently turn the
+    /// bad bytes into U+FFFD), then runs the command.
+    static func main() async {
+        for index in 1..<Int(CommandLine.argc) {
+            guard let pointer = CommandLine.unsafeArgv[index], String(validatingCString: pointer) == nil else {
+                continue
+            }
+            FileHandle.standardError.write(
+                Data("error: argument \(index) is not valid UTF-8 text; nothing recorded\n".utf8))
+            Foundation.exit(ExitStatus.rejected)
+        }
+        await main(nil)
+    }
 }

@@ -286,7 +286,13 @@ struct CorrectionTests {
                 lines: [ReceiveLine(serial: "M-1", aliases: [Alias(kind: .own, value: "U-1")])]),
             context: .dock)
         _ = try await inventory.correct(sequence: 1, context: .at("2026-11-27T12:00:00+01:00", reason: "typo"))
-        await #expect(throws: InputError.self) { try await inventory.passport("EVM-200/M-1") }
+        // The voided unit keeps its passport, by SKU/SERIAL and by bare serial, with both events
+        for scan in ["EVM-200/M-1", "M-1"] {
+            let voided = try await inventory.passport(scan)
+            #expect(voided.state.status == .voided)
+            #expect(voided.history.map(\.event.kind) == [.receive, .correct])
+        }
+        await #expect(throws: BatchRejected.self) { try await inventory.move(["M-1"], to: "WH1-B", context: .dock) }
         #expect(try await inventory.stock(StockQuery()).isEmpty)
         _ = try await inventory.receive(
             ReceiveRequest(
@@ -384,10 +390,10 @@ struct TemplateAtReceiptTests {
         #expect(next.units.map(\.serial) == ["B-012", "B-013"])
         let counted = try await inventory.receive(ReceiveRequest(sku: "BAT", location: "WH1", count: 1), context: .dock)
         #expect(counted.units.map(\.serial) == ["B-014"])
-        // Without a template, numbers are the serials themselves.
+        // Without a template, numbers are written as the default template writes them.
         let plain = try await inventory.receive(
             ReceiveRequest(sku: "BP-75", location: "WH1", serials: "7-8"), context: .dock)
-        #expect(plain.units.map(\.serial) == ["7", "8"])
+        #expect(plain.units.map(\.serial) == ["000007", "000008"])
     }
 
     @Test("random serials never collide: a draw that is taken is drawn again")

@@ -19,6 +19,10 @@ public struct InputError: Error, Hashable, Sendable {
         case unsupported
         case unknownKey = "unknown-key"
         case unknownWebhook = "unknown-webhook"
+        /// A webhook URL whose host is, or resolves to, a private, loopback or link-local address.
+        case webhookAddressRefused = "webhook-address-refused"
+        /// A secret must be sealed, and no secret key was given (`UNITRACE_SECRET_KEY_FILE`).
+        case secretKeyMissing = "secret-key-missing"
     }
 
     public var code: Code

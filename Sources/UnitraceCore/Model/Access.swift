@@ -50,7 +50,8 @@ public struct APIKey: Hashable, Sendable, Codable {
 public struct WebhookSubscription: Hashable, Sendable, Codable {
     public var id: String
     public var url: String
-    /// The HMAC-SHA256 key of the `X-Unitrace-Signature` header; only admins see it, at creation.
+    /// The HMAC-SHA256 key of the `X-Unitrace-Signature` header: in clear only in the answer to its creation;
+    /// as the store holds it, sealed with the secret key (`sealed:v1:…`).
     public var secret: String
     /// Event kinds to send; empty means all.
     public var kinds: [EventKind]

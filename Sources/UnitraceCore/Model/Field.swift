@@ -1,30 +1,123 @@
 import Foundation
 
-/// Syntax checks for the identifiers people type: SKUs, location codes, serials, attribute keys.
+/// The input policy: what every field a person or a system types may hold, decided once. The use cases
+/// apply it to every request before anything is recorded, whichever door the request came through (CLI,
+/// HTTP, batch capture, import), so the interfaces never decide it. The limits are documented in
+/// `docs/api.md`; a new field takes its rule from here.
+///
+/// - **Codes** (SKUs, location codes, document types, attribute names): 1 to 64 of `A–Z a–z 0–9 - _ . :`.
+/// - **Identifiers** (serials, aliases, lots, document ids, customer references, actors): 1 to 100
+///   characters; no white space, no control character, no bidirectional override or isolate (U+202A–202E,
+///   U+2066–2069), no U+FFFD (the mark of text that was not valid UTF-8), no `/` (it separates SKU from
+///   serial).
+/// - **Free text** (names, reasons, attribute values): up to its limit; no control character but tab and
+///   line feed, no bidirectional override, no U+FFFD.
+/// - All text is normalised to Unicode NFC before it is compared or stored, so the same serial typed on two
+///   keyboards is one serial.
+/// - An error quotes at most ``Limits/quoted`` characters of the value it refuses.
 public enum Field {
     /// SKUs and location codes: 1 to 64 characters, letters, digits and `-_.:`; no `/` (it separates SKU from serial).
     public static func code(_ value: String, name: String) throws(InputError) {
-        guard !value.isEmpty, value.count <= 64 else {
-            throw InputError(code: .invalidField, message: "\(name) must be 1 to 64 characters, got \(value.count)")
+        guard !value.isEmpty, value.count <= Limits.code else {
+            throw InputError(
+                code: .invalidField, message: "\(name) must be 1 to \(Limits.code) characters, got \(value.count)")
         }
         for character in value.unicodeScalars where !isCodeCharacter(character) {
             throw InputError(
                 code: .invalidField,
-                message: "\(name) '\(value)' contains '\(character)'; use letters, digits and - _ . :"
+                message:
+                    "\(name) '\(Limits.quote(value))' contains '\(Limits.show(character))'; use letters, digits and - _ . :"
             )
         }
     }
 
-    /// Serials and aliases: 1 to 100 printable characters without spaces.
-    public static func serial(_ value: String, name: String = "serial") throws(InputError) {
-        guard !value.isEmpty, value.count <= 100 else {
-            throw InputError(code: .invalidField, message: "\(name) must be 1 to 100 characters, got \(value.count)")
-        }
-        for scalar in value.unicodeScalars where scalar.value <= 0x20 || scalar.value == 0x7F {
+    /// Serials, aliases, lots, document ids, customer references: 1 to 100 characters, none of them white
+    /// space, a control, a bidirectional control, U+FFFD or `/`.
+    /// - Returns: the value in NFC.
+    @discardableResult
+    public static func serial(_ value: String, name: String = "serial") throws(InputError) -> String {
+        let normalized = value.precomposedStringWithCanonicalMapping
+        guard !normalized.isEmpty, normalized.count <= Limits.identifier else {
             throw InputError(
                 code: .invalidField,
-                message: "\(name) '\(value.debugDescriptionTrimmed)' contains a space or control character"
+                message: "\(name) must be 1 to \(Limits.identifier) characters, got \(normalized.count)")
+        }
+        for scalar in normalized.unicodeScalars {
+            let what: String?
+            if scalar.properties.isWhitespace || scalar.value <= 0x20 {
+                what = "a space"
+            } else if isControl(scalar) {
+                what = "a control character"
+            } else if isBidiControl(scalar) {
+                what = "a bidirectional control character"
+            } else if scalar == "\u{FFFD}" {
+                what = "U+FFFD, the mark of text that was not valid UTF-8"
+            } else if scalar == "/" {
+                what = "'/', which separates a SKU from a serial"
+            } else {
+                what = nil
+            }
+            if let what {
+                throw InputError(code: .invalidField, message: "\(name) '\(Limits.quote(normalized))' contains \(what)")
+            }
+        }
+        return normalized
+    }
+
+    /// Free text (names, reasons, attribute values) of at most `limit` characters.
+    /// - Returns: the value in NFC.
+    @discardableResult
+    public static func text(_ value: String, name: String, limit: Int, allowEmpty: Bool = false) throws(InputError)
+        -> String
+    {
+        let normalized = value.precomposedStringWithCanonicalMapping
+        if !allowEmpty, normalized.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            throw InputError(code: .invalidField, message: "\(name) must not be empty")
+        }
+        guard normalized.count <= limit else {
+            throw InputError(
+                code: .invalidField,
+                message:
+                    "\(name) is \(normalized.count) characters long; at most \(limit) are kept ('\(Limits.quote(normalized))')"
             )
+        }
+        for scalar in normalized.unicodeScalars {
+            let what: String?
+            if scalar == "\t" || scalar == "\n" {
+                what = nil
+            } else if isControl(scalar) {
+                what = "a control character (\(Limits.show(scalar)))"
+            } else if isBidiControl(scalar) {
+                what = "a bidirectional control character (\(Limits.show(scalar)))"
+            } else if scalar == "\u{FFFD}" {
+                what = "U+FFFD, the mark of text that was not valid UTF-8"
+            } else {
+                what = nil
+            }
+            if let what {
+                throw InputError(code: .invalidField, message: "\(name) '\(Limits.quote(normalized))' contains \(what)")
+            }
+        }
+        return normalized
+    }
+
+    /// One line of free text (actors, key names) of at most `limit` characters: no tab or line break.
+    @discardableResult
+    public static func line(_ value: String, name: String, limit: Int) throws(InputError) -> String {
+        let normalized = try text(value, name: name, limit: limit)
+        if normalized.contains("\n") || normalized.contains("\t") {
+            throw InputError(code: .invalidField, message: "\(name) must be one line")
+        }
+        return normalized
+    }
+
+    /// A whole number of at least `minimum` (counts, months, sequences).
+    public static func positive(_ value: Int, name: String, minimum: Int = 1, maximum: Int = Int.max)
+        throws(InputError)
+    {
+        guard value >= minimum, value <= maximum else {
+            let range = maximum == Int.max ? "at least \(minimum)" : "from \(minimum) to \(maximum)"
+            throw InputError(code: .invalidField, message: "\(name) must be a whole number \(range), got \(value)")
         }
     }
 
@@ -33,10 +126,17 @@ public enum Field {
         try code(key, name: "attribute name")
     }
 
+    /// Attribute values: free text of one line.
+    @discardableResult
+    public static func attributeValue(_ value: String, key: String) throws(InputError) -> String {
+        try line(value, name: "attribute '\(key)'", limit: Limits.attributeValue)
+    }
+
     /// Parses `key=value`.
     public static func attribute(_ text: String) throws(InputError) -> (key: String, value: String) {
         guard let equals = text.firstIndex(of: "=") else {
-            throw InputError(code: .invalidField, message: "attribute '\(text)' must be written key=value")
+            throw InputError(
+                code: .invalidField, message: "attribute '\(Limits.quote(text))' must be written key=value")
         }
         let key = String(text[..<equals])
         let value = String(text[text.index(after: equals)...])
@@ -44,7 +144,20 @@ public enum Field {
         guard !value.isEmpty else {
             throw InputError(code: .invalidField, message: "attribute '\(key)' has an empty value")
         }
-        return (key, value)
+        return (key, try attributeValue(value, key: key))
+    }
+
+    /// Every attribute of a map, its values in NFC.
+    public static func attributes(_ map: [String: String]) throws(InputError) -> [String: String] {
+        guard map.count <= Limits.attributes else {
+            throw InputError(code: .invalidField, message: "at most \(Limits.attributes) attributes, got \(map.count)")
+        }
+        var result: [String: String] = [:]
+        for (key, value) in map {
+            try attributeKey(key)
+            result[key] = try attributeValue(value, key: key)
+        }
+        return result
     }
 
     private static func isCodeCharacter(_ scalar: Unicode.Scalar) -> Bool {
@@ -53,10 +166,60 @@ public enum Field {
         default: false
         }
     }
+
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+    }
+
+    /// U+202A–202E (embeddings and overrides) and U+2066–2069 (isolates): they make text display in another
+    /// order than it is stored, so a serial could look like another. U+200E/200F (marks) likewise.
+    static func isBidiControl(_ scalar: Unicode.Scalar) -> Bool {
+        (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
+            || scalar.value == 0x200E || scalar.value == 0x200F || scalar.value == 0x061C
+    }
 }
 
-extension String {
-    var debugDescriptionTrimmed: String {
-        String(debugDescription.dropFirst().dropLast())
+/// The documented limits of the input policy.
+public enum Limits {
+    /// SKUs, location codes, document types, attribute names.
+    public static let code = 64
+    /// Serials, aliases, lots, document ids, customer references; actors (one line).
+    public static let identifier = 100
+    /// Names of products, locations, API keys.
+    public static let name = 200
+    /// Reasons and notes.
+    public static let reason = 1_000
+    /// One attribute value.
+    public static let attributeValue = 200
+    /// Attributes of one unit or product.
+    public static let attributes = 50
+    /// Documents on one event.
+    public static let documents = 20
+    /// A webhook URL.
+    public static let url = 2_000
+    /// How much of a refused value an error quotes.
+    public static let quoted = 40
+
+    /// At most ``quoted`` characters of `value`, control characters escaped, `…` when cut.
+    public static func quote(_ value: String) -> String {
+        var result = ""
+        for (index, character) in value.enumerated() {
+            if index == quoted { return result + "…" }
+            for scalar in character.unicodeScalars {
+                result += Field.isControl(scalar) || Field.isBidiControl(scalar) ? show(scalar) : String(scalar)
+            }
+        }
+        return result
+    }
+
+    /// A scalar as `U+XXXX` when it would not print.
+    static func show(_ scalar: Unicode.Scalar) -> String {
+        if Field.isControl(scalar) || Field.isBidiControl(scalar) || scalar.properties.isWhitespace
+            || scalar == "\u{FFFD}"
+        {
+            let hex = String(scalar.value, radix: 16, uppercase: true)
+            return "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+        }
+        return String(scalar)
     }
 }

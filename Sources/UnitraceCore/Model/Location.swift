@@ -55,13 +55,12 @@ public struct Location: Hashable, Sendable, Codable {
             throw InputError(
                 code: .invalidField, message: "location kind '\(kind.rawValue)' is built in and cannot be added")
         }
-        guard !name.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw InputError(code: .invalidField, message: "location name must not be empty")
-        }
+        var location = self
+        location.name = try Field.text(name, name: "location name", limit: Limits.name)
         if parent == code {
             throw InputError(code: .invalidField, message: "location \(code) cannot be its own parent")
         }
-        return self
+        return location
     }
 }
 

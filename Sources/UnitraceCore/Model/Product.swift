@@ -65,24 +65,37 @@ public struct Product: Hashable, Sendable, Codable {
     /// Checks the fields a person typed. Throws ``InputError`` naming the first bad field.
     public func validated() throws(InputError) -> Product {
         try Field.code(sku, name: "SKU")
-        guard !name.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw InputError(code: .invalidField, message: "product name must not be empty")
-        }
+        var product = self
+        product.name = try Field.text(name, name: "product name", limit: Limits.name)
         if let gtin { try GTIN.validate(gtin) }
         if let companyPrefixLength {
             guard (6...12).contains(companyPrefixLength) else {
                 throw InputError(
-                    code: .invalidField, message: "company prefix length must be 6 to 12, got \(companyPrefixLength)")
+                    code: .invalidField,
+                    message: "company prefix length must be a whole number from 6 to 12, got \(companyPrefixLength)")
             }
             guard gtin != nil else {
                 throw InputError(code: .invalidField, message: "a company prefix length needs a GTIN")
             }
         }
-        if let warranty, !(0...1200).contains(warranty.months) {
-            throw InputError(
-                code: .invalidField, message: "warranty months must be between 0 and 1200, got \(warranty.months)")
-        }
-        for key in attributes.keys { try Field.attributeKey(key) }
-        return self
+        if let warranty { try Field.positive(warranty.months, name: "warranty months", minimum: 0, maximum: 1200) }
+        product.attributes = try Field.attributes(attributes)
+        return product
+    }
+}
+
+extension Product {
+    /// The one form a serial of this product is stored, compared and found in. A product without a serial
+    /// template or a GTIN numbers its units as the default template writes them (`{SEQ:6}`: `000001`), so a
+    /// serial typed, scanned or given as a range as a plain number (`1`, `0001`, `1-5`) is written that way
+    /// too: one number, one unit. Serials with any other character are kept as written; so are the serials of
+    /// a product with a template (the template checks them) or with a GTIN (a GS1 serial, AI 21, is an exact
+    /// string: `0001` and `1` are two SGTINs).
+    public func canonicalSerial(_ serial: String) -> String {
+        guard serialTemplate == nil, gtin == nil, !serial.isEmpty, serial.utf8.count <= 18,
+            serial.utf8.allSatisfy({ (48...57).contains($0) }), let number = Int64(serial)
+        else { return serial }
+        let digits = String(number)
+        return String(repeating: "0", count: max(0, 6 - digits.count)) + digits
     }
 }

@@ -43,17 +43,18 @@ public struct LineProblem: Hashable, Sendable {
     public var message: String {
         switch reason {
         case .rule(let violation): "\(violation)"
-        case .unknownScan: "'\(scan)' names no known unit (rule unknown-unit)"
+        case .unknownScan: "'\(Limits.quote(scan))' names no known unit (rule unknown-unit)"
         case .ambiguous(let candidates):
-            "'\(scan)' is ambiguous: it names \(candidates.map(\.description).joined(separator: ", ")); scan SKU/SERIAL or pass --product"
+            "'\(Limits.quote(scan))' is ambiguous: it names \(candidates.map(\.description).joined(separator: ", ")); scan SKU/SERIAL or pass --product"
         case .aliasInUse(let value, let owner):
             if let owner {
-                "alias '\(value)' already belongs to \(owner) (rule alias-in-use)"
+                "alias '\(Limits.quote(value))' already belongs to \(owner) (rule alias-in-use)"
             } else {
-                "alias '\(value)' appears twice in this batch (rule alias-in-use)"
+                "alias '\(Limits.quote(value))' appears twice in this batch (rule alias-in-use)"
             }
         case .invalid(let error): error.message
-        case .duplicateScan(let first): "'\(scan)' was already scanned on line \(first); counted once (duplicate-scan)"
+        case .duplicateScan(let first):
+            "'\(Limits.quote(scan))' was already scanned on line \(first); counted once (duplicate-scan)"
         }
     }
 }

@@ -13,9 +13,10 @@ struct ProductCommand: AsyncParsableCommand {
         @Argument(help: "The SKU: letters, digits and - _ . :") var sku: String
         @Option(help: "The product's name.") var name: String
         @Option(help: "Its GTIN (8, 12, 13 or 14 digits, check digit verified).") var gtin: String?
-        @Option(help: "Length of the GS1 Company Prefix in the GTIN (6 to 12), for EPCs.") var companyPrefixLength: Int?
+        @Option(parsing: .unconditional, help: "Length of the GS1 Company Prefix in the GTIN (6 to 12), for EPCs.")
+        var companyPrefixLength: Int?
         @Option(help: "serialized, lot or bulk.") var tracking: String = "serialized"
-        @Option(help: "Warranty length in months.") var warrantyMonths: Int?
+        @Option(parsing: .unconditional, help: "Warranty length in months (0 to 1200).") var warrantyMonths: Int?
         @Option(help: "When the warranty starts: sale or manufacture.") var warrantyFrom: String = "sale"
         @Option(help: "How this product's serials look, e.g. M-{YY}-{SEQ:6} (see docs/identifiers.md).")
         var serialTemplate: String?

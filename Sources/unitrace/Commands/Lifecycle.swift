@@ -34,7 +34,7 @@ struct Receive: AsyncParsableCommand {
     @Option(help: "Read serials from FILE, one a line ('-' for standard input).") var from: String?
     @Option(help: "The product (may be left out when every line is a GS1 scan naming its GTIN).") var product: String?
     @Option(help: "Where the units are received.") var at: String
-    @Option(help: "Generate N serials from the product's serial template.") var count: Int?
+    @Option(parsing: .unconditional, help: "Generate N serials from the product's serial template.") var count: Int?
     @Option(help: "Serials as numbers and ranges, e.g. '1-5,10+3,~' (~ is the next free number).") var serials: String?
     @Option(
         name: .customLong("field"),
@@ -232,13 +232,21 @@ struct Correct: AsyncParsableCommand {
     )
     @OptionGroup var store: StoreOptions
     @OptionGroup var event: EventOptions
-    @Argument(help: "The sequence number of the event to correct.") var sequence: Int64
+    // Taken as unrecognised input too, so that `-2` reaches the check below instead of reading as a flag.
+    @Argument(parsing: .allUnrecognized, help: "The sequence number of the event to correct.") var sequence: [String]
 
     func run() async throws {
         let output = store.output
         try await reporting(output) {
+            guard sequence.count == 1, let number = Int64(sequence[0]), number >= 1 else {
+                throw InputError(
+                    code: .invalidField,
+                    message:
+                        "the sequence must be one whole number of at least 1, got '\(Limits.quote(sequence.joined(separator: " ")))'"
+                )
+            }
             let outcome = try await store.openInventory().correct(
-                sequence: sequence, context: try event.context(requireReason: true))
+                sequence: number, context: try event.context(requireReason: true))
             report(.correct, outcome, output: output, "corrected event \(sequence)")
         }
     }

@@ -14,6 +14,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Address to listen on (default 127.0.0.1).") var host: String?
     @Option(help: "Port to listen on (default 8080).") var port: Int?
     @Option(help: "Most units one request may name (default 100000).") var maxBatchUnits: Int?
+    @Flag(
+        help: """
+            Allow webhook receivers on loopback, private, link-local and unique-local addresses (an on-premise \
+            ERP); also UNITRACE_WEBHOOK_ALLOW_PRIVATE=1.
+            """)
+    var webhookAllowPrivate = false
 
     func run() async throws {
         let output = store.output
@@ -22,7 +28,12 @@ struct Serve: AsyncParsableCommand {
             if let host { configuration.host = host }
             if let port { configuration.port = port }
             if let maxBatchUnits { configuration.maxBatchUnits = maxBatchUnits }
-            let inventory = try await store.openInventory()
+            let allowPrivate =
+                webhookAllowPrivate || ProcessInfo.processInfo.environment["UNITRACE_WEBHOOK_ALLOW_PRIVATE"] == "1"
+            let inventory = try await store.openInventory(webhookEgress: WebhookEgress(allowPrivate: allowPrivate))
+            if try await inventory.prepareSecrets() > 0 {
+                output.warn("webhook secrets kept in clear by an earlier release are now sealed with the secret key")
+            }
             var logger = Logger(label: "unitrace")
             logger.logLevel =
                 ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info
@@ -95,6 +106,43 @@ struct KeyCommand: AsyncParsableCommand {
             try await reporting(output) {
                 try await store.openInventory().revokeKey(id: id)
                 output.emit(["revoked": id]) { "revoked key \(id)" }
+            }
+        }
+    }
+}
+
+struct SecretKeyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "secret-key", abstract: "Make the key that seals webhook secrets in the store.",
+        discussion: """
+            The key stays outside the store: point UNITRACE_SECRET_KEY_FILE at the file (or put its text in \
+            UNITRACE_SECRET_KEY) for every command that adds webhooks and for `unitrace serve`. Keep a copy: \
+            without it, the webhook secrets in the store cannot be opened.
+            """,
+        subcommands: [New.self])
+
+    struct New: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Make a new random key.")
+        @Option(help: "Write the key to FILE (readable by its owner only) instead of printing it.") var out: String?
+
+        func run() async throws {
+            let output = Output(json: false)
+            try await reporting(output) {
+                let (key, text) = SealingKey.generate()
+                guard let out else {
+                    print(text)
+                    return
+                }
+                guard !FileManager.default.fileExists(atPath: out) else {
+                    throw InputError(code: .invalidField, message: "\(out) exists; a key file is never overwritten")
+                }
+                guard
+                    FileManager.default.createFile(
+                        atPath: out, contents: Data((text + "\n").utf8), attributes: [.posixPermissions: 0o600])
+                else {
+                    throw InputError(code: .invalidField, message: "cannot write \(out)")
+                }
+                print("wrote secret key \(key.id) to \(out); set UNITRACE_SECRET_KEY_FILE=\(out)")
             }
         }
     }
