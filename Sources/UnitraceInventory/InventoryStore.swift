@@ -50,6 +50,11 @@ public protocol InventoryStore: Sendable {
     func recordedIDs(among ids: Set<UUID>) async throws -> Set<UUID>
     /// Every unit's projected state, ordered by SKU then serial, after `key`, at most `limit`.
     func allUnits(after key: UnitKey?, limit: Int) async throws -> [UnitState]
+    /// Each unit's rows in the lookup indexes (the alias and attribute tables, not the unit row), ordered by
+    /// SKU then serial, after `key`, at most `limit`: `verify` compares them with the ledger.
+    func indexEntries(after key: UnitKey?, limit: Int) async throws -> [UnitIndexEntry]
+    /// Rows of the lookup indexes and of the event lines that name no unit at all.
+    func strayIndexRows() async throws -> Int
     /// The event recorded for the request `id`, if any.
     func event(requestID id: String) async throws -> RecordedEvent?
 
@@ -80,6 +85,32 @@ public protocol InventoryStore: Sendable {
     /// A response kept for an `Idempotency-Key` of a request that wrote no event.
     func storedResponse(requestID: String) async throws -> StoredResponse?
     func storeResponse(_ response: StoredResponse) async throws
+}
+
+/// What the lookup indexes hold for one unit.
+public struct UnitIndexEntry: Hashable, Sendable {
+    public var key: UnitKey
+    public var aliases: Set<Alias>
+    public var attributes: [String: String]
+
+    public init(key: UnitKey, aliases: Set<Alias>, attributes: [String: String]) {
+        self.key = key
+        self.aliases = aliases
+        self.attributes = attributes
+    }
+
+    /// From the JSON arrays of `[kind, value]` and `[key, value]` pairs the engines aggregate.
+    public init(key: UnitKey, aliasPairs: String, attributePairs: String) throws {
+        let aliases = try StoredForms.decode([[String]].self, aliasPairs, what: "aliases of \(key)")
+        let attributes = try StoredForms.decode([[String]].self, attributePairs, what: "attributes of \(key)")
+        var set = Set<Alias>()
+        for pair in aliases where pair.count == 2 {
+            set.insert(Alias(kind: Alias.Kind(rawValue: pair[0]) ?? .other, value: pair[1]))
+        }
+        var map: [String: String] = [:]
+        for pair in attributes where pair.count == 2 { map[pair[0]] = pair[1] }
+        self.init(key: key, aliases: set, attributes: map)
+    }
 }
 
 /// The answer given to a request that carried an `Idempotency-Key`.

@@ -77,10 +77,12 @@ public enum StoredForms {
     }
 
     /// An event header and its hash back as a recorded event (its units are added by the caller).
-    public static func recorded(sequence: Int64, header: String, hash: [UInt8]) throws -> RecordedEvent {
+    public static func recorded(sequence: Int64, header: String, hash: [UInt8], columns: EventColumns? = nil) throws
+        -> RecordedEvent
+    {
         RecordedEvent(
             sequence: sequence, hash: LedgerHash.Digest(bytes: hash),
-            event: try decode(Event.self, header, what: "event \(sequence)"))
+            event: try decode(Event.self, header, what: "event \(sequence)"), columns: columns)
     }
 }
 

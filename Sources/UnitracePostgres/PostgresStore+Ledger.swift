@@ -271,18 +271,22 @@ extension PostgresStore {
         }
         binds.append(limit)
         let sql = """
-            SELECT e.sequence, e.header, e.hash FROM event e WHERE \(conditions.joined(separator: " AND "))
+            SELECT e.sequence, e.header, e.hash, e.id, e.kind, e.occurred_ms, e.unit_count, e.request_id
+            FROM event e WHERE \(conditions.joined(separator: " AND "))
             ORDER BY e.sequence LIMIT $\(binds.count)
             """
         return try await translating {
             var events: [RecordedEvent] = []
             var index: [Int64: Int] = [:]
-            for try await (sequence, header, hash) in try await client.query(
+            for try await (sequence, header, hash, id, kind, occurred, count, request) in try await client.query(
                 PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger
-            ).decode((Int64, String, ByteBuffer).self) {
+            ).decode((Int64, String, ByteBuffer, String, String, Int64, Int, String?).self) {
                 index[sequence] = events.count
                 events.append(
-                    try StoredForms.recorded(sequence: sequence, header: header, hash: Array(hash.readableBytesView)))
+                    try StoredForms.recorded(
+                        sequence: sequence, header: header, hash: Array(hash.readableBytesView),
+                        columns: EventColumns(
+                            id: id, kind: kind, occurredMs: occurred, unitCount: count, requestID: request)))
             }
             guard let first = events.first?.sequence, let last = events.last?.sequence else { return [] }
             let lines = try await client.query(

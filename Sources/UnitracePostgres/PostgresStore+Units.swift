@@ -158,4 +158,43 @@ extension PostgresStore {
         return try await units(
             "SELECT \(unescaped: Self.unitColumns) FROM unit u ORDER BY u.sku, u.serial LIMIT \(limit)")
     }
+
+    public func indexEntries(after key: UnitKey?, limit: Int) async throws -> [UnitIndexEntry] {
+        let select = """
+            SELECT u.sku, u.serial,
+                coalesce((SELECT json_agg(json_build_array(a.kind, a.value)) FROM alias a WHERE a.unit_id = u.id)::text, '[]'),
+                coalesce((SELECT json_agg(json_build_array(t.key, t.value)) FROM unit_attribute t WHERE t.unit_id = u.id)::text, '[]')
+            FROM unit u
+            """
+        let query: PostgresQuery =
+            if let key {
+                "\(unescaped: select) WHERE (u.sku, u.serial) > (\(key.sku), \(key.serial)) ORDER BY u.sku, u.serial LIMIT \(limit)"
+            } else {
+                "\(unescaped: select) ORDER BY u.sku, u.serial LIMIT \(limit)"
+            }
+        return try await translating {
+            var entries: [UnitIndexEntry] = []
+            for try await (sku, serial, aliases, attributes) in try await client.query(query, logger: logger).decode(
+                (String, String, String, String).self)
+            {
+                entries.append(
+                    try UnitIndexEntry(
+                        key: UnitKey(sku: sku, serial: serial), aliasPairs: aliases, attributePairs: attributes))
+            }
+            return entries
+        }
+    }
+
+    public func strayIndexRows() async throws -> Int {
+        try await translating {
+            let rows = try await client.query(
+                """
+                SELECT (SELECT count(*) FROM alias WHERE unit_id NOT IN (SELECT id FROM unit))
+                    + (SELECT count(*) FROM unit_attribute WHERE unit_id NOT IN (SELECT id FROM unit))
+                    + (SELECT count(*) FROM event_unit WHERE unit_id NOT IN (SELECT id FROM unit))
+                """, logger: logger)
+            for try await count in rows.decode(Int64.self) { return Int(count) }
+            return 0
+        }
+    }
 }

@@ -168,12 +168,19 @@ extension SQLiteStore {
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT e.sequence, e.header, e.hash FROM event e WHERE \(conditions.joined(separator: " AND "))
+                    SELECT e.sequence, e.header, e.hash, e.id, e.kind, e.occurred_ms, e.unit_count, e.request_id
+                    FROM event e WHERE \(conditions.joined(separator: " AND "))
                     ORDER BY e.sequence LIMIT ?
                     """,
                 arguments: StatementArguments(arguments))
             guard let first = rows.first, let last = rows.last else { return [] }
-            var events = try rows.map { row in try Self.recorded(row) }
+            var events = try rows.map { row in
+                let hash: Data = row[2]
+                return try StoredForms.recorded(
+                    sequence: row[0], header: row[1], hash: Array(hash),
+                    columns: EventColumns(
+                        id: row[3], kind: row[4], occurredMs: row[5], unitCount: row[6], requestID: row[7]))
+            }
             var index: [Int64: Int] = [:]
             for (position, event) in events.enumerated() { index[event.sequence] = position }
             let lines = try Row.fetchCursor(

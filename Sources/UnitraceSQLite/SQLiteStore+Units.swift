@@ -163,4 +163,39 @@ extension SQLiteStore {
             return try rows.map { try UnitRow.state($0) }
         }
     }
+
+    public func indexEntries(after key: UnitKey?, limit: Int) async throws -> [UnitIndexEntry] {
+        try await scan { db in
+            let select = """
+                SELECT u.sku, u.serial,
+                    (SELECT json_group_array(json_array(a.kind, a.value)) FROM alias a WHERE a.unit_id = u.id),
+                    (SELECT json_group_array(json_array(t.key, t.value)) FROM unit_attribute t WHERE t.unit_id = u.id)
+                FROM unit u
+                """
+            let rows: [Row]
+            if let key {
+                rows = try Row.fetchAll(
+                    db, sql: select + " WHERE (u.sku, u.serial) > (?, ?) ORDER BY u.sku, u.serial LIMIT ?",
+                    arguments: [key.sku, key.serial, limit])
+            } else {
+                rows = try Row.fetchAll(db, sql: select + " ORDER BY u.sku, u.serial LIMIT ?", arguments: [limit])
+            }
+            return try rows.map { row in
+                try UnitIndexEntry(
+                    key: UnitKey(sku: row[0], serial: row[1]), aliasPairs: row[2], attributePairs: row[3])
+            }
+        }
+    }
+
+    public func strayIndexRows() async throws -> Int {
+        try await scan { db in
+            try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT (SELECT count(*) FROM alias WHERE unit_id NOT IN (SELECT id FROM unit))
+                        + (SELECT count(*) FROM unit_attribute WHERE unit_id NOT IN (SELECT id FROM unit))
+                        + (SELECT count(*) FROM event_unit WHERE unit_id NOT IN (SELECT id FROM unit))
+                    """) ?? 0
+        }
+    }
 }

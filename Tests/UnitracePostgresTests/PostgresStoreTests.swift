@@ -21,6 +21,11 @@ func exported(_ inventory: Inventory) async throws -> [String] {
 
 /// Runs `sql` on the database at `url` behind the store's back.
 func raw(_ url: String, _ sql: String) async throws {
+    try await raw(url, [sql])
+}
+
+/// Runs `statements` in order on one connection to the database at `url`, behind the store's back.
+func raw(_ url: String, _ statements: [String]) async throws {
     let parts = try #require(URLComponents(string: url))
     let connection = try await PostgresConnection.connect(
         configuration: .init(
@@ -28,7 +33,7 @@ func raw(_ url: String, _ sql: String) async throws {
             database: String(parts.path.dropFirst()), tls: .disable),
         id: 9, logger: Logger(label: "unitrace.tests"))
     defer { Task { try? await connection.close() } }
-    try await connection.query(PostgresQuery(unsafeSQL: sql), logger: connection.logger)
+    for sql in statements { try await connection.query(PostgresQuery(unsafeSQL: sql), logger: connection.logger) }
 }
 
 @Suite("PostgreSQL store contract", .timeLimit(.minutes(2)))
@@ -126,6 +131,20 @@ struct PostgresEngineTests {
             await #expect(throws: (any Error).self, "\(sql)") { try await raw(url, sql) }
         }
         #expect(try await Inventory(store: store).verify().ok)
+    }
+
+    @Test("every column, row and index edited behind the tool's back is caught", arguments: Tampering.all)
+    func tampering(_ tampering: Tampering) async throws {
+        // Given a ledger that verifies, and its head kept elsewhere
+        let (store, url) = try await newStore()
+        let inventory = try await Warehouse.make(on: store)
+        try await Tampering.makeLedger(inventory)
+        #expect(try await inventory.verify().ok)
+        let head = try await inventory.head()
+        // When a superuser turns the triggers (and the foreign keys) off and edits the tables
+        try await raw(url, ["SET session_replication_role = replica"] + tampering.statements)
+        // Then verify names what was done
+        tampering.check(try await inventory.verify(witnessed: tampering.withHead ? head : nil))
     }
 
     @Test("a server that cannot be reached is named in the error")

@@ -90,6 +90,46 @@ struct SQLiteFileTests {
         }
     }
 
+    @Test("every column, row and index edited behind the tool's back is caught", arguments: Tampering.all)
+    func tampering(_ tampering: Tampering) async throws {
+        try await withTemporaryDirectory { dir in
+            // Given a ledger that verifies, and its head kept elsewhere
+            let path = dir.appendingPathComponent("unitrace.sqlite").path
+            let inventory = try await Warehouse.make(on: try SQLiteStore.create(path: path))
+            try await Tampering.makeLedger(inventory)
+            #expect(try await inventory.verify().ok)
+            let head = try await inventory.head()
+            // When someone drops the triggers and edits the file
+            try tamper(
+                path,
+                """
+                PRAGMA foreign_keys = OFF;
+                DROP TRIGGER event_no_update; DROP TRIGGER event_no_delete;
+                DROP TRIGGER event_unit_no_update; DROP TRIGGER event_unit_no_delete;
+                \(tampering.statements.joined(separator: ";\n"));
+                """)
+            // Then verify names what was done
+            let report = try await Inventory(store: try SQLiteStore.open(path: path)).verify(
+                witnessed: tampering.withHead ? head : nil)
+            tampering.check(report)
+        }
+    }
+
+    @Test("a head recorded earlier is proved to be in the chain; a wrong one is refused")
+    func witnessedHead() async throws {
+        let inventory = try await Warehouse.make(on: try SQLiteStore.inMemory())
+        try await Tampering.makeLedger(inventory)
+        let head = try await inventory.head()
+        _ = try await inventory.move(["M-2"], to: "WH1-A", context: .dock)
+        #expect(try await inventory.verify(witnessed: head).ok)
+        let forged = HeadClaim(sequence: 2, hash: head.hash)
+        let report = try await inventory.verify(witnessed: forged)
+        #expect(report.firstBrokenSequence == 2)
+        #expect(report.problems.first?.contains("is not this chain's hash there") == true)
+        #expect(throws: InputError.self) { try HeadClaim(parsing: "4:abc") }
+        #expect(try HeadClaim(parsing: head.description) == head)
+    }
+
     @Test("a removed event and an edited projection are both caught")
     func removedEventAndEditedUnit() async throws {
         try await withTemporaryDirectory { dir in

@@ -209,7 +209,7 @@ struct EndToEndTests {
                     == Run(
                         out: "ledger BROKEN at sequence 19\n",
                         err:
-                            "error: sequence 19: hash does not match its content: the event was altered after it was recorded\n",
+                            "error: sequence 19: hash does not match its content: the event was altered, removed or moved after it was recorded\n",
                         code: 65))
         }
     }

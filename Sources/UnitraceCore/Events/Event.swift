@@ -179,10 +179,52 @@ public struct RecordedEvent: Hashable, Sendable {
     public var sequence: Int64
     public var hash: LedgerHash.Digest
     public var event: Event
+    /// The columns the store keeps beside the hashed content for its indexes, as read back with it (`nil`
+    /// when a read did not fetch them). `verify` checks each against the content.
+    public var columns: EventColumns?
 
-    public init(sequence: Int64, hash: LedgerHash.Digest, event: Event) {
+    public init(sequence: Int64, hash: LedgerHash.Digest, event: Event, columns: EventColumns? = nil) {
         self.sequence = sequence
         self.hash = hash
         self.event = event
+        self.columns = columns
+    }
+}
+
+/// What an engine stores of an event outside its hashed content, so that queries can use indexes: time
+/// ranges read `occurredMs`, retries `requestID`, imports `id`, histories `unitCount`. Each is derived from
+/// the content, so an edit to one of them alone is tampering.
+public struct EventColumns: Hashable, Sendable {
+    public var id: String
+    public var kind: String
+    public var occurredMs: Int64
+    public var unitCount: Int
+    public var requestID: String?
+
+    public init(id: String, kind: String, occurredMs: Int64, unitCount: Int, requestID: String?) {
+        self.id = id
+        self.kind = kind
+        self.occurredMs = occurredMs
+        self.unitCount = unitCount
+        self.requestID = requestID
+    }
+
+    /// The columns `event` must have.
+    public init(of event: Event) {
+        self.init(
+            id: event.id.uuidString, kind: event.kind.rawValue, occurredMs: event.occurredAt.millisecondsSince1970,
+            unitCount: event.units.count, requestID: event.request?.id)
+    }
+
+    /// The names of the columns that differ from what `event` says.
+    public func mismatches(with event: Event) -> [String] {
+        let expected = EventColumns(of: event)
+        var names: [String] = []
+        if id.uppercased() != expected.id { names.append("id") }
+        if kind != expected.kind { names.append("kind") }
+        if occurredMs != expected.occurredMs { names.append("occurred_ms") }
+        if unitCount != expected.unitCount { names.append("unit_count") }
+        if requestID != expected.requestID { names.append("request_id") }
+        return names
     }
 }

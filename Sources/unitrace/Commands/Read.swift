@@ -146,24 +146,52 @@ struct Stock: AsyncParsableCommand {
 struct Verify: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Re-walk the hash chain and replay the ledger against the stored unit states.",
-        discussion: "Exits 0 when the ledger is intact and 65 when it is not, naming the first broken sequence.")
+        discussion: """
+            Checks every event's hash, every column kept beside it, every unit row and the alias and attribute \
+            indexes. With --head, also proves that a head recorded earlier (by `unitrace head`, or published by \
+            the server) is still in the chain: events cut off the end are caught. Exits 0 when the ledger is \
+            intact and 65 when it is not, naming the first broken sequence.
+            """)
     @OptionGroup var store: StoreOptions
+    @Option(help: "A head recorded earlier, SEQ:HASH, that must still be in the chain.") var head: String?
 
     func run() async throws {
         let output = store.output
         var intact = true
         try await reporting(output) {
-            let report = try await store.openInventory().verify()
+            let witnessed = try head.map { text throws(InputError) in try HeadClaim(parsing: text) }
+            let report = try await store.openInventory().verify(witnessed: witnessed)
             intact = report.ok
             if !report.ok { for problem in report.problems { output.error(problem) } }
             output.emit(report) {
                 report.ok
                     ? "ledger intact: \(report.events) events, \(report.units) units"
+                        + (witnessed.map { "; head \($0.sequence) is in the chain" } ?? "")
                     : "ledger BROKEN" + (report.firstBrokenSequence.map { " at sequence \($0)" } ?? "")
                         + (report.mismatchedUnits.isEmpty
                             ? "" : "; units differing: " + report.mismatchedUnits.prefix(10).joined(separator: ", "))
             }
         }
         if !intact { throw ExitCode(ExitStatus.rejected) }
+    }
+}
+
+struct Head: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print the ledger's head, SEQ:HASH, to keep outside the store.",
+        discussion: """
+            Kept somewhere the store's holder cannot edit (a ticket, an e-mail, another system), the head later \
+            proves with `unitrace verify --head SEQ:HASH` that no event up to it was removed or changed.
+            """)
+    @OptionGroup var store: StoreOptions
+
+    func run() async throws {
+        let output = store.output
+        try await reporting(output) {
+            let head = try await store.openInventory().head()
+            output.emit(["sequence": "\(head.sequence)", "hash": head.hash.hex, "head": head.description]) {
+                head.description
+            }
+        }
     }
 }
