@@ -38,7 +38,13 @@ extension Inventory {
     /// here, once; the store keeps it sealed with ``InventorySettings/sealingKey``.
     /// - Throws: ``InputError`` `secret-key-missing` without a sealing key, `webhook-address-refused` for a
     ///   receiver on a private network (unless the egress settings allow it), `invalid-field` for a bad URL.
-    public func subscribe(url: String, kinds: [EventKind], skus: [String]) async throws -> WebhookSubscription {
+    public func subscribe(url: String, kinds: [EventKind], skus: [String], headEvery: Int? = nil) async throws
+        -> WebhookSubscription
+    {
+        if let headEvery {
+            try Field.positive(
+                headEvery, name: "headEvery (seconds between head publications)", minimum: 60, maximum: 604_800)
+        }
         guard url.count <= Limits.url else {
             throw InputError(
                 code: .invalidField,
@@ -51,7 +57,7 @@ extension Inventory {
         let secret = Self.randomHex(bytes: 24)
         var subscription = WebhookSubscription(
             id: id, url: url, secret: key.seal(secret, context: Self.sealContext(id)), kinds: kinds, skus: skus,
-            createdAt: environment.now())
+            createdAt: environment.now(), headEvery: headEvery)
         try await store.insertSubscription(subscription)
         subscription.secret = secret
         return subscription
@@ -187,6 +193,55 @@ public struct WebhookDispatcher: Sendable {
                 outboxID: pending.id, retryAt: retryAt)
         }
         return due.count
+    }
+
+    /// Sends the ledger's head, signed, to every subscription that asked for it (`headEvery`) and whose period
+    /// has passed since `lastSent[id]` (milliseconds). A receiver that keeps these is a witness: `unitrace
+    /// verify --head SEQ:HASH` proves later that no event up to that head was removed or changed. Each attempt
+    /// is logged with the head's sequence; a failed one is not retried, the next period sends a newer head.
+    /// - Returns: `lastSent`, updated with the subscriptions sent to now.
+    public func publishHeads(lastSent: [String: Int64]) async throws -> [String: Int64] {
+        let store = inventory.store
+        let now = inventory.environment.now()
+        var sent = lastSent
+        let due = try await store.subscriptions(after: nil, limit: 100_000).filter { subscription in
+            guard let every = subscription.headEvery else { return false }
+            return lastSent[subscription.id].map { now.millisecondsSince1970 - $0 >= Int64(every) * 1000 } ?? true
+        }
+        guard !due.isEmpty else { return sent }
+        let head = try await inventory.head()
+        let body = Data(
+            #"{"at":"\#(now.iso8601)","hash":"\#(head.hash.hex)","head":"\#(head)","sequence":\#(head.sequence),"type":"ledger-head"}"#
+                .utf8)
+        for subscription in due {
+            sent[subscription.id] = now.millisecondsSince1970
+            let result: (status: Int?, error: String?)
+            do {
+                let secret = try inventory.openSecret(of: subscription)
+                let target = try await checkedTarget(subscription.url)
+                let headers = [
+                    "Content-Type": "application/json",
+                    "X-Unitrace-Signature": WebhookSubscription.signature(of: body, secret: secret),
+                    "X-Unitrace-Head": head.description,
+                ]
+                result = await send(
+                    WebhookRequest(url: target.url, address: target.address, body: body, headers: headers))
+            } catch {
+                result = (nil, "\(error)")
+            }
+            let delivered = result.status.map { (200..<300).contains($0) } ?? false
+            // Not an outbox entry (id 0 names none): the attempt is only logged.
+            try await store.recordAttempt(
+                WebhookDelivery(
+                    id: 0, subscription: subscription.id, sequence: head.sequence, attempt: 1, at: now,
+                    status: result.status,
+                    error: delivered
+                        ? nil
+                        : result.error.map { String($0.prefix(200)) } ?? "receiver answered \(result.status ?? 0)",
+                    delivered: delivered),
+                outboxID: 0, retryAt: nil)
+        }
+        return sent
     }
 
     /// The URL checked again now, and the address of its host to connect to.

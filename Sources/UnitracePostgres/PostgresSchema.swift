@@ -151,6 +151,7 @@ enum PostgresSchema {
             );
             """
         ),
+        ("0005_webhook_head", "ALTER TABLE webhook_subscription ADD COLUMN head_every_s INTEGER;"),
     ]
 
     /// A migration's statements, one by one: the extended query protocol takes one statement at a time.

@@ -62,15 +62,15 @@ extension PostgresStore {
         try await writing {
             try await client.query(
                 """
-                INSERT INTO webhook_subscription (id, url, secret, kinds, skus, created_at)
+                INSERT INTO webhook_subscription (id, url, secret, kinds, skus, created_at, head_every_s)
                 VALUES (\(subscription.id), \(subscription.url), \(subscription.secret), \(kinds), \(skus),
-                    \(subscription.createdAt.iso8601))
+                    \(subscription.createdAt.iso8601), \(subscription.headEvery.map(Int32.init)))
                 """, logger: logger)
         }
     }
 
-    typealias SubscriptionColumns = (String, String, String, String, String, String)
-    static let subscriptionColumns = "s.id, s.url, s.secret, s.kinds, s.skus, s.created_at"
+    typealias SubscriptionColumns = (String, String, String, String, String, String, Int32?)
+    static let subscriptionColumns = "s.id, s.url, s.secret, s.kinds, s.skus, s.created_at, s.head_every_s"
 
     static func subscription(_ c: SubscriptionColumns) throws -> WebhookSubscription {
         let kinds = try StoredForms.decode([String].self, c.3, what: "webhook \(c.0)").compactMap(EventKind.init)
@@ -78,7 +78,8 @@ extension PostgresStore {
         guard let created = try? Timestamp(iso8601: c.5) else {
             throw StoreError(.corrupt, "webhook \(c.0) is unreadable; the store was edited outside Unitrace")
         }
-        return WebhookSubscription(id: c.0, url: c.1, secret: c.2, kinds: kinds, skus: skus, createdAt: created)
+        return WebhookSubscription(
+            id: c.0, url: c.1, secret: c.2, kinds: kinds, skus: skus, createdAt: created, headEvery: c.6.map(Int.init))
     }
 
     public func subscriptions(after id: String?, limit: Int) async throws -> [WebhookSubscription] {
@@ -123,12 +124,12 @@ extension PostgresStore {
                 FROM webhook_outbox o JOIN webhook_subscription s ON s.id = o.subscription
                 WHERE o.next_attempt_ms <= \(now.millisecondsSince1970) ORDER BY o.next_attempt_ms, o.id LIMIT \(limit)
                 """, logger: logger)
-            for try await (id, sequence, attempts, s0, s1, s2, s3, s4, s5) in rows.decode(
-                (Int64, Int64, Int32, String, String, String, String, String, String).self)
+            for try await (id, sequence, attempts, s0, s1, s2, s3, s4, s5, s6) in rows.decode(
+                (Int64, Int64, Int32, String, String, String, String, String, String, Int32?).self)
             {
                 due.append(
                     PendingDelivery(
-                        id: id, subscription: try Self.subscription((s0, s1, s2, s3, s4, s5)), sequence: sequence,
+                        id: id, subscription: try Self.subscription((s0, s1, s2, s3, s4, s5, s6)), sequence: sequence,
                         attempts: Int(attempts)))
             }
             return due

@@ -58,9 +58,13 @@ extension SQLiteStore {
         try await write { db in
             try db.execute(
                 sql:
-                    "INSERT INTO webhook_subscription (id, url, secret, kinds, skus, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    """
+                    INSERT INTO webhook_subscription (id, url, secret, kinds, skus, created_at, head_every_s)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """,
                 arguments: [
                     subscription.id, subscription.url, subscription.secret, kinds, skus, subscription.createdAt.iso8601,
+                    subscription.headEvery,
                 ])
         }
     }
@@ -75,7 +79,7 @@ extension SQLiteStore {
         }
         return WebhookSubscription(
             id: id, url: row[prefix + "url"], secret: row[prefix + "secret"], kinds: kinds, skus: skus,
-            createdAt: created)
+            createdAt: created, headEvery: row[prefix + "head_every_s"])
     }
 
     public func subscriptions(after id: String?, limit: Int) async throws -> [WebhookSubscription] {
@@ -106,7 +110,8 @@ extension SQLiteStore {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT o.id AS outbox_id, o.sequence, o.attempts, s.id, s.url, s.secret, s.kinds, s.skus, s.created_at
+                    SELECT o.id AS outbox_id, o.sequence, o.attempts, s.id, s.url, s.secret, s.kinds, s.skus, s.created_at,
+                        s.head_every_s
                     FROM webhook_outbox o JOIN webhook_subscription s ON s.id = o.subscription
                     WHERE o.next_attempt_ms <= ? ORDER BY o.next_attempt_ms, o.id LIMIT ?
                     """,

@@ -37,10 +37,24 @@ struct API: Sendable {
 
     // MARK: Bodies and parameters
 
-    /// Reads and decodes a body, refusing empty bodies, non-objects and unknown fields.
+    /// Reads and decodes a body, refusing other media types (415), empty bodies, non-objects, keys given twice
+    /// and unknown fields. Returns the body and its canonical form (sorted keys, no white space), which is
+    /// what an idempotent retry is compared by.
     func decode<Body: StrictBody>(_ type: Body.Type, _ request: Request, _ context: AppRequestContext) async throws -> (
         Body, Data
     ) {
+        if let mediaType = request.headers[.contentType] {
+            let essence = mediaType.split(separator: ";").first.map {
+                $0.trimmingCharacters(in: .whitespaces).lowercased()
+            }
+            guard let essence,
+                essence == "application/json" || (essence.hasPrefix("application/") && essence.hasSuffix("+json"))
+            else {
+                throw Problem(
+                    status: 415, code: "unsupported-media-type",
+                    title: "send the body as application/json, not \(Limits.quote(mediaType))")
+            }
+        }
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
         let data = Data(buffer.readableBytesView)
         guard !data.isEmpty else {
@@ -50,14 +64,19 @@ struct API: Sendable {
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw Problem(status: 400, code: "malformed-request", title: "the request body is not a JSON object")
         }
-        if let unknown = object.keys.sorted().first(where: { !Body.fields.contains($0) }) {
-            throw Problem(status: 422, code: "unknown-field", title: "unknown field '\(unknown)'")
+        if let duplicate = StrictJSON.duplicateKey(in: Array(data)) {
+            throw Problem(
+                status: 400, code: "duplicate-key",
+                title: "the key '\(Limits.quote(duplicate))' appears twice in one object; give each key once")
         }
-        return (try Self.decoder.decode(Body.self, from: data), data)
+        if let unknown = object.keys.sorted().first(where: { !Body.fields.contains($0) }) {
+            throw Problem(status: 422, code: "unknown-field", title: "unknown field '\(Limits.quote(unknown))'")
+        }
+        return (try Self.decoder.decode(Body.self, from: data), StrictJSON.canonical(object) ?? data)
     }
 
     func query(_ request: Request, _ name: String) -> String? {
-        request.uri.queryParameters.get(name).map { String($0) }
+        FormQuery(request.uri.query).get(name)
     }
 
     func limit(_ request: Request) throws -> Int {
@@ -241,8 +260,8 @@ struct API: Sendable {
             }
             query.status = value
         }
-        for text in request.uri.queryParameters.getAll("attr") {
-            let (key, value) = try Field.attribute(String(text))
+        for text in FormQuery(request.uri.query).getAll("attr") {
+            let (key, value) = try Field.attribute(text)
             query.attributes[key] = value
         }
         if let after = self.query(request, "after") {
@@ -496,7 +515,8 @@ struct API: Sendable {
                 }
                 return kind
             }
-            let subscription = try await inventory.subscribe(url: body.url, kinds: kinds, skus: body.skus ?? [])
+            let subscription = try await inventory.subscribe(
+                url: body.url, kinds: kinds, skus: body.skus ?? [], headEvery: body.headEvery)
             return (
                 try Self.encoder.encode(WebhookView(subscription, showSecret: true)),
                 try Self.encoder.encode(WebhookView(subscription)), .created

@@ -78,6 +78,7 @@ public func buildApplication(
         metrics: metrics, logger: logger)
     return Application(
         router: router,
+        server: .http1(configuration: .init(additionalChannelHandlers: [ParserErrorHandler()])),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "unitrace"),
         services: [webhooks],
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
@@ -126,8 +127,10 @@ struct AuthMiddleware: RouterMiddleware {
         var context = context
         context.bodyLimit = bodyLimit
         if let header = request.headers[.authorization] {
-            guard header.hasPrefix("Bearer "),
-                let key = try await inventory.authenticate(token: String(header.dropFirst(7)))
+            // The scheme is case-insensitive (RFC 9110 §11.1); one or more spaces follow it.
+            let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+            guard parts.count == 2, parts[0].lowercased() == "bearer",
+                let key = try await inventory.authenticate(token: parts[1].trimmingCharacters(in: .whitespaces))
             else {
                 throw Problem(status: 401, code: "unauthorized", title: "the API key is not valid or has been revoked")
             }
@@ -145,8 +148,10 @@ struct WebhookService: Service {
     let logger: Logger
 
     func run() async throws {
+        var headsSent: [String: Int64] = [:]
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
+                headsSent = try await dispatcher.publishHeads(lastSent: headsSent)
                 let attempts = try await dispatcher.deliverDue()
                 metrics.webhookAttempts.increment(by: Int64(attempts))
                 metrics.webhookBacklog.set(Double(try await dispatcher.inventory.store.outboxBacklog()))

@@ -118,10 +118,11 @@ struct KeyBody: StrictBody {
 }
 
 struct WebhookBody: StrictBody {
-    static let fields: Set<String> = ["url", "kinds", "skus"]
+    static let fields: Set<String> = ["url", "kinds", "skus", "headEvery"]
     var url: String
     var kinds: [String]?
     var skus: [String]?
+    var headEvery: Int?
 }
 
 /// A page of a list, with the cursor of the next one.
@@ -155,10 +156,12 @@ struct WebhookView: Encodable, Sendable {
     var kinds: [String]
     var skus: [String]
     var createdAt: String
+    var headEvery: Int?
     /// Only in the answer to its creation.
     var secret: String?
 
     init(_ subscription: WebhookSubscription, showSecret: Bool = false) {
+        headEvery = subscription.headEvery
         id = subscription.id
         url = subscription.url
         kinds = subscription.kinds.map(\.rawValue)

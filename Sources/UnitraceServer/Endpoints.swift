@@ -16,6 +16,25 @@ public struct Endpoint: Hashable, Sendable {
         }.joined(separator: "/")
     }
 
+    /// Whether `path` (a request's path) is this route's, with any value in its `{…}` parts.
+    func matches(path requested: String) -> Bool {
+        let pattern = path.split(separator: "/", omittingEmptySubsequences: false)
+        let parts = requested.split(separator: "/", omittingEmptySubsequences: false)
+        guard pattern.count == parts.count else { return false }
+        return zip(pattern, parts).allSatisfy { expected, part in
+            (expected.hasPrefix("{") && !part.isEmpty) || expected == part
+        }
+    }
+
+    /// The methods the routes at `path` answer, for a 405's `Allow` header (empty: no route has that path).
+    public static func methods(at path: String) -> [String] {
+        // A literal route wins over a pattern (`/units/lookup` is not `/units/{sku}/{serial}`).
+        let matching = all.filter { $0.matches(path: path) }
+        let literal = matching.filter { !$0.path.contains("{") }
+        let methods = Set((literal.isEmpty ? matching : literal).map(\.method.rawValue))
+        return methods.sorted()
+    }
+
     /// Whether a key of `role` may call this route.
     public func allows(_ role: Role) -> Bool {
         role == .admin || (roles?.contains(role) ?? true)
@@ -38,7 +57,8 @@ extension Endpoint {
     }
 
     public static let health = get("/health", nil)
-    public static let openAPI = get("/openapi.yaml", anyKey)
+    /// Public: an API description holds no data, and clients and tools fetch it before they hold a key.
+    public static let openAPI = get("/openapi.yaml", nil)
     public static let metrics = get("/metrics", [.auditor])
     public static let listProducts = get("/api/v1/products", readers)
     public static let addProduct = post("/api/v1/products", [])

@@ -13,6 +13,12 @@ public struct Problem: Error, Encodable, Sendable {
     public var status: Int
     public var detail: String?
     public var lines: [ProblemJSON]?
+    /// Sent as the `Allow` header of a 405.
+    var allow: String?
+
+    enum CodingKeys: String, CodingKey {
+        case type, title, status, detail, lines
+    }
 
     public init(status: Int, code: String, title: String, detail: String? = nil, lines: [ProblemJSON]? = nil) {
         self.type = "/problems/\(code)"
@@ -32,6 +38,7 @@ public struct Problem: Error, Encodable, Sendable {
         let body = (try? Self.encoder.encode(self)) ?? Data("{}".utf8)
         var headers = HTTPFields()
         headers[.contentType] = "application/problem+json"
+        if let allow { headers[.allow] = allow }
         return Response(
             status: HTTPResponse.Status(code: status), headers: headers,
             body: .init(byteBuffer: ByteBuffer(bytes: body)))
@@ -48,6 +55,8 @@ public struct Problem: Error, Encodable, Sendable {
             case .unknownUnit, .unknownProduct, .unknownLocation, .unknownEvent, .unknownKey, .unknownWebhook:
                 status = 404
             case .duplicateProduct, .duplicateLocation: status = 409
+            // The server, not the request, lacks the secret key.
+            case .secretKeyMissing: status = 503
             default: status = 422
             }
             return Problem(status: status, code: error.code.rawValue, title: error.message)
@@ -98,6 +107,17 @@ struct ProblemMiddleware: RouterMiddleware {
     {
         do {
             return try await next(request, context)
+        } catch let error as HTTPError where error.status == .notFound {
+            let methods = Endpoint.methods(at: request.uri.path)
+            guard !methods.isEmpty else {
+                return Problem(status: 404, code: "not-found", title: "no route \(Limits.quote(request.uri.path))")
+                    .response()
+            }
+            var problem = Problem(
+                status: 405, code: "method-not-allowed",
+                title: "\(request.method.rawValue) is not allowed here; use \(methods.joined(separator: ", "))")
+            problem.allow = methods.joined(separator: ", ")
+            return problem.response()
         } catch {
             if let problem = Problem.from(error) { return problem.response() }
             context.logger.error("unexpected failure", metadata: ["error": "\(String(reflecting: type(of: error)))"])

@@ -170,7 +170,7 @@ struct PostgresEngineTests {
         let error = await #expect(throws: StoreError.self) { _ = try await PostgresStore.open(url: url) }
         #expect(error?.code == .newerSchema)
         #expect(error?.message.contains("9999_from_the_future") == true)
-        #expect(error?.message.contains("0004_keys_webhooks_requests") == true)
+        #expect(error?.message.contains("0005_webhook_head") == true)
     }
 
     @Test("init refuses a database that already holds a store; open refuses one that holds none")

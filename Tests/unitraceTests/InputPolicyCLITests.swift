@@ -120,3 +120,26 @@ struct InputPolicyCLITests {
         }
     }
 }
+
+@Suite("unitrace head")
+struct HeadCommandTests {
+    @Test("head prints SEQ:HASH, and verify --head proves it is still in the chain")
+    func headAndVerify() async throws {
+        try await withTemporaryDirectory { dir in
+            #expect(try unitrace(["demo"], in: dir).code == 0)
+            let head = try unitrace(["head"], in: dir)
+            #expect(head.code == 0)
+            let text = head.out.trimmingCharacters(in: .newlines)
+            #expect(text.hasPrefix("26:") && text.count == 3 + 64, "\(head)")
+            #expect(
+                try unitrace(["verify", "--head", text], in: dir).out
+                    == "ledger intact: 26 events, 34 units; head 26 is in the chain\n")
+            let forged = "12:" + String(text.dropFirst(3))
+            let refused = try unitrace(["verify", "--head", forged], in: dir)
+            #expect(refused.code == 65)
+            #expect(refused.err.contains("the witnessed head \(forged) is not this chain's hash there"))
+            let malformed = try unitrace(["verify", "--head", "26"], in: dir)
+            #expect(malformed.code == 65 && malformed.err.contains("SEQ:HASH"))
+        }
+    }
+}

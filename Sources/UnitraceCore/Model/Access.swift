@@ -58,14 +58,21 @@ public struct WebhookSubscription: Hashable, Sendable, Codable {
     /// Products to send events of; empty means all.
     public var skus: [String]
     public var createdAt: Timestamp
+    /// Also send the ledger's head (sequence and hash) every this many seconds, so that the receiver
+    /// witnesses it: `unitrace verify --head` later proves that nothing up to it was removed. `nil`: never.
+    public var headEvery: Int?
 
-    public init(id: String, url: String, secret: String, kinds: [EventKind], skus: [String], createdAt: Timestamp) {
+    public init(
+        id: String, url: String, secret: String, kinds: [EventKind], skus: [String], createdAt: Timestamp,
+        headEvery: Int? = nil
+    ) {
         self.id = id
         self.url = url
         self.secret = secret
         self.kinds = kinds
         self.skus = skus
         self.createdAt = createdAt
+        self.headEvery = headEvery
     }
 
     /// Whether `event` is one this subscription asked for.

@@ -8,6 +8,7 @@ enum SQLiteSchema {
         case unitExpiry = "0002_unit_expiry"
         case productCompanyPrefix = "0003_product_company_prefix"
         case serverTables = "0004_keys_webhooks_requests"
+        case webhookHead = "0005_webhook_head"
     }
 
     static var migrator: DatabaseMigrator {
@@ -16,11 +17,17 @@ enum SQLiteSchema {
         migrator.registerMigration(MigrationID.unitExpiry.rawValue, migrate: v0002)
         migrator.registerMigration(MigrationID.productCompanyPrefix.rawValue, migrate: v0003)
         migrator.registerMigration(MigrationID.serverTables.rawValue, migrate: v0004)
+        migrator.registerMigration(MigrationID.webhookHead.rawValue, migrate: v0005)
         return migrator
     }
 
     /// The newest migration this build knows.
     static var latest: String { MigrationID.allCases.last!.rawValue }
+
+    /// A subscription may also receive the ledger's head on a schedule, as a witness.
+    private static func v0005(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE webhook_subscription ADD COLUMN head_every_s INTEGER")
+    }
 
     /// API keys, webhook subscriptions with their outbox and delivery log, and idempotent requests.
     private static func v0004(_ db: Database) throws {
