@@ -30,7 +30,7 @@ extension Inventory {
     /// Revokes a key. - Throws: ``InputError`` (`unknown-key`) when there is none with that id.
     public func revokeKey(id: String) async throws {
         guard try await store.revokeKey(id: id, at: environment.now()) else {
-            throw InputError(code: .unknownKey, message: "no API key with id '\(id)'")
+            throw InputError(code: .unknownKey, message: "no API key with id '\(Limits.quote(id))'")
         }
     }
 

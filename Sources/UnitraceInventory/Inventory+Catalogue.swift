@@ -6,10 +6,12 @@ extension Inventory {
     public func addProduct(_ product: Product) async throws -> Product {
         let product = try product.validated()
         if try await store.product(sku: product.sku) != nil {
-            throw InputError(code: .duplicateProduct, message: "product '\(product.sku)' already exists")
+            throw InputError(code: .duplicateProduct, message: "product '\(Limits.quote(product.sku))' already exists")
         }
         if let gtin = product.gtin, let other = try await store.products().first(where: { $0.gtin == gtin }) {
-            throw InputError(code: .duplicateProduct, message: "GTIN \(gtin) already belongs to product '\(other.sku)'")
+            throw InputError(
+                code: .duplicateProduct, message: "GTIN \(gtin) already belongs to product '\(Limits.quote(other.sku))'"
+            )
         }
         try await store.insertProduct(product)
         return product
@@ -20,15 +22,17 @@ extension Inventory {
     public func addLocation(_ location: Location) async throws -> Location {
         let location = try location.validated()
         if try await store.location(code: location.code) != nil {
-            throw InputError(code: .duplicateLocation, message: "location '\(location.code)' already exists")
+            throw InputError(
+                code: .duplicateLocation, message: "location '\(Limits.quote(location.code))' already exists")
         }
         if let parent = location.parent {
             guard let parentLocation = try await store.location(code: parent) else {
-                throw InputError(code: .unknownLocation, message: "unknown parent location '\(parent)'")
+                throw InputError(code: .unknownLocation, message: "unknown parent location '\(Limits.quote(parent))'")
             }
             guard !parentLocation.kind.isBuiltIn else {
                 throw InputError(
-                    code: .notAPlace, message: "'\(parent)' is a built-in location and cannot have children")
+                    code: .notAPlace,
+                    message: "'\(Limits.quote(parent))' is a built-in location and cannot have children")
             }
         }
         try await store.insertLocation(location)

@@ -61,11 +61,9 @@ extension Inventory {
     public func find(_ query: UnitQuery) async throws -> [UnitState] {
         if let sku = query.sku { _ = try await requireProduct(sku) }
         if let code = query.location, try await store.location(code: code) == nil {
-            throw InputError(code: .unknownLocation, message: "unknown location '\(code)'")
+            throw InputError(code: .unknownLocation, message: "unknown location '\(Limits.quote(code))'")
         }
-        guard (1...100_000).contains(query.limit) else {
-            throw InputError(code: .invalidField, message: "--limit must be between 1 and 100000, got \(query.limit)")
-        }
+        try Field.positive(query.limit, name: "limit", maximum: 100_000)
         return try await store.find(query)
     }
 
@@ -73,7 +71,7 @@ extension Inventory {
     public func stock(_ query: StockQuery) async throws -> [StockLine] {
         if let sku = query.sku { _ = try await requireProduct(sku) }
         if let code = query.location, try await store.location(code: code) == nil {
-            throw InputError(code: .unknownLocation, message: "unknown location '\(code)'")
+            throw InputError(code: .unknownLocation, message: "unknown location '\(Limits.quote(code))'")
         }
         return try await store.stock(query)
     }

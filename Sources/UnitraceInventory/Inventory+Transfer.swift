@@ -152,7 +152,7 @@ extension Inventory {
         }
         if let sku = filter.sku { _ = try await requireProduct(sku) }
         if let unit = filter.unit, try await store.states(of: [unit])[unit] == nil {
-            throw InputError(code: .unknownUnit, message: "'\(unit)' names no known unit")
+            throw InputError(code: .unknownUnit, message: "'\(Limits.quote(unit.description))' names no known unit")
         }
         for product in try await store.products() where filter.sku == nil || filter.sku == product.sku {
             try line(.product(product))
@@ -181,6 +181,7 @@ extension Inventory {
     public func importLedger(from source: inout some LineSource, batchSize: Int = 1_000, maxUnitsPerBatch: Int = 20_000)
         async throws -> ImportReport
     {
+        try Field.positive(batchSize, name: "batch size", maximum: 100_000)
         var report = ImportReport()
         let decoder = JSONDecoder()
         var skus = Set(try await store.products().map(\.sku))
@@ -282,14 +283,16 @@ extension Inventory {
                 problems.append(
                     LineProblem(
                         line: entry.line, scan: line.unit.description,
-                        reason: .invalid(InputError(code: .unknownProduct, message: "unknown product '\(line.sku)'"))))
+                        reason: .invalid(
+                            InputError(code: .unknownProduct, message: "unknown product '\(Limits.quote(line.sku))'"))))
             }
             for code in [entry.event.location, entry.event.destination].compactMap({ $0 })
             where !code.hasPrefix("customer:") && !places.contains(code) {
                 problems.append(
                     LineProblem(
                         line: entry.line, scan: code,
-                        reason: .invalid(InputError(code: .unknownLocation, message: "unknown location '\(code)'"))))
+                        reason: .invalid(
+                            InputError(code: .unknownLocation, message: "unknown location '\(Limits.quote(code))'"))))
             }
             var draft = Draft(
                 event: entry.event, lineNumbers: Array(repeating: entry.line, count: entry.event.units.count),

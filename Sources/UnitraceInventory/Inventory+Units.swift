@@ -107,7 +107,7 @@ extension Inventory {
             let catalogue = try await store.products()
             let product = try request.sku.map { sku throws(InputError) in
                 guard let product = catalogue.first(where: { $0.sku == sku }) else {
-                    throw InputError(code: .unknownProduct, message: "unknown product '\(sku)'")
+                    throw InputError(code: .unknownProduct, message: "unknown product '\(Limits.quote(sku))'")
                 }
                 return product
             }
@@ -116,7 +116,7 @@ extension Inventory {
                     throw InputError(
                         code: .wrongTrackingMode,
                         message:
-                            "product '\(product.sku)' is \(product.tracking.rawValue)-tracked; only serialized products receive units by serial"
+                            "product '\(Limits.quote(product.sku))' is \(product.tracking.rawValue)-tracked; only serialized products receive units by serial"
                     )
                 }
             }
@@ -181,7 +181,7 @@ extension Inventory {
                 }
                 guard lineProduct.tracking == .serialized else {
                     problem(
-                        "product '\(lineProduct.sku)' is \(lineProduct.tracking.rawValue)-tracked; only serialized products receive units by serial",
+                        "product '\(Limits.quote(lineProduct.sku))' is \(lineProduct.tracking.rawValue)-tracked; only serialized products receive units by serial",
                         .wrongTrackingMode)
                     continue
                 }

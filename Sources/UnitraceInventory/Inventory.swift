@@ -332,7 +332,7 @@ extension Inventory {
 
     func requireProduct(_ sku: String) async throws -> Product {
         guard let product = try await store.product(sku: sku) else {
-            throw InputError(code: .unknownProduct, message: "unknown product '\(sku)'")
+            throw InputError(code: .unknownProduct, message: "unknown product '\(Limits.quote(sku))'")
         }
         return product
     }
@@ -340,10 +340,11 @@ extension Inventory {
     /// A location that can hold stock: known, and not one of the built-in pseudo-locations.
     func requirePlace(_ code: String) async throws -> Location {
         guard let location = try await store.location(code: code) else {
-            throw InputError(code: .unknownLocation, message: "unknown location '\(code)'")
+            throw InputError(code: .unknownLocation, message: "unknown location '\(Limits.quote(code))'")
         }
         guard !location.kind.isBuiltIn else {
-            throw InputError(code: .notAPlace, message: "'\(code)' is a built-in location; name a real place")
+            throw InputError(
+                code: .notAPlace, message: "'\(Limits.quote(code))' is a built-in location; name a real place")
         }
         return location
     }

@@ -25,10 +25,12 @@ public struct WebhookEgress: Hashable, Sendable {
         guard let url = URLComponents(string: text), let scheme = url.scheme?.lowercased(),
             ["http", "https"].contains(scheme), let host = url.host, !host.isEmpty
         else {
-            throw InputError(code: .invalidField, message: "webhook url '\(shown)' must be an http:// or https:// URL")
+            throw InputError(
+                code: .invalidField, message: "webhook url '\(Limits.quote(shown))' must be an http:// or https:// URL")
         }
         guard url.user == nil, url.password == nil else {
-            throw InputError(code: .invalidField, message: "webhook url '\(shown)' must not carry a user or password")
+            throw InputError(
+                code: .invalidField, message: "webhook url '\(Limits.quote(shown))' must not carry a user or password")
         }
         if !allowPrivate {
             if let address = IPAddress(literal: host), let range = address.restrictedRange {

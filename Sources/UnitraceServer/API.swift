@@ -221,7 +221,7 @@ struct API: Sendable {
     func showProduct(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let sku = try context.parameters.require("sku")
         guard let product = try await inventory.store.product(sku: sku) else {
-            throw InputError(code: .unknownProduct, message: "unknown product '\(sku)'")
+            throw InputError(code: .unknownProduct, message: "unknown product '\(Limits.quote(sku))'")
         }
         return try Self.json(product)
     }
@@ -239,7 +239,8 @@ struct API: Sendable {
         return try await remembering(request, context, body: raw) {
             guard let kind = LocationKind(rawValue: body.kind), !kind.isBuiltIn else {
                 throw InputError(
-                    code: .invalidField, message: "kind '\(body.kind)' is not a kind of location one can add")
+                    code: .invalidField,
+                    message: "kind '\(Limits.quote(body.kind))' is not a kind of location one can add")
             }
             let location = try await inventory.addLocation(
                 Location(code: body.code, name: body.name, kind: kind, parent: body.parent))
@@ -256,7 +257,7 @@ struct API: Sendable {
         query.limit = try limit(request)
         if let status = self.query(request, "status") {
             guard let value = UnitStatus(rawValue: status) else {
-                throw InputError(code: .invalidField, message: "unknown status '\(status)'")
+                throw InputError(code: .invalidField, message: "unknown status '\(Limits.quote(status))'")
             }
             query.status = value
         }
@@ -266,7 +267,7 @@ struct API: Sendable {
         }
         if let after = self.query(request, "after") {
             guard let key = UnitKey(parsing: after) else {
-                throw InputError(code: .invalidField, message: "after must be SKU/SERIAL, got '\(after)'")
+                throw InputError(code: .invalidField, message: "after must be SKU/SERIAL, got '\(Limits.quote(after))'")
             }
             query.after = key
         }
@@ -377,7 +378,7 @@ struct API: Sendable {
         try checkBatch(body.events.reduce(0) { $0 + $1.units.count })
         let requests = try body.events.map { line -> CaptureRequest in
             guard let kind = EventKind(rawValue: line.kind) else {
-                throw InputError(code: .invalidField, message: "unknown event kind '\(line.kind)'")
+                throw InputError(code: .invalidField, message: "unknown event kind '\(Limits.quote(line.kind))'")
             }
             let sale = line.channel.map {
                 Sale(customer: line.customer, channel: $0, price: line.price, currency: line.currency)
@@ -400,7 +401,7 @@ struct API: Sendable {
         }
         var filter = EventFilter(sku: query(request, "product"))
         if let sku = filter.sku, try await inventory.store.product(sku: sku) == nil {
-            throw InputError(code: .unknownProduct, message: "unknown product '\(sku)'")
+            throw InputError(code: .unknownProduct, message: "unknown product '\(Limits.quote(sku))'")
         }
         if let scan = query(request, "unit") { filter.unit = try await inventory.unit(scan) }
         let events = try await inventory.store.events(after: after, limit: limit, matching: filter)
@@ -413,7 +414,7 @@ struct API: Sendable {
         var query = StockQuery(sku: self.query(request, "product"), location: self.query(request, "location"))
         if let status = self.query(request, "status") {
             guard let value = UnitStatus(rawValue: status) else {
-                throw InputError(code: .invalidField, message: "unknown status '\(status)'")
+                throw InputError(code: .invalidField, message: "unknown status '\(Limits.quote(status))'")
             }
             query.status = value
         }
@@ -511,7 +512,7 @@ struct API: Sendable {
         return try await remembering(request, context, body: raw) {
             let kinds = try (body.kinds ?? []).map { text -> EventKind in
                 guard let kind = EventKind(rawValue: text) else {
-                    throw InputError(code: .invalidField, message: "unknown event kind '\(text)'")
+                    throw InputError(code: .invalidField, message: "unknown event kind '\(Limits.quote(text))'")
                 }
                 return kind
             }
@@ -532,7 +533,7 @@ struct API: Sendable {
     func webhookDeliveries(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
         guard try await inventory.store.subscriptions(after: nil, limit: 10_000).contains(where: { $0.id == id }) else {
-            throw InputError(code: .unknownWebhook, message: "no webhook subscription with id '\(id)'")
+            throw InputError(code: .unknownWebhook, message: "no webhook subscription with id '\(Limits.quote(id))'")
         }
         let limit = try limit(request)
         let after = try query(request, "after").map { text -> Int64 in

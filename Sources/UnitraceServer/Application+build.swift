@@ -24,6 +24,7 @@ public func buildApplication(
     func on(_ endpoint: Endpoint, _ handler: @escaping @Sendable (Request, AppRequestContext) async throws -> Response)
     {
         router.on(RouterPath(endpoint.routerPath), method: endpoint.method) { request, context in
+            try FormQuery.validate(request.uri.query)
             if endpoint.roles != nil {
                 guard let key = context.apiKey else {
                     throw Problem(

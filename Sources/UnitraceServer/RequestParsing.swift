@@ -1,16 +1,31 @@
 import Foundation
+import UnitraceCore
 
 /// A query string read as HTML forms encode it: `+` is a space, `%XX` a byte of UTF-8.
 struct FormQuery: Sendable {
     private(set) var pairs: [(name: String, value: String)] = []
+    /// The first parameter whose bytes are not UTF-8 once decoded.
+    private(set) var invalid: String?
 
     init(_ query: String?) {
         guard let query, !query.isEmpty else { return }
         for part in query.split(separator: "&", omittingEmptySubsequences: true) {
             let pieces = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let name = Self.decode(pieces[0])
-            let value = pieces.count > 1 ? Self.decode(pieces[1]) : ""
+            guard let name = Self.decode(pieces[0]), let value = pieces.count > 1 ? Self.decode(pieces[1]) : ""
+            else {
+                if invalid == nil { invalid = String(pieces[0]) }
+                continue
+            }
             pairs.append((name, value))
+        }
+    }
+
+    /// Refuses a query string with a parameter that is not UTF-8 text.
+    static func validate(_ query: String?) throws {
+        if let name = FormQuery(query).invalid {
+            throw Problem(
+                status: 400, code: "malformed-request",
+                title: "query parameter '\(Limits.quote(name))' is not valid UTF-8 text once decoded")
         }
     }
 
@@ -20,9 +35,8 @@ struct FormQuery: Sendable {
     /// Every value of `name`, in order.
     func getAll(_ name: String) -> [String] { pairs.filter { $0.name == name }.map(\.value) }
 
-    private static func decode(_ text: Substring) -> String {
-        let spaced = text.replacingOccurrences(of: "+", with: " ")
-        return spaced.removingPercentEncoding ?? spaced
+    private static func decode(_ text: Substring) -> String? {
+        text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
     }
 }
 

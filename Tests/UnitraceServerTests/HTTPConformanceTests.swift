@@ -114,6 +114,13 @@ struct HTTPConformanceTests {
             try await client.execute(
                 uri: "/api/v1/units?attr=color%3Ddark%2Bred", method: .get, headers: fixture.headers(.support)
             ) { #expect(!$0.text.contains("EVM-200/M-9")) }
+            // A parameter whose bytes are not UTF-8 is refused, not repaired
+            try await client.execute(
+                uri: "/api/v1/units/lookup?scan=M%FF9", method: .get, headers: fixture.headers(.support)
+            ) { response in
+                #expect(response.status == .badRequest)
+                #expect(response.text.contains("not valid UTF-8"))
+            }
         }
     }
 

@@ -16,7 +16,8 @@ public struct DocumentRef: Hashable, Sendable, Codable {
     public init(parsing text: String) throws(InputError) {
         guard let colon = text.firstIndex(of: ":") else {
             throw InputError(
-                code: .invalidField, message: "document '\(text)' must be written type:id, e.g. po:PO-4711")
+                code: .invalidField,
+                message: "document '\(Limits.quote(text))' must be written type:id, e.g. po:PO-4711")
         }
         let type = String(text[..<colon])
         let id = String(text[text.index(after: colon)...])
@@ -57,7 +58,8 @@ public struct Sale: Hashable, Sendable, Codable {
         if channel != "online" {
             guard let code = storeCode else {
                 throw InputError(
-                    code: .invalidField, message: "channel '\(channel)' must be 'online' or 'store:<location>'")
+                    code: .invalidField,
+                    message: "channel '\(Limits.quote(channel))' must be 'online' or 'store:<location>'")
             }
             try Field.code(code, name: "store location")
         }
@@ -67,13 +69,16 @@ public struct Sale: Hashable, Sendable, Codable {
                 (1...2).contains(parts.count) && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isASCIIDigit) }
                 && parts[0].count <= 12 && (parts.count == 1 || parts[1].count <= 4)
             guard ok else {
-                throw InputError(code: .invalidField, message: "price '\(price)' must be a decimal amount like 1299.00")
+                throw InputError(
+                    code: .invalidField,
+                    message: "price '\(Limits.quote(price))' must be a positive decimal amount like 1299.00")
             }
         }
         if let currency {
             guard currency.count == 3, currency.allSatisfy({ $0.isASCII && $0.isUppercase }) else {
                 throw InputError(
-                    code: .invalidField, message: "currency '\(currency)' must be an ISO 4217 code like EUR")
+                    code: .invalidField,
+                    message: "currency '\(Limits.quote(currency))' must be an ISO 4217 code like EUR")
             }
         }
         return self

@@ -53,7 +53,9 @@ public struct Timestamp: Hashable, Sendable {
         let bytes = Array(text.utf8)
         var index = 0
         func fail(_ why: String) -> InputError {
-            InputError(code: .invalidField, message: "time '\(text)' \(why); write it like 2026-11-27T14:03:00+01:00")
+            InputError(
+                code: .invalidField,
+                message: "time '\(Limits.quote(text))' \(why); write it like 2026-11-27T14:03:00+01:00")
         }
         func number(_ width: Int) -> Int64? {
             guard index + width <= bytes.count else { return nil }

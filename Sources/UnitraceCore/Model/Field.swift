@@ -129,7 +129,7 @@ public enum Field {
     /// Attribute values: free text of one line.
     @discardableResult
     public static func attributeValue(_ value: String, key: String) throws(InputError) -> String {
-        try line(value, name: "attribute '\(key)'", limit: Limits.attributeValue)
+        try line(value, name: "attribute '\(Limits.quote(key))'", limit: Limits.attributeValue)
     }
 
     /// Parses `key=value`.
@@ -142,7 +142,7 @@ public enum Field {
         let value = String(text[text.index(after: equals)...])
         try attributeKey(key)
         guard !value.isEmpty else {
-            throw InputError(code: .invalidField, message: "attribute '\(key)' has an empty value")
+            throw InputError(code: .invalidField, message: "attribute '\(Limits.quote(key))' has an empty value")
         }
         return (key, try attributeValue(value, key: key))
     }

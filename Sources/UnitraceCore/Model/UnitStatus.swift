@@ -44,12 +44,13 @@ public struct Alias: Hashable, Sendable, Codable {
     /// Parses `kind:value`, e.g. `imei:490154203237518`.
     public init(parsing text: String) throws(InputError) {
         guard let colon = text.firstIndex(of: ":") else {
-            throw InputError(code: .invalidField, message: "alias '\(text)' must be written kind:value")
+            throw InputError(code: .invalidField, message: "alias '\(Limits.quote(text))' must be written kind:value")
         }
         let kindText = String(text[..<colon])
         guard let kind = Kind(rawValue: kindText.lowercased()) else {
             let kinds = Kind.allCases.map(\.rawValue).joined(separator: ", ")
-            throw InputError(code: .invalidField, message: "alias kind '\(kindText)' is not one of \(kinds)")
+            throw InputError(
+                code: .invalidField, message: "alias kind '\(Limits.quote(kindText))' is not one of \(kinds)")
         }
         let value = String(text[text.index(after: colon)...])
         try Field.serial(value, name: "\(kind.rawValue) alias")

@@ -36,7 +36,7 @@ struct IdCommand: AsyncParsableCommand {
                 "Write a scan in another form: bracketed, element-string, digital-link, epc-uri, epc-tag-uri, epc-hex.")
         @Option(help: "The form to write.") var to: String
         @Option(help: "An EPC binary scheme such as sgtin-96.") var scheme: String?
-        @Option(help: "The EPC filter value.") var filter: Int?
+        @Option(parsing: .unconditional, help: "The EPC filter value.") var filter: Int?
         @Option(help: "The Digital Link stem.") var stem: String = DigitalLink.defaultStem
         @OptionGroup var input: IdInput
 
@@ -75,7 +75,8 @@ struct IdCommand: AsyncParsableCommand {
 struct IdInput: ParsableArguments {
     @Option(name: .customLong("as"), help: "auto, gs1, digital-link, epc, epc-hex, gtin, sscc, gln, imei or vin.")
     var kind: String = "auto"
-    @Option(help: "Length of the GS1 Company Prefix, for EPC conversions.") var companyPrefixLength: Int?
+    @Option(parsing: .unconditional, help: "Length of the GS1 Company Prefix, for EPC conversions.")
+    var companyPrefixLength: Int?
     @Flag(help: "Check each GS1 AI on its own, not the rules between AIs.") var syntaxOnly = false
     @Option(
         help:

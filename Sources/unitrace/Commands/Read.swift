@@ -72,7 +72,7 @@ struct Find: AsyncParsableCommand {
     @Option(name: .customLong("attr"), help: "key=value on the unit or its product (repeatable; all must match).")
     var attributes: [String] = []
     @Option(help: "Start after this unit (SKU/SERIAL), for paging.") var after: String?
-    @Option(help: "At most this many units.") var limit: Int = 100
+    @Option(parsing: .unconditional, help: "At most this many units.") var limit: Int = 100
 
     func run() async throws {
         let output = store.output

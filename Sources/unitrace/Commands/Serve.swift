@@ -12,8 +12,8 @@ struct Serve: AsyncParsableCommand {
         discussion: "Host and port also come from UNITRACE_HOST and UNITRACE_PORT. --port 0 picks a free port.")
     @OptionGroup var store: StoreOptions
     @Option(help: "Address to listen on (default 127.0.0.1).") var host: String?
-    @Option(help: "Port to listen on (default 8080).") var port: Int?
-    @Option(help: "Most units one request may name (default 100000).") var maxBatchUnits: Int?
+    @Option(parsing: .unconditional, help: "Port to listen on (default 8080).") var port: Int?
+    @Option(parsing: .unconditional, help: "Most units one request may name (default 100000).") var maxBatchUnits: Int?
     @Flag(
         help: """
             Allow webhook receivers on loopback, private, link-local and unique-local addresses (an on-premise \
@@ -26,8 +26,14 @@ struct Serve: AsyncParsableCommand {
         try await reporting(output) {
             var configuration = ServerConfiguration.fromEnvironment()
             if let host { configuration.host = host }
-            if let port { configuration.port = port }
-            if let maxBatchUnits { configuration.maxBatchUnits = maxBatchUnits }
+            if let port {
+                try Field.positive(port, name: "port", minimum: 0, maximum: 65_535)
+                configuration.port = port
+            }
+            if let maxBatchUnits {
+                try Field.positive(maxBatchUnits, name: "max batch units")
+                configuration.maxBatchUnits = maxBatchUnits
+            }
             let allowPrivate =
                 webhookAllowPrivate || ProcessInfo.processInfo.environment["UNITRACE_WEBHOOK_ALLOW_PRIVATE"] == "1"
             let inventory = try await store.openInventory(webhookEgress: WebhookEgress(allowPrivate: allowPrivate))

@@ -70,7 +70,7 @@ struct Import: AsyncParsableCommand {
         discussion: "Events already in the ledger are skipped, so a failed import can be fixed and run again.")
     @OptionGroup var store: StoreOptions
     @Argument(help: "The file ('-' or nothing for standard input).") var file: String?
-    @Option(help: "Events per transaction.") var batchSize: Int = 1_000
+    @Option(parsing: .unconditional, help: "Events per transaction.") var batchSize: Int = 1_000
 
     func run() async throws {
         let output = store.output
