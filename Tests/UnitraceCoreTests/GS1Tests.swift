@@ -115,7 +115,14 @@ struct ElementStringTests {
             BadInput(input: "]C1", message: "no GS1 data after the symbology identifier"),
             BadInput(input: "]C1x", message: "no GS1 Application Identifier starts at position 4 ('x…')"),
             BadInput(
-                input: "]C142209506000134352", message: "AI (422): a group separator must follow its 3 characters"),
+                input: "]C142225009506000134352", message: "AI (422): a group separator must follow its 3 characters"),
+            BadInput(input: "(01)09506000134352(422)095", message: "AI (422): 095 is not an ISO 3166 country code"),
+            BadInput(
+                input: "(8020)X(415)0614141000012(3911)001100",
+                message: "AI (3911): 001 is not an ISO 4217 currency code"),
+            BadInput(
+                input: "(00)106141411234567897(4307)XX",
+                message: "AI (4307): XX is not an ISO 3166 alpha-2 country code"),
             BadInput(input: "(01)09506000134352(4321)2", message: "AI (4321): must be 0 (no) or 1 (yes)"),
             BadInput(
                 input: "(01)09506000134352(8006)095060001343520102",
@@ -143,6 +150,31 @@ struct ElementStringTests {
         #expect(try GS1.parse("(415)0614141000012(8020)X(8007)GB82WEST12345698765432").elements.count == 3)
         #expect(try GS1.parse("]E04006381333931").gtin == "04006381333931")
     }
+
+    @Test("EAN/UPC symbology identifiers carry their own fixed lengths")
+    func eanIdentifiers() throws {
+        #expect(try GS1.parse("]E496385074").gtin == "00000096385074")
+        #expect(try GS1.parse("]E00012345678905").gtin == "00012345678905")
+        for (scan, fragment) in [
+            ("]E096385074", "carries exactly 13 digits"), ("]E4012345678905", "carries exactly 8 digits"),
+            ("]E04006381333932", "check digit"),
+        ] {
+            let error = try #require(throws: InputError.self) { try GS1.parse(scan) }
+            #expect(error.message.contains(fragment), "\(scan): \(error.message)")
+        }
+    }
+
+    @Test("raw messages without a symbology identifier, and group separators that are not needed")
+    func rawAndRedundant() throws {
+        let raw = "0109506000134352\u{1D}17271231\u{1D}\u{1D}10ABC\u{1D}21XYZ\u{1D}"
+        #expect(Identifiers.detect(raw) == .gs1)
+        let data = try GS1.parse(raw)
+        #expect(data.elements.map(\.ai) == ["01", "17", "10", "21"])
+        #expect(data.serial == "XYZ")
+        #expect(try GS1.parse("]d2\u{1D}\u{1D}010950600013435221S").serial == "S")
+        // a separator inside a fixed-length value is still an error
+        #expect(throws: InputError.self) { try GS1.parse("]d201095060\u{1D}0013435221S") }
+    }
 }
 
 @Suite("GS1 Digital Link")
@@ -156,10 +188,17 @@ struct DigitalLinkTests {
         #expect(data.expiry == "2027-12-31")
     }
 
-    @Test("a custom stem with its own path, and short GTINs padded to 14 digits")
+    @Test("a custom stem with its own path; a GTIN in the path has 14 digits")
     func customStem() throws {
-        let data = try DigitalLink.parse("https://brand.example/products/01/4006381333931/21/S1")
+        let data = try DigitalLink.parse("https://brand.example/products/01/04006381333931/21/S1")
         #expect(data.gtin == "04006381333931")
+        let short = try #require(throws: InputError.self) {
+            try DigitalLink.parse("https://brand.example/products/01/4006381333931/21/S1")
+        }
+        #expect(
+            short.message
+                == "Digital Link: a GTIN in the path is written with 14 digits: /01/04006381333931, not /01/4006381333931"
+        )
         #expect(
             try DigitalLink.make(data, stem: "https://brand.example/products")
                 == "https://brand.example/products/01/04006381333931/21/S1")
@@ -172,6 +211,19 @@ struct DigitalLinkTests {
             GS1Element(ai: "01", value: "09506000134352"), GS1Element(ai: "10", value: "L1"),
         ])
         #expect(try DigitalLink.make(data) == "https://id.gs1.org/01/09506000134352/10/L1/21/S%2F1?17=271231")
+    }
+
+    @Test("scheme and host in any case, IPv6 hosts; the path keeps its case; a query AI given once")
+    func uriRules() throws {
+        #expect(try DigitalLink.parse("HTTPS://ID.GS1.ORG/01/09506000134352/21/Ab").serial == "Ab")
+        #expect(try DigitalLink.parse("Http://[2001:db8::1]:8443/01/09506000134352/21/X").serial == "X")
+        #expect(try DigitalLink.parse("https://[::1]/01/09506000134352").gtin == "09506000134352")
+        let twice = try #require(throws: InputError.self) {
+            try DigitalLink.parse("https://id.gs1.org/01/09506000134352?17=271231&17=271231")
+        }
+        #expect(twice.message == "Digital Link: query parameter 17 is given twice")
+        #expect(throws: InputError.self) { try DigitalLink.parse("https://[zz::1/01/09506000134352") }
+        #expect(throws: InputError.self) { try DigitalLink.parse("https://[nothost]/01/09506000134352") }
     }
 
     @Test(

@@ -72,6 +72,8 @@ public enum Identifiers {
     /// What `auto` takes `text` to be: `]` or `(` GS1 data, `http(s)://` a Digital Link, `urn:epc:` an EPC URI.
     public static func detect(_ text: String) -> IdentifierKind? {
         if text.hasPrefix("]") || text.hasPrefix("(") { return .gs1 }
+        // A scanner that sends no symbology identifier still sends group separators between AIs.
+        if text.utf8.contains(GS1.groupSeparator), text.utf8.first.map(AIChecks.isDigit) == true { return .gs1 }
         if text.hasPrefix("http://") || text.hasPrefix("https://") { return .digitalLink }
         if text.hasPrefix("urn:epc:") { return .epc }
         return nil

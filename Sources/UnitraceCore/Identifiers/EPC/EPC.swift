@@ -198,8 +198,8 @@ public struct EPC: Hashable, Sendable {
                 throw EPC.fail(
                     "a CPI part reference holds digits, capitals, '#', '-' and '/', at most 30 with the prefix")
             }
-            guard let serial, EPC.isDigits(serial), serial.count <= 12 else {
-                throw EPC.fail("a CPI serial is 1 to 12 digits")
+            guard let serial, EPC.isDigits(serial), serial.count <= 12, serial == "0" || !serial.hasPrefix("0") else {
+                throw EPC.fail("a CPI serial is 1 to 12 digits, without leading zeros")
             }
         case .sgtin, .grai, .gdti, .sgln, .lgtin:
             let limit = [.sgtin: 20, .grai: 16, .gdti: 17, .sgln: 20, .lgtin: 20][kind]!

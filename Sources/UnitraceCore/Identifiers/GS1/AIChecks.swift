@@ -133,14 +133,28 @@ enum AIChecks {
             }
             if number(part[0..<2]) > 59 { throw fail("minute \(number(part[0..<2])) is not a minute") }
             if part.count == 4, number(part[2..<4]) > 59 { throw fail("second \(number(part[2..<4])) is not a second") }
-        case .iso4217, .iso3166, .iso3166999:
-            // Three digits (checked by the character set); the code lists themselves are not held here.
-            break
+        case .iso4217:
+            let code = String(decoding: part, as: UTF8.self)
+            guard ISOCodes.currencies.contains(code) else {
+                throw fail("\(code) is not an ISO 4217 currency code")
+            }
+        case .iso3166, .iso3166999:
+            let code = String(decoding: part, as: UTF8.self)
+            guard ISOCodes.countries.contains(code) || (check == .iso3166999 && code == "999") else {
+                throw fail("\(code) is not an ISO 3166 country code")
+            }
         case .iso3166list:
             guard part.count % 3 == 0 else { throw fail("country codes come in groups of three digits") }
+            for start in stride(from: 0, to: part.count, by: 3) {
+                let code = String(decoding: part[start..<(start + 3)], as: UTF8.self)
+                guard ISOCodes.countries.contains(code) else {
+                    throw fail("\(code) is not an ISO 3166 country code")
+                }
+            }
         case .iso3166alpha2:
-            guard part.allSatisfy({ (65...90).contains($0) }) else {
-                throw fail("a country code is two capital letters")
+            let code = String(decoding: part, as: UTF8.self)
+            guard ISOCodes.countriesAlpha2.contains(code) else {
+                throw fail("\(code) is not an ISO 3166 alpha-2 country code")
             }
         case .pcenc:
             var index = 0

@@ -14,10 +14,12 @@ public enum DigitalLink {
     /// - Throws: ``InputError`` naming what is wrong.
     public static func parse(_ uri: String, syntaxOnly: Bool = false) throws(InputError) -> GS1Data {
         let bytes = Array(uri.utf8)
+        // The scheme and the host are case-insensitive (RFC 3986); the path, which holds the AIs, is not.
+        let lowered = bytes.prefix(8).map { (65...90).contains($0) ? $0 + 32 : $0 }
         let scheme: Int
-        if bytes.starts(with: Array("https://".utf8)) {
+        if lowered.starts(with: Array("https://".utf8)) {
             scheme = 8
-        } else if bytes.starts(with: Array("http://".utf8)) {
+        } else if lowered.starts(with: Array("http://".utf8)) {
             scheme = 7
         } else {
             throw fail("must start with http:// or https://")
@@ -32,7 +34,18 @@ public enum DigitalLink {
             query = rest[(question + 1)...]
             rest = rest[..<question]
         }
-        guard let slash = rest.firstIndex(of: UInt8(ascii: "/")), slash > rest.startIndex else {
+        // A host may be an IPv6 literal in brackets, whose colons are not a port's.
+        var hostEnd = rest.startIndex
+        if rest.first == UInt8(ascii: "[") {
+            guard let close = rest.firstIndex(of: UInt8(ascii: "]")) else {
+                throw fail("the IPv6 host is not closed by ']'")
+            }
+            guard IPAddress(literal: String(decoding: rest[rest.startIndex...close], as: UTF8.self)) != nil else {
+                throw fail("the host in brackets is not an IPv6 address")
+            }
+            hostEnd = close
+        }
+        guard let slash = rest[hostEnd...].firstIndex(of: UInt8(ascii: "/")), slash > rest.startIndex else {
             throw fail("has no host or no path")
         }
         let segments = rest[(slash + 1)...].split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).map {
@@ -59,10 +72,12 @@ public enum DigitalLink {
             guard AIDefinition.named(ai) != nil else {
                 throw fail("/\(ai)/ in the path is not a GS1 Application Identifier")
             }
-            var value = try decode(segments[position + 1], ai: ai)
-            if ai == "01" || ai == "02", [8, 12, 13].contains(value.utf8.count), value.utf8.allSatisfy(AIChecks.isDigit)
+            let value = try decode(segments[position + 1], ai: ai)
+            if ai == "01", value.utf8.count != 14, [8, 12, 13].contains(value.utf8.count),
+                value.utf8.allSatisfy(AIChecks.isDigit)
             {
-                value = String(repeating: "0", count: 14 - value.utf8.count) + value
+                let padded = String(repeating: "0", count: 14 - value.utf8.count) + value
+                throw fail("a GTIN in the path is written with 14 digits: /01/\(padded), not /01/\(value)")
             }
             elements.append(GS1Element(ai: ai, value: value))
             pathAIs.append(ai)
@@ -86,10 +101,12 @@ public enum DigitalLink {
             )
         }
 
+        var queried = Set<String>()
         for pair in query.split(separator: UInt8(ascii: "&")) {
             guard let equals = pair.firstIndex(of: UInt8(ascii: "=")) else { continue }
             let name = String(decoding: pair[..<equals], as: UTF8.self)
             guard !name.isEmpty, name.utf8.allSatisfy(AIChecks.isDigit) else { continue }
+            guard queried.insert(name).inserted else { throw fail("query parameter \(name) is given twice") }
             guard let definition = AIDefinition.named(name) else {
                 throw fail("query parameter \(name) is not a GS1 Application Identifier")
             }

@@ -134,7 +134,8 @@ public enum GS1 {
     // MARK: Parsing
 
     /// Parses GS1 data as a scanner delivers it (an optional symbology identifier, then AIs with group
-    /// separators) or in the bracketed form `(01)…(21)…`.
+    /// separators; a scanner set to send no identifier sends the AIs alone) or in the bracketed form
+    /// `(01)…(21)…`.
     /// - Parameter syntaxOnly: check each AI's own syntax and content, not the rules between AIs.
     /// - Throws: ``InputError`` saying what is wrong and where.
     public static func parse(_ text: String, syntaxOnly: Bool = false) throws(InputError) -> GS1Data {
@@ -166,12 +167,17 @@ public enum GS1 {
             case "]C1", "]e0", "]e1", "]e2", "]d2", "]Q3", "]J1":
                 index = 3
             case "]E0", "]E4":
-                // EAN-13 / UPC-A / EAN-8: the digits are the GTIN itself, without an AI.
+                // EAN-13 (and UPC-A, sent as 13 digits) under ]E0, EAN-8 under ]E4: the digits are the GTIN
+                // itself, without an AI, and their count is fixed by the symbology.
                 let gtin = Array(bytes[3...])
-                guard [8, 12, 13].contains(gtin.count), gtin.allSatisfy(AIChecks.isDigit) else {
-                    throw fail("\(identifier) must carry 8, 12 or 13 digits")
+                let length = identifier == "]E0" ? 13 : 8
+                guard gtin.count == length, gtin.allSatisfy(AIChecks.isDigit) else {
+                    throw fail(
+                        "\(identifier) (\(identifier == "]E0" ? "EAN-13 or UPC-A" : "EAN-8")) carries exactly \(length) digits, got \(gtin.count) characters"
+                    )
                 }
                 let padded = String(repeating: "0", count: 14 - gtin.count) + String(decoding: gtin, as: UTF8.self)
+                try AIChecks.validate(Array(padded.utf8)[...], for: AIDefinition.all["01"]!)
                 return [GS1Element(ai: "01", value: padded)]
             default:
                 throw fail("symbology identifier \(identifier) does not carry GS1 data")
@@ -205,7 +211,9 @@ public enum GS1 {
             elements.append(GS1Element(ai: definition.ai, value: String(decoding: value, as: UTF8.self)))
             if index < bytes.count {
                 if bytes[index] == groupSeparator {
-                    index += 1
+                    // A separator that is not needed (after a predefined-length AI, or doubled) is read as
+                    // nothing, as decoders do; one inside a fixed-length value is an error (above).
+                    while index < bytes.count, bytes[index] == groupSeparator { index += 1 }
                     guard index < bytes.count else { break }
                 } else if !definition.predefinedLength {
                     throw fail("AI (\(definition.ai)): a group separator must follow its \(value.count) characters")
