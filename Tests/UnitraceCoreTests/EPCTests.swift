@@ -191,7 +191,7 @@ struct EPCTests {
             try leadingZero.encode(scheme: EPCScheme.named("sgtin-96")!, filter: 1)
         }
         #expect(error.message == "EPC: the serial '0042' has leading zeros, which sgtin-96 cannot keep")
-        #expect(leadingZero.defaultScheme.name == "sgtin-198")
+        #expect(leadingZero.defaultScheme?.name == "sgtin-198")
         let letters = try EPC.from(try GS1.parse("(01)80614141123458(21)A1"), companyPrefixLength: 7)
         let notNumber = try #require(throws: InputError.self) {
             try letters.encode(scheme: EPCScheme.named("sgtin-96")!, filter: 1)
@@ -225,7 +225,7 @@ struct EPCTests {
                 message: "EPC: a sgtin URI has 3 fields separated by '.', got 2"),
             BadInput(
                 input: "urn:epc:tag:sgtin-96:9.0614141.812345.6789",
-                message: "EPC: the filter value must be a digit from 0 to 7"),
+                message: "EPC: the filter value must be a number from 0 to 7"),
             BadInput(
                 input: "urn:epc:tag:sgtin-96:3.0614141.812345.06789",
                 message: "EPC: the serial '06789' has leading zeros, which sgtin-96 cannot keep"),

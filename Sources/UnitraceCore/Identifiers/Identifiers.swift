@@ -170,8 +170,7 @@ public enum Identifiers {
         guard let companyPrefixLength, let data = result.gs1 else { return }
         let epc = try EPC.from(data, companyPrefixLength: companyPrefixLength)
         result.epcURI = epc.pureIdentityURI
-        if epc.kind != .lgtin {
-            let scheme = epc.defaultScheme
+        if let scheme = epc.defaultScheme {
             result.epcTagURI = try epc.tagURI(scheme: scheme, filter: 0)
             result.epcHex = try epc.encode(scheme: scheme, filter: 0)
             result.filter = 0
@@ -239,6 +238,11 @@ public enum Identifiers {
                     throw InputError(code: .invalidField, message: "--scheme must be one of \(names); got '\(scheme)'")
                 }
                 chosen = named
+            }
+            guard let chosen else {
+                throw InputError(
+                    code: .invalidIdentifier,
+                    message: "a \(epc.kind.rawValue.uppercased()) has no binary encoding, only its URI")
             }
             let value = filter ?? epc.filter ?? 0
             return form == .epcTagURI

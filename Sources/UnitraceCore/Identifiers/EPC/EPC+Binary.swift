@@ -6,9 +6,22 @@ extension EPC {
     ///   a 96-bit scheme, a reference too long, …).
     public func encode(scheme: EPCScheme, filter: Int) throws(InputError) -> String {
         guard scheme.kind == kind else { throw EPC.fail("a \(kind.rawValue) cannot be written as \(scheme.name)") }
-        guard (0...7).contains(filter) else { throw EPC.fail("the filter value must be 0 to 7, got \(filter)") }
+        let highestFilter = kind == .usdod ? 15 : 7
+        guard (0...highestFilter).contains(filter) else {
+            throw EPC.fail("the filter value must be 0 to \(highestFilter), got \(filter)")
+        }
         var writer = BitWriter()
         writer.write(UInt64(scheme.header), 8)
+        if kind == .usdod {
+            writer.write(UInt64(filter), 4)
+            let padded = String(repeating: " ", count: max(0, 6 - companyPrefix.utf8.count)) + companyPrefix
+            for byte in padded.utf8 { writer.write(UInt64(byte), 8) }
+            guard let number = UInt64(reference), number < UInt64(1) << 36 else {
+                throw EPC.fail("the USDOD serial '\(reference)' does not fit 36 bits")
+            }
+            writer.write(number, 36)
+            return writer.hex
+        }
         if kind == .gid {
             for (value, bits) in [(companyPrefix, 28), (reference, 24), (serial ?? "", 36)] {
                 guard let number = UInt64(value) else { throw EPC.fail("GID fields are decimal numbers") }
@@ -60,6 +73,14 @@ extension EPC {
                 throw EPC.fail("the reference '\(reference)' does not fit \(partition.referenceBits) bits")
             }
             writer.write(value, partition.referenceBits)
+        }
+        if kind == .itip {
+            let pieces = Array((pieceOfTotal ?? "").utf8)
+            guard pieces.count == 4, pieces.allSatisfy(AIChecks.isDigit) else {
+                throw EPC.fail("an ITIP needs its piece and total, two digits each")
+            }
+            writer.write(UInt64(AIChecks.number(pieces[0..<2])), 7)
+            writer.write(UInt64(AIChecks.number(pieces[2..<4])), 7)
         }
         switch scheme.tail {
         case .none:
@@ -134,6 +155,20 @@ extension EPC {
             throw fail("\(scheme.name) needs \(scheme.bits) bits, the tag data has \(reader.count)")
         }
         func truncated() -> InputError { fail("the tag data ends inside a \(scheme.name) field") }
+        if scheme.kind == .usdod {
+            guard let filter = reader.read(4) else { throw truncated() }
+            var code: [UInt8] = []
+            for _ in 0..<6 {
+                guard let byte = reader.read(8) else { throw truncated() }
+                code.append(UInt8(byte))
+            }
+            guard let serial = reader.read(36) else { throw truncated() }
+            let cage = String(decoding: code.drop { $0 == 0x20 }, as: UTF8.self)
+            let epc = EPC(
+                kind: .usdod, companyPrefix: cage, reference: String(serial), filter: Int(filter), scheme: scheme)
+            try epc.validate()
+            return epc
+        }
         if scheme.kind == .gid {
             guard let manager = reader.read(28), let objectClass = reader.read(24), let serial = reader.read(36) else {
                 throw truncated()
@@ -151,6 +186,7 @@ extension EPC {
         let companyPrefix = try decimal(prefix, digits: partition.prefixDigits, field: "company prefix", scheme: scheme)
         var reference = ""
         var serial: String?
+        var pieceOfTotal: String?
         if scheme.name == "cpi-var" {
             while true {
                 guard let code = reader.read(6) else { throw truncated() }
@@ -173,6 +209,11 @@ extension EPC {
                     : try decimal(value, digits: partition.referenceDigits, field: "reference", scheme: scheme)
                 if reference == "?" { throw fail("the reference field of \(scheme.name) must be zero here") }
             }
+            if scheme.kind == .itip {
+                guard let piece = reader.read(7), let total = reader.read(7) else { throw truncated() }
+                guard piece <= 99, total <= 99 else { throw fail("an ITIP's piece and total are at most 99") }
+                pieceOfTotal = String(format: "%02d%02d", piece, total)
+            }
             switch scheme.tail {
             case .none, .reserved:
                 break
@@ -192,7 +233,7 @@ extension EPC {
         }
         let epc = EPC(
             kind: scheme.kind, companyPrefix: companyPrefix, reference: reference, serial: serial, filter: Int(filter),
-            scheme: scheme)
+            scheme: scheme, pieceOfTotal: pieceOfTotal)
         try epc.validate()
         return epc
     }

@@ -9,6 +9,26 @@ public struct EPC: Hashable, Sendable {
         case sgtin, sscc, sgln, grai, giai, gsrn, gsrnp, gdti, sgcn, cpi, gid
         /// A class of trade items: GTIN plus lot (`urn:epc:class:lgtin:…`).
         case lgtin
+        /// An individual trade item piece: GTIN, piece and total, serial (AI 8006 + 21).
+        case itip
+        /// A shipment (AI 402), a consignment (AI 401), a party (AI 417).
+        case gsin, ginc, pgln
+        /// A pack of a trade item with its third-party-controlled serial (AI 01 + 235).
+        case upui
+        /// A vessel by its IMO number, a freight container by its ISO 6346 (BIC) code: no GS1 company prefix.
+        case imovn, bic
+        /// A US Department of Defense asset: CAGE or DoDAAC code and serial.
+        case usdod
+
+        /// How many `.`-separated fields its pure-identity URI has.
+        var uriFieldCount: Int {
+            switch self {
+            case .imovn, .bic: 1
+            case .sscc, .giai, .gsrn, .gsrnp, .gsin, .ginc, .pgln, .usdod: 2
+            case .itip: 5
+            default: 3
+            }
+        }
     }
 
     public var kind: Kind
@@ -18,8 +38,12 @@ public struct EPC: Hashable, Sendable {
     /// individual asset reference, service reference, document type, coupon reference, component/part
     /// reference; for GID the object class.
     public var reference: String
-    /// Serial number, SGLN extension, or LGTIN lot; `nil` for SSCC, GIAI and GSRN.
+    /// Serial number, SGLN extension, LGTIN lot or UPUI third-party serial (TPX); `nil` for the keys without
+    /// one. For IMOVN and BIC, `reference` holds the whole identifier and `companyPrefix` is empty; for USDOD,
+    /// `companyPrefix` is the CAGE or DoDAAC code and `reference` the serial.
     public var serial: String?
+    /// For an ITIP: the piece and the total, two digits each (`0102`: piece 1 of 2).
+    public var pieceOfTotal: String?
     /// The filter value a tag carried (0–7).
     public var filter: Int?
     /// The binary scheme a tag used.
@@ -27,8 +51,9 @@ public struct EPC: Hashable, Sendable {
 
     public init(
         kind: Kind, companyPrefix: String, reference: String, serial: String? = nil, filter: Int? = nil,
-        scheme: EPCScheme? = nil
+        scheme: EPCScheme? = nil, pieceOfTotal: String? = nil
     ) {
+        self.pieceOfTotal = pieceOfTotal
         self.kind = kind
         self.companyPrefix = companyPrefix
         self.reference = reference
@@ -49,9 +74,16 @@ public struct EPC: Hashable, Sendable {
 
     /// The fields after the scheme in a URI, in order.
     var uriFields: [String] {
-        switch kind {
-        case .sscc, .giai, .gsrn, .gsrnp: [companyPrefix, EPC.escape(reference)]
-        default: [companyPrefix, EPC.escape(reference), EPC.escape(serial ?? "")]
+        switch kind.uriFieldCount {
+        case 1: return [EPC.escape(reference)]
+        case 2: return [companyPrefix, EPC.escape(reference)]
+        case 5:
+            let pieces = Array(pieceOfTotal ?? "")
+            return [
+                companyPrefix, reference, String(pieces.prefix(2)), String(pieces.dropFirst(2)),
+                EPC.escape(serial ?? ""),
+            ]
+        default: return [companyPrefix, EPC.escape(reference), EPC.escape(serial ?? "")]
         }
     }
 
@@ -126,8 +158,11 @@ public struct EPC: Hashable, Sendable {
             scheme = named
             kind = named.kind
             if kind != .gid {
-                guard let first = fields.first, let value = Int(first), (0...7).contains(value) else {
-                    throw fail("the filter value must be a digit from 0 to 7")
+                let highest = kind == .usdod ? 15 : 7
+                guard let first = fields.first, let value = Int(first), (0...highest).contains(value),
+                    first == String(value)
+                else {
+                    throw fail("the filter value must be a number from 0 to \(highest)")
                 }
                 filter = value
                 fields.removeFirst()
@@ -135,13 +170,31 @@ public struct EPC: Hashable, Sendable {
         default:
             throw fail("'\(parts[2])' is not id, tag or class")
         }
-        let expected = [.sscc, .giai, .gsrn, .gsrnp].contains(kind) ? 2 : 3
+        let expected = kind.uriFieldCount
         guard fields.count == expected else {
-            throw fail("a \(kind.rawValue) URI has \(expected) fields separated by '.', got \(fields.count)")
+            throw fail(
+                "a \(kind.rawValue) URI has \(expected) field\(expected == 1 ? "" : "s") separated by '.', got \(fields.count)"
+            )
         }
-        let epc = EPC(
-            kind: kind, companyPrefix: String(fields[0]), reference: try unescape(fields[1], field: "the reference"),
-            serial: expected == 3 ? try unescape(fields[2], field: "the serial") : nil, filter: filter, scheme: scheme)
+        let epc: EPC
+        switch expected {
+        case 1:
+            epc = EPC(kind: kind, companyPrefix: "", reference: try unescape(fields[0], field: "the identifier"))
+        case 5:
+            guard fields[2].utf8.count == 2, fields[3].utf8.count == 2, isDigits(fields[2]), isDigits(fields[3]) else {
+                throw fail("an ITIP's piece and total are two digits each")
+            }
+            epc = EPC(
+                kind: kind, companyPrefix: String(fields[0]), reference: String(fields[1]),
+                serial: try unescape(fields[4], field: "the serial"), filter: filter, scheme: scheme,
+                pieceOfTotal: String(fields[2] + fields[3]))
+        default:
+            epc = EPC(
+                kind: kind, companyPrefix: String(fields[0]),
+                reference: try unescape(fields[1], field: "the reference"),
+                serial: expected == 3 ? try unescape(fields[2], field: "the serial") : nil, filter: filter,
+                scheme: scheme)
+        }
         try epc.validate()
         if let scheme, let filter { _ = try epc.encode(scheme: scheme, filter: filter) }
         return epc
@@ -149,6 +202,30 @@ public struct EPC: Hashable, Sendable {
 
     /// Checks field lengths and content against the scheme's rules.
     func validate() throws(InputError) {
+        switch kind {
+        case .imovn:
+            try EPC.validateIMO(reference)
+            return
+        case .bic:
+            try EPC.validateBIC(reference)
+            return
+        case .usdod:
+            let allowed = companyPrefix.utf8.allSatisfy {
+                (48...57).contains($0) || ((65...90).contains($0) && $0 != 73 && $0 != 79)
+            }
+            guard (5...6).contains(companyPrefix.utf8.count), allowed else {
+                throw EPC.fail(
+                    "a CAGE or DoDAAC code is 5 or 6 digits and capitals (no I or O), got '\(companyPrefix)'")
+            }
+            guard EPC.isDigits(reference), let number = UInt64(reference), number < UInt64(1) << 36,
+                reference == String(number)
+            else {
+                throw EPC.fail("a USDOD serial is a decimal number below 2^36 without leading zeros")
+            }
+            return
+        default:
+            break
+        }
         if kind == .gid {
             for (name, value, limit) in [
                 ("General Manager Number", companyPrefix, UInt64(1) << 28),
@@ -167,9 +244,10 @@ public struct EPC: Hashable, Sendable {
         }
         let total: Int?
         switch kind {
-        case .sgtin, .lgtin: total = 13
+        case .sgtin, .lgtin, .itip, .upui: total = 13
         case .sscc, .gsrn, .gsrnp: total = 17
-        case .sgln, .grai, .gdti, .sgcn: total = 12
+        case .gsin: total = 16
+        case .sgln, .grai, .gdti, .sgcn, .pgln: total = 12
         default: total = nil
         }
         if let total {
@@ -183,6 +261,27 @@ public struct EPC: Hashable, Sendable {
             }
         }
         switch kind {
+        case .itip:
+            guard let pieces = pieceOfTotal, pieces.utf8.count == 4, EPC.isDigits(pieces) else {
+                throw EPC.fail("an ITIP needs its piece and total, two digits each")
+            }
+            let piece = Int(pieces.prefix(2))!
+            let total = Int(pieces.suffix(2))!
+            guard piece >= 1, total >= 1, piece <= total else {
+                throw EPC.fail("piece \(piece) of \(total) is not a piece of the total")
+            }
+            guard let serial, !serial.isEmpty, serial.utf8.count <= 20, serial.utf8.allSatisfy(AIChecks.isCSET82) else {
+                throw EPC.fail("the serial must be 1 to 20 characters of GS1 set 82")
+            }
+        case .upui:
+            guard let serial, !serial.isEmpty, serial.utf8.count <= 28, serial.utf8.allSatisfy(AIChecks.isCSET82) else {
+                throw EPC.fail("the third-party serial (TPX) must be 1 to 28 characters of GS1 set 82")
+            }
+        case .ginc:
+            guard !reference.isEmpty, companyPrefix.count + reference.count <= 30 else {
+                throw EPC.fail("a GINC has at most 30 characters")
+            }
+            try AIChecks.validate(Array((companyPrefix + reference).utf8), for: AIDefinition.all["401"]!)
         case .giai:
             guard !reference.isEmpty, companyPrefix.count + reference.count <= 30 else {
                 throw EPC.fail("a GIAI has at most 30 characters")
@@ -255,7 +354,21 @@ public struct EPC: Hashable, Sendable {
             elements = [
                 GS1Element(ai: "8010", value: companyPrefix + reference), GS1Element(ai: "8011", value: serial ?? ""),
             ]
-        case .gid:
+        case .itip:
+            let gtin = withCheck(String(reference.prefix(1)) + companyPrefix + String(reference.dropFirst()))
+            elements = [
+                GS1Element(ai: "8006", value: gtin + (pieceOfTotal ?? "")), GS1Element(ai: "21", value: serial ?? ""),
+            ]
+        case .upui:
+            let gtin = withCheck(String(reference.prefix(1)) + companyPrefix + String(reference.dropFirst()))
+            elements = [GS1Element(ai: "01", value: gtin), GS1Element(ai: "235", value: serial ?? "")]
+        case .gsin:
+            elements = [GS1Element(ai: "402", value: withCheck(companyPrefix + reference))]
+        case .ginc:
+            elements = [GS1Element(ai: "401", value: companyPrefix + reference)]
+        case .pgln:
+            elements = [GS1Element(ai: "417", value: withCheck(companyPrefix + reference))]
+        case .gid, .imovn, .bic, .usdod:
             return nil
         }
         return GS1Data(elements: elements)
@@ -272,7 +385,16 @@ public struct EPC: Hashable, Sendable {
             return String(decoding: bytes[min(from, bytes.count)..<min(to, bytes.count)], as: UTF8.self)
         }
         let epc: EPC
-        if let gtin = data.gtin {
+        if let itip = data.value("8006") {
+            guard let serial = data.serial else { throw fail("an ITIP needs a serial (21) to have an EPC") }
+            epc = EPC(
+                kind: .itip, companyPrefix: cut(itip, 1, 1 + length),
+                reference: cut(itip, 0, 1) + cut(itip, 1 + length, 13), serial: serial, pieceOfTotal: cut(itip, 14, 18))
+        } else if let gtin = data.gtin, let tpx = data.value("235") {
+            epc = EPC(
+                kind: .upui, companyPrefix: cut(gtin, 1, 1 + length),
+                reference: cut(gtin, 0, 1) + cut(gtin, 1 + length, 13), serial: tpx)
+        } else if let gtin = data.gtin {
             let lot = data.lot
             guard let serial = data.serial ?? lot else {
                 throw fail("a GTIN needs a serial (21) or a lot (10) to have an EPC")
@@ -308,9 +430,15 @@ public struct EPC: Hashable, Sendable {
                 serial: cut(gcn, 13, 99))
         } else if let cpi = data.value("8010"), let serial = data.value("8011") {
             epc = EPC(kind: .cpi, companyPrefix: cut(cpi, 0, length), reference: cut(cpi, length, 99), serial: serial)
+        } else if let gsin = data.value("402") {
+            epc = EPC(kind: .gsin, companyPrefix: cut(gsin, 0, length), reference: cut(gsin, length, 16))
+        } else if let ginc = data.value("401") {
+            epc = EPC(kind: .ginc, companyPrefix: cut(ginc, 0, length), reference: cut(ginc, length, 99))
+        } else if let pgln = data.value("417") {
+            epc = EPC(kind: .pgln, companyPrefix: cut(pgln, 0, length), reference: cut(pgln, length, 12))
         } else {
             throw fail(
-                "the GS1 data holds no key with an EPC (GTIN with serial, SSCC, GLN, GRAI, GIAI, GSRN, GDTI, GCN, CPID)"
+                "the GS1 data holds no key with an EPC (GTIN with serial, lot or TPX, ITIP, SSCC, GLN, party GLN, GRAI, GIAI, GSRN, GDTI, GCN, CPID, GSIN, GINC)"
             )
         }
         if [.grai, .gdti, .sgcn].contains(epc.kind), epc.serial?.isEmpty ?? true {
@@ -320,9 +448,46 @@ public struct EPC: Hashable, Sendable {
         return epc
     }
 
-    /// The binary scheme used when none is named: the 96-bit one when the values fit it, else the longer one.
-    public var defaultScheme: EPCScheme {
-        let candidates = EPCScheme.all.filter { $0.kind == (kind == .lgtin ? .sgtin : kind) }
-        return candidates.first { (try? encode(scheme: $0, filter: 0)) != nil } ?? candidates.last!
+    /// The binary scheme used when none is named: the shortest one the values fit, else the longest; `nil`
+    /// for the EPCs the Tag Data Standard gives no binary encoding (LGTIN, GSIN, GINC, PGLN, UPUI, IMOVN, BIC).
+    public var defaultScheme: EPCScheme? {
+        let candidates = EPCScheme.all.filter { $0.kind == kind }
+        return candidates.first { (try? encode(scheme: $0, filter: 0)) != nil } ?? candidates.last
+    }
+
+    /// An IMO ship identification number: seven digits, the last a check digit (the first six weighted 7 to 2).
+    static func validateIMO(_ text: String) throws(InputError) {
+        let digits = text.utf8.map { Int($0) - 48 }
+        guard digits.count == 7, digits.allSatisfy({ (0...9).contains($0) }) else {
+            throw fail("an IMO number is 7 digits, got '\(text.prefix(20))'")
+        }
+        let sum = zip(digits.prefix(6), [7, 6, 5, 4, 3, 2]).reduce(0) { $0 + $1.0 * $1.1 }
+        guard sum % 10 == digits[6] else {
+            throw fail("IMO number check digit is \(digits[6]), expected \(sum % 10)")
+        }
+    }
+
+    /// An ISO 6346 (BIC) container code: owner code (3 capitals), category (U, J or Z), 6 digits, check digit.
+    static func validateBIC(_ text: String) throws(InputError) {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 11, bytes[0..<3].allSatisfy({ (65...90).contains($0) }), [85, 74, 90].contains(bytes[3]),
+            bytes[4...].allSatisfy(AIChecks.isDigit)
+        else {
+            throw fail(
+                "a BIC container code is 3 capitals, U, J or Z, 6 digits and a check digit, got '\(text.prefix(20))'")
+        }
+        // Letters count from 10, skipping the multiples of 11; each position weighs 2^position.
+        let letters = [
+            10, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 34, 35, 36, 37, 38,
+        ]
+        var sum = 0
+        for (position, byte) in bytes.prefix(10).enumerated() {
+            let value = (65...90).contains(byte) ? letters[Int(byte) - 65] : Int(byte) - 48
+            sum += value << position
+        }
+        let check = sum % 11 % 10
+        guard Int(bytes[10]) - 48 == check else {
+            throw fail("BIC container code check digit is \(Int(bytes[10]) - 48), expected \(check)")
+        }
     }
 }

@@ -115,6 +115,18 @@ public struct EPCScheme: Hashable, Sendable {
         EPCScheme(
             name: "gid-96", kind: .gid, header: 0x35, bits: 96, partitions: [], stringReference: false,
             tail: .integer(36)),
+        // ITIP: the SGTIN's partitions, then piece and total (7 bits each), then the serial.
+        EPCScheme(
+            name: "itip-110", kind: .itip, header: 0x40, bits: 110, partitions: sgtinTable, stringReference: false,
+            tail: .integer(38)),
+        EPCScheme(
+            name: "itip-212", kind: .itip, header: 0x41, bits: 212, partitions: sgtinTable, stringReference: false,
+            tail: .string(bits: 140, characters: 20)),
+        // USDOD: a 4-bit filter, the CAGE or DoDAAC code as six 8-bit characters (space-padded on the left),
+        // a 36-bit serial.
+        EPCScheme(
+            name: "usdod-96", kind: .usdod, header: 0x2F, bits: 96, partitions: [], stringReference: false,
+            tail: .integer(36)),
     ]
 
     public static func named(_ name: String) -> EPCScheme? { all.first { $0.name == name.lowercased() } }
