@@ -164,6 +164,17 @@ struct ElementStringTests {
         }
     }
 
+    @Test("the digital signature needs a key with its serial component, as the current syntax dictionary says")
+    func digitalSignature() throws {
+        let signature = "(8030)" + String(repeating: "A", count: 40)
+        #expect(try GS1.parse("(01)09506000134352(21)X" + signature).elements.count == 3)
+        #expect(try GS1.parse("(00)106141411234567897" + signature).elements.count == 2)
+        let bare = try #require(throws: InputError.self) { try GS1.parse("(01)09506000134352" + signature) }
+        #expect(bare.message.contains("(01)+(21)"), "\(bare.message)")
+        #expect(throws: InputError.self) { try GS1.parse("(8010)0614141A(8030)" + String(repeating: "B", count: 8)) }
+        #expect(try GS1.parse("(8010)0614141A(8011)12(8030)" + String(repeating: "B", count: 8)).elements.count == 3)
+    }
+
     @Test("raw messages without a symbology identifier, and group separators that are not needed")
     func rawAndRedundant() throws {
         let raw = "0109506000134352\u{1D}17271231\u{1D}\u{1D}10ABC\u{1D}21XYZ\u{1D}"
@@ -211,6 +222,19 @@ struct DigitalLinkTests {
             GS1Element(ai: "01", value: "09506000134352"), GS1Element(ai: "10", value: "L1"),
         ])
         #expect(try DigitalLink.make(data) == "https://id.gs1.org/01/09506000134352/10/L1/21/S%2F1?17=271231")
+    }
+
+    @Test("only permitted data attributes go in the query, in parsing and in writing")
+    func dataAttributes() throws {
+        let refused = try #require(throws: InputError.self) {
+            try DigitalLink.parse("https://id.gs1.org/01/09506000134352?8200=https%3A%2F%2Fexample.com")
+        }
+        #expect(refused.message == "Digital Link: AI (8200) cannot be a Digital Link data attribute")
+        let data = try GS1.parse("(01)09506000134352(8200)https://example.com")
+        let unwritable = try #require(throws: InputError.self) { try DigitalLink.make(data) }
+        #expect(unwritable.message.contains("AI (8200) cannot appear in a Digital Link URI"))
+        // A GTIN as a data attribute of a GLN is permitted
+        #expect(try DigitalLink.parse("https://id.gs1.org/414/0614141123452?01=09506000134352").gtin != nil)
     }
 
     @Test("scheme and host in any case, IPv6 hosts; the path keeps its case; a query AI given once")

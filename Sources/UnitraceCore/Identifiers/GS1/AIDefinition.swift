@@ -31,12 +31,16 @@ public final class AIDefinition: Sendable {
     /// Predefined length: the AI is never followed by a group separator.
     public let predefinedLength: Bool
     public let components: [Component]
-    /// Every group must be met by at least one AI present (patterns use `n` for any digit).
+    /// Every group must be met by one of its alternatives; an alternative is AIs joined by `+`, all of which
+    /// must be present (`01+21`); patterns use `n` for any digit.
     public let requires: [[String]]
     /// None of these may be present.
     public let excludes: [String]
     /// For a GS1 Digital Link primary key: the alternative ordered qualifier sequences (`[[]]` for none).
     public let digitalLinkQualifiers: [[String]]?
+    /// Whether the AI may be a GS1 Digital Link data attribute (in the query); qualifiers such as (21) and a
+    /// few others may not.
+    public let isDigitalLinkAttribute: Bool
     public let title: String
     public let minLength: Int
     public let maxLength: Int
@@ -44,13 +48,14 @@ public final class AIDefinition: Sendable {
     public let isFixedLength: Bool
     /// The AI as a number of its length, and the rules as patterns over such numbers.
     let code: AICode
-    let requirePatterns: [[AIPattern]]
+    let requirePatterns: [[[AIPattern]]]
     let excludePatterns: [AIPattern]
 
     init(
         ai: String, predefinedLength: Bool, components: [Component], requires: [[String]], excludes: [String],
-        digitalLinkQualifiers: [[String]]?, title: String
+        digitalLinkQualifiers: [[String]]?, isDigitalLinkAttribute: Bool = true, title: String
     ) {
+        self.isDigitalLinkAttribute = isDigitalLinkAttribute
         self.ai = ai
         self.predefinedLength = predefinedLength
         self.components = components
@@ -62,7 +67,9 @@ public final class AIDefinition: Sendable {
         maxLength = components.reduce(0) { $0 + $1.maxLength }
         isFixedLength = components.allSatisfy { $0.isFixed && !$0.optional }
         code = AICode(ai)
-        requirePatterns = requires.map { $0.map(AIPattern.init) }
+        requirePatterns = requires.map { group in
+            group.map { alternative in alternative.split(separator: "+").map { AIPattern(String($0)) } }
+        }
         excludePatterns = excludes.map(AIPattern.init)
     }
 }
@@ -160,11 +167,14 @@ extension AIDefinition {
         var requires: [[String]] = []
         var excludes: [String] = []
         var digitalLink: [[String]]?
+        var attribute = true
         for rule in parts[1].split(separator: " ") {
             if rule.hasPrefix("req=") {
                 requires.append(rule.dropFirst(4).split(separator: ",").map(String.init))
             } else if rule.hasPrefix("ex=") {
                 excludes += rule.dropFirst(3).split(separator: ",").map(String.init)
+            } else if rule == "noattr" {
+                attribute = false
             } else if rule == "dl" {
                 digitalLink = [[]]
             } else if rule.hasPrefix("dl=") {
@@ -185,7 +195,8 @@ extension AIDefinition {
             result.append(
                 AIDefinition(
                     ai: ai, predefinedLength: predefined, components: components, requires: requires,
-                    excludes: excludes, digitalLinkQualifiers: digitalLink, title: parts[2]))
+                    excludes: excludes, digitalLinkQualifiers: digitalLink, isDigitalLinkAttribute: attribute,
+                    title: parts[2]))
             number += 1
         }
         return result

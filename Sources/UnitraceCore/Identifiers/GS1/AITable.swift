@@ -7,8 +7,9 @@
 /// - a component is `N`, `X` (CSET 82), `Y` (CSET 39) or `Z` (CSET 64), then a length `6` or a maximum `..20`,
 ///   then `/check`s (`/csum`, `/yymmd0`, …); a leading `?` marks an optional last component;
 /// - rules: `req=A,B` (one of them must be present; several `req=` all apply), `ex=A,B` (none may be
-///   present), `dl` or `dl=22,10,21|235` (a Digital Link primary key and its ordered qualifiers). In `req`
-///   and `ex`, `n` stands for any digit (`310n`, `31nn`).
+///   present), `dl` or `dl=22,10,21|235` (a Digital Link primary key and its ordered qualifiers), `noattr`
+///   (not permitted as a Digital Link data attribute). In `req` and `ex`, `n` stands for any digit (`310n`,
+///   `31nn`) and `+` joins AIs that must be present together (`01+21`).
 enum AITable {
     static let lines: [String] = [
         "00 * N18/csum/key ; dl ; SSCC",
@@ -22,9 +23,9 @@ enum AITable {
         "16 * N6/yymmd0 ; req=01,02,8006,8026 ; SELL BY",
         "17 * N6/yymmd0 ; req=01,02,255,8006,8026 ; USE BY or EXPIRY",
         "20 * N2 ; req=01,02,8006,8026 ; VARIANT",
-        "21 X..20 ; req=01,8006 ex=235 ; SERIAL",
-        "22 X..20 ; req=01 ; CPV",
-        "235 X..28 ; req=01 ; TPX",
+        "21 X..20 ; req=01,8006 ex=235 noattr ; SERIAL",
+        "22 X..20 ; req=01 noattr ; CPV",
+        "235 X..28 ; req=01 noattr ; TPX",
         "240 X..30 ; req=01,02,8006,8026 ; ADDITIONAL ID",
         "241 X..30 ; req=01,02,8006,8026 ; CUST. PART No.",
         "242 N..6 ; req=01,02,8006,8026 ; MTO VARIANT",
@@ -32,7 +33,7 @@ enum AITable {
         "250 X..30 ; req=01,8006 req=21 ; SECONDARY SERIAL",
         "251 X..30 ; req=01,8006 ; REF. TO SOURCE",
         "253 N13/csum/key ?X..17 ; dl ; GDTI",
-        "254 X..20 ; req=414 ; GLN EXTENSION COMPONENT",
+        "254 X..20 ; req=414 noattr ; GLN EXTENSION COMPONENT",
         "255 N13/csum/key ?N..12 ; dl ex=01,02,415,8006,8020,8026 ; GCN",
         "30 N..8 ; req=01,02 ; VAR. COUNT",
         "3100-3105 * N6 ; req=01,02 ex=310n ; NET WEIGHT (kg)",
@@ -162,7 +163,7 @@ enum AITable {
         "7022 X..20 ; req=7021 ; REV STAT",
         "7023 X..30/key ; ; GIAI - ASSEMBLY",
         "7030-7039 N3/iso3166999 X..27 ; req=01,02 ; PROCESSOR #",
-        "7040 N1 X1 X1 X1/importeridx ; ; UIC+EXT",
+        "7040 N1 X1 X1 X1/importeridx ; noattr ; UIC+EXT",
         "710 X..20 ; req=01 ; NHRN PZN",
         "711 X..20 ; req=01 ; NHRN CIP",
         "712 X..20 ; req=01 ; NHRN CN",
@@ -183,19 +184,19 @@ enum AITable {
         "8008 N8/yymmddhh ?N..4/mmoptss ; req=01,02 ; PROD TIME",
         "8009 X..50 ; req=00,01 ; OPTSEN",
         "8010 Y..30/key ; dl=8011 ; CPID",
-        "8011 N..12/nozeroprefix ; req=8010 ; CPID SERIAL",
+        "8011 N..12/nozeroprefix ; req=8010 noattr ; CPID SERIAL",
         "8012 X..20 ; req=01,8006 ; VERSION",
         "8013 X..25/csumalpha/key ; dl ; GMN",
         "8017 N18/csum/key ; ex=8018 dl=8019 ; GSRN - PROVIDER",
         "8018 N18/csum/key ; ex=8017 dl=8019 ; GSRN - RECIPIENT",
-        "8019 N..10 ; req=8017,8018 ; SRIN",
+        "8019 N..10 ; req=8017,8018 noattr ; SRIN",
         "8020 X..25 ; req=415 ; REF No.",
         "8026 N14/csum N4/pieceoftotal ; req=37 ex=02,8006 ; ITIP CONTENT",
-        "8030 Z..90 ; req=00,01,253,255,8003,8004,8006,8010,8017,8018 ; DIGSIG",
+        "8030 Z..90 ; req=00,01+21,253,255,8003,8004,8006+21,8010+8011,8017,8018 ; DIGSIG",
         "8110 X..70/couponcode ; ; COUPON",
         "8111 N4 ; req=255 ; POINTS",
         "8112 X..70/couponposoffer ; ; COUPON POS OFFER",
-        "8200 X..70 ; req=01 ; PRODUCT URL",
+        "8200 X..70 ; req=01 noattr ; PRODUCT URL",
         "90 X..30 ; ; INTERNAL",
         "91-99 X..90 ; ; INTERNAL",
     ]

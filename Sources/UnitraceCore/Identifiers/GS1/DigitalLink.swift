@@ -111,8 +111,11 @@ public enum DigitalLink {
                 throw fail("query parameter \(name) is not a GS1 Application Identifier")
             }
             let isQualifier = alternatives.contains { $0.contains(name) }
-            if definition.digitalLinkQualifiers != nil || isQualifier || pathAIs.contains(name) {
+            if isQualifier || pathAIs.contains(name) {
                 throw fail("AI (\(name)) belongs in the path, not in the query")
+            }
+            guard definition.isDigitalLinkAttribute else {
+                throw fail("AI (\(name)) cannot be a Digital Link data attribute")
             }
             let value = try decode(String(decoding: pair[(equals + 1)...], as: UTF8.self), ai: name)
             elements.append(GS1Element(ai: name, value: value))
@@ -180,9 +183,13 @@ public enum DigitalLink {
                 used.insert(index)
             }
         }
-        let query = data.elements.enumerated().filter { !used.contains($0.offset) }.map {
-            "\($0.element.ai)=\(encode($0.element.value))"
+        let rest = data.elements.enumerated().filter { !used.contains($0.offset) }
+        if let stranded = rest.first(where: { AIDefinition.named($0.element.ai)?.isDigitalLinkAttribute == false }) {
+            throw fail(
+                "AI (\(stranded.element.ai)) cannot appear in a Digital Link URI here: it is neither a qualifier of /\(key.ai)/ in the path nor a permitted data attribute"
+            )
         }
+        let query = rest.map { "\($0.element.ai)=\(encode($0.element.value))" }
         return query.isEmpty ? path : path + "?" + query.joined(separator: "&")
     }
 

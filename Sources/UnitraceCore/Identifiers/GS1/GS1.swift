@@ -287,10 +287,13 @@ public enum GS1 {
         guard !syntaxOnly else { return GS1Data(elements: kept) }
         let present = definitions.map(\.code)
         for definition in definitions {
-            for group in definition.requirePatterns
-            where !present.contains(where: { code in group.contains { $0.matches(code) } }) {
-                let names = definition.requires[definition.requirePatterns.firstIndex(of: group)!].map { "(\($0))" }
-                    .joined(separator: ", ")
+            for (index, group) in definition.requirePatterns.enumerated()
+            where !group.contains(where: { alternative in
+                alternative.allSatisfy { pattern in present.contains(where: pattern.matches) }
+            }) {
+                let names = definition.requires[index].map {
+                    $0.split(separator: "+").map { "(\($0))" }.joined(separator: "+")
+                }.joined(separator: ", ")
                 throw fail("AI (\(definition.ai)) needs \(group.count == 1 ? "" : "one of ")\(names) with it")
             }
             for pattern in definition.excludePatterns {
