@@ -312,3 +312,45 @@ struct DeviceIdentifierTests {
         #expect(throws: InputError.self) { try VehicleIdentification(parsing: "1M8GDM9AXKP04278") }
     }
 }
+
+@Suite("North American coupons")
+struct CouponTests {
+    @Test("a coupon code (8110) is read field by field, optional fields in order")
+    func couponCode() throws {
+        // company prefix VLI 0 (6 digits), offer code, save value, first purchase requirement, code, family
+        let base = "0" + "123456" + "123456" + "1" + "5" + "1" + "1" + "0" + "123"
+        #expect(try GS1.parse("(8110)" + base).elements.count == 1)
+        let optional =
+            base + "1" + "0" + "1" + "2" + "0" + "456" + "9" + "3" + "271231" + "4" + "270101" + "5" + "0" + "000042"
+            + "6" + "1" + "0614141" + "9" + "0" + "0" + "1" + "0"
+        #expect(try GS1.parse("(8110)" + optional).elements.count == 1)
+        for (value, fragment) in [
+            ("7" + "1234567890123" + "123456" + "15110123", "company prefix length indicator 7"),
+            (base + "7", "data left at position 22"),
+            (base + "3" + "271231" + "4" + "280101", "expires before it starts"),
+            (base + "3" + "271331", "expiration date is not a date"),
+            ("0123456123456151101", "first purchase family code needs 3 digits"),
+            ("0123456123456151161", "first purchase requirement code 6"),
+            ("0A23456123456151101", "digits only"),
+        ] {
+            let error = try #require(throws: InputError.self) { try GS1.parse("(8110)" + value) }
+            #expect(error.message.hasPrefix("AI (8110): "), "\(error.message)")
+            #expect(error.message.contains(fragment), "\(value): \(error.message)")
+        }
+    }
+
+    @Test("a positive offer file coupon (8112) has format, funder, offer and serial, nothing more")
+    func positiveOffer() throws {
+        #expect(try GS1.parse("(8112)001234561234560123456").elements.count == 1)
+        #expect(
+            try GS1.parse("(8112)" + "1" + "6" + "123456789012" + "123456" + "9" + "123456789012345").elements.count
+                == 1)
+        for (value, fragment) in [
+            ("201234561234560123456", "format code 2"), ("0012345612345601234567", "data left"),
+            ("07123456", "funder id length indicator 7"), ("00123456123456", "serial number length indicator"),
+        ] {
+            let error = try #require(throws: InputError.self) { try GS1.parse("(8112)" + value) }
+            #expect(error.message.contains(fragment), "\(value): \(error.message)")
+        }
+    }
+}

@@ -203,9 +203,10 @@ enum AIChecks {
             guard (1...10).contains(value) || (80...99).contains(value) else {
                 throw fail("media type \(value) is not an AIDC media type")
             }
-        case .couponcode, .couponposoffer:
-            // North American coupon layouts: checked as character set 82 only.
-            break
+        case .couponcode:
+            try Coupon.checkCouponCode(part)
+        case .couponposoffer:
+            try Coupon.checkPositiveOffer(part)
         }
     }
 
