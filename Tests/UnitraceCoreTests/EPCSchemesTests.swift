@@ -16,7 +16,7 @@ struct EPCSchemesTests {
     /// The hex values were computed from the Tag Data Translation field layouts (header, filter, partition,
     /// fields in order, padded to 16-bit words), independently of this code.
     @Test(
-        "ITIP, GSIN, GINC, PGLN, UPUI, IMOVN, BIC and USDOD translate every way that applies",
+        "ITIP, GSIN, GINC, PGLN, UPUI, IMOVN, BIC, USDOD and ADI translate every way that applies",
         arguments: [
             Scheme(
                 gs1: "(8006)040123451234560102(21)987", pureIdentity: "urn:epc:id:itip:4012345.012345.01.02.987",
@@ -33,6 +33,13 @@ struct EPCSchemesTests {
             Scheme(
                 gs1: nil, pureIdentity: "urn:epc:id:usdod:CAGEY.5678", tagURI: "urn:epc:tag:usdod-96:3.CAGEY.5678",
                 hex: "2F320434147455900000162E"),
+            // The Tag Data Standard's ADI-var example (its 146 bits, then zeros to the word)
+            Scheme(
+                gs1: nil, pureIdentity: "urn:epc:id:adi:35962.PQ7VZ4.M37GXB92",
+                tagURI: "urn:epc:tag:adi-var:3.35962.PQ7VZ4.M37GXB92", hex: "3B0E0CF5E76C9047759AD00373DC7602E7200000"),
+            Scheme(
+                gs1: nil, pureIdentity: "urn:epc:id:adi:2S1940..%2312345-A%2F1",
+                tagURI: "urn:epc:tag:adi-var:63.2S1940..%2312345-A%2F1"),
         ])
     func translations(_ example: Scheme) throws {
         let epc = try EPC.parse(uri: example.pureIdentity)
@@ -67,6 +74,8 @@ struct EPCSchemesTests {
             "urn:epc:id:imovn:907472", "urn:epc:id:bic:CSQU3054384", "urn:epc:id:bic:CSQX3054383",
             "urn:epc:id:usdod:CAGEI.5678", "urn:epc:id:usdod:CAGEY.05678", "urn:epc:tag:usdod-96:16.CAGEY.5678",
             "urn:epc:id:cpi:0614141.98765.012345", "urn:epc:id:upui:4012345.012345.",
+            "urn:epc:id:adi:I5962.PQ7.M37", "urn:epc:id:adi:35962.PQ7.", "urn:epc:id:adi:35962.pq7.M37",
+            "urn:epc:tag:adi-var:64.35962.PQ7.M37", "urn:epc:id:adi:35962.PQ7.M%2337",
         ])
     func refused(_ uri: String) {
         #expect(throws: InputError.self, "\(uri)") { try EPC.parse(uri: uri) }

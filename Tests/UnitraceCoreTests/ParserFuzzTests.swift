@@ -88,6 +88,7 @@ struct ParserFuzzTests {
             "(8110)0123456123456151101231010120456932712314270101500000426106141419001 0".replacingOccurrences(
                 of: " ", with: ""),
             "(8112)001234561234560123456", "(01)09506000134352(21)X(8030)QUJDREVGR0g",
+            "urn:epc:tag:adi-var:3.35962.PQ7VZ4.M37GXB92", "3B0E0CF5E76C9047759AD00373DC7602E7200000",
         ]
         for _ in 0..<200 { seeds.append(validLabel(&random).bracketed) }
         for round in 0..<20_000 {

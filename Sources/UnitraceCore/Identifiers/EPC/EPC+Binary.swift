@@ -6,12 +6,23 @@ extension EPC {
     ///   a 96-bit scheme, a reference too long, …).
     public func encode(scheme: EPCScheme, filter: Int) throws(InputError) -> String {
         guard scheme.kind == kind else { throw EPC.fail("a \(kind.rawValue) cannot be written as \(scheme.name)") }
-        let highestFilter = kind == .usdod ? 15 : 7
+        let highestFilter = kind.highestFilter
         guard (0...highestFilter).contains(filter) else {
             throw EPC.fail("the filter value must be 0 to \(highestFilter), got \(filter)")
         }
         var writer = BitWriter()
         writer.write(UInt64(scheme.header), 8)
+        if kind == .adi {
+            writer.write(UInt64(filter), 6)
+            let code = companyPrefix.utf8.count == 5 ? " " + companyPrefix : companyPrefix
+            for byte in code.utf8 { writer.write(UInt64(byte & 0x3F), 6) }
+            for field in [reference, serial ?? ""] {
+                for byte in field.utf8 { writer.write(UInt64(byte & 0x3F), 6) }
+                writer.write(0, 6)
+            }
+            writer.pad(to: (writer.count + 15) / 16 * 16)
+            return writer.hex
+        }
         if kind == .usdod {
             writer.write(UInt64(filter), 4)
             let padded = String(repeating: " ", count: max(0, 6 - companyPrefix.utf8.count)) + companyPrefix
@@ -155,6 +166,32 @@ extension EPC {
             throw fail("\(scheme.name) needs \(scheme.bits) bits, the tag data has \(reader.count)")
         }
         func truncated() -> InputError { fail("the tag data ends inside a \(scheme.name) field") }
+        if scheme.kind == .adi {
+            guard let filter = reader.read(6) else { throw truncated() }
+            // 6-bit characters: 1–31 are the capitals (0x41–0x5F), 32–63 are space, digits and signs (0x20–0x3F).
+            func character(_ code: UInt64) -> UInt8 { UInt8(code < 0x20 ? code | 0x40 : code) }
+            var code: [UInt8] = []
+            for _ in 0..<6 {
+                guard let value = reader.read(6) else { throw truncated() }
+                code.append(character(value))
+            }
+            var fields: [String] = []
+            for _ in 0..<2 {
+                var bytes: [UInt8] = []
+                while true {
+                    guard let value = reader.read(6) else { throw truncated() }
+                    if value == 0 { break }
+                    bytes.append(character(value))
+                }
+                fields.append(String(decoding: bytes, as: UTF8.self))
+            }
+            let cage = String(decoding: code.drop { $0 == 0x20 }, as: UTF8.self)
+            let epc = EPC(
+                kind: .adi, companyPrefix: cage, reference: fields[0], serial: fields[1], filter: Int(filter),
+                scheme: scheme)
+            try epc.validate()
+            return epc
+        }
         if scheme.kind == .usdod {
             guard let filter = reader.read(4) else { throw truncated() }
             var code: [UInt8] = []

@@ -19,6 +19,17 @@ public struct EPC: Hashable, Sendable {
         case imovn, bic
         /// A US Department of Defense asset: CAGE or DoDAAC code and serial.
         case usdod
+        /// An aerospace and defence part: CAGE or DoDAAC code, original part number (may be empty), serial.
+        case adi
+
+        /// The largest filter value its tag encodings take.
+        var highestFilter: Int {
+            switch self {
+            case .usdod: 15
+            case .adi: 63
+            default: 7
+            }
+        }
 
         /// How many `.`-separated fields its pure-identity URI has.
         var uriFieldCount: Int {
@@ -40,7 +51,8 @@ public struct EPC: Hashable, Sendable {
     public var reference: String
     /// Serial number, SGLN extension, LGTIN lot or UPUI third-party serial (TPX); `nil` for the keys without
     /// one. For IMOVN and BIC, `reference` holds the whole identifier and `companyPrefix` is empty; for USDOD,
-    /// `companyPrefix` is the CAGE or DoDAAC code and `reference` the serial.
+    /// `companyPrefix` is the CAGE or DoDAAC code and `reference` the serial; for ADI, `companyPrefix` is the
+    /// CAGE or DoDAAC code and `reference` the original part number.
     public var serial: String?
     /// For an ITIP: the piece and the total, two digits each (`0102`: piece 1 of 2).
     public var pieceOfTotal: String?
@@ -100,12 +112,12 @@ public struct EPC: Hashable, Sendable {
         return "urn:epc:tag:\(scheme.name):" + fields.joined(separator: ".")
     }
 
-    /// Characters a URI field must escape (TDS §5): `"`, `%`, `&`, `/`, `<`, `>`, `?`.
+    /// Characters a URI field must escape (TDS §5): `"`, `#`, `%`, `&`, `/`, `<`, `>`, `?`.
     static func escape(_ text: String) -> String {
         var result = ""
         for byte in text.utf8 {
             switch byte {
-            case 0x22, 0x25, 0x26, 0x2F, 0x3C, 0x3E, 0x3F: result += String(format: "%%%02X", byte)
+            case 0x22, 0x23, 0x25, 0x26, 0x2F, 0x3C, 0x3E, 0x3F: result += String(format: "%%%02X", byte)
             default: result.append(Character(Unicode.Scalar(byte)))
             }
         }
@@ -158,7 +170,7 @@ public struct EPC: Hashable, Sendable {
             scheme = named
             kind = named.kind
             if kind != .gid {
-                let highest = kind == .usdod ? 15 : 7
+                let highest = kind.highestFilter
                 guard let first = fields.first, let value = Int(first), (0...highest).contains(value),
                     first == String(value)
                 else {
@@ -208,6 +220,9 @@ public struct EPC: Hashable, Sendable {
             return
         case .bic:
             try EPC.validateBIC(reference)
+            return
+        case .adi:
+            try EPC.validateADI(cage: companyPrefix, part: reference, serial: serial ?? "")
             return
         case .usdod:
             let allowed = companyPrefix.utf8.allSatisfy {
@@ -368,7 +383,7 @@ public struct EPC: Hashable, Sendable {
             elements = [GS1Element(ai: "401", value: companyPrefix + reference)]
         case .pgln:
             elements = [GS1Element(ai: "417", value: withCheck(companyPrefix + reference))]
-        case .gid, .imovn, .bic, .usdod:
+        case .gid, .imovn, .bic, .usdod, .adi:
             return nil
         }
         return GS1Data(elements: elements)
@@ -453,6 +468,31 @@ public struct EPC: Hashable, Sendable {
     public var defaultScheme: EPCScheme? {
         let candidates = EPCScheme.all.filter { $0.kind == kind }
         return candidates.first { (try? encode(scheme: $0, filter: 0)) != nil } ?? candidates.last
+    }
+
+    /// The characters of an ADI field: capitals, digits, `-` and `/`.
+    static func isADICharacter(_ byte: UInt8) -> Bool {
+        (65...90).contains(byte) || AIChecks.isDigit(byte) || byte == 0x2D || byte == 0x2F
+    }
+
+    /// ADI (TDS): a CAGE (5) or DoDAAC (6) code of capitals and digits without I and O; an original part
+    /// number of up to 32 characters, possibly empty; a serial of 1 to 30 characters, which may start with `#`
+    /// (unique within the CAGE rather than the part).
+    static func validateADI(cage: String, part: String, serial: String) throws(InputError) {
+        let code = Array(cage.utf8)
+        guard (5...6).contains(code.count),
+            code.allSatisfy({ AIChecks.isDigit($0) || ((65...90).contains($0) && $0 != 73 && $0 != 79) })
+        else {
+            throw fail("a CAGE or DoDAAC code is 5 or 6 digits and capitals (no I or O), got '\(cage.prefix(20))'")
+        }
+        guard part.utf8.count <= 32, part.utf8.allSatisfy(isADICharacter) else {
+            throw fail("an ADI part number is at most 32 capitals, digits, '-' and '/'")
+        }
+        var body = Array(serial.utf8)
+        if body.first == 0x23 { body.removeFirst() }
+        guard !body.isEmpty, serial.utf8.count <= 30, body.allSatisfy(isADICharacter) else {
+            throw fail("an ADI serial is 1 to 30 capitals, digits, '-' and '/', optionally after a leading '#'")
+        }
     }
 
     /// An IMO ship identification number: seven digits, the last a check digit (the first six weighted 7 to 2).

@@ -127,6 +127,10 @@ public struct EPCScheme: Hashable, Sendable {
         EPCScheme(
             name: "usdod-96", kind: .usdod, header: 0x2F, bits: 96, partitions: [], stringReference: false,
             tail: .integer(36)),
+        // ADI: a 6-bit filter, the CAGE (space first) or DoDAAC code in six 6-bit characters, then the part
+        // number and the serial in 6-bit characters, each ended by six zero bits.
+        EPCScheme(
+            name: "adi-var", kind: .adi, header: 0x3B, bits: 0, partitions: [], stringReference: false, tail: .none),
     ]
 
     public static func named(_ name: String) -> EPCScheme? { all.first { $0.name == name.lowercased() } }
