@@ -81,6 +81,21 @@ struct EPCSchemesTests {
         #expect(throws: InputError.self, "\(uri)") { try EPC.parse(uri: uri) }
     }
 
+    @Test("an LGTIN class goes every way it can: GS1 data, class URI, and a clear no for tag forms")
+    func lgtin() throws {
+        let data = try GS1.parse("(01)80614141123458(10)LOT/7")
+        let epc = try EPC.from(data, companyPrefixLength: 7)
+        #expect(epc.pureIdentityURI == "urn:epc:class:lgtin:0614141.812345.LOT%2F7")
+        #expect(try EPC.parse(uri: epc.pureIdentityURI).gs1 == data)
+        #expect(
+            try Identifiers.convert("(01)80614141123458(10)LOT/7", to: .epcURI, companyPrefixLength: 7)
+                == epc.pureIdentityURI)
+        let error = try #require(throws: InputError.self) {
+            try Identifiers.convert(epc.pureIdentityURI, to: .epcTagURI)
+        }
+        #expect(error.message == "the Tag Data Standard gives LGTIN no binary encoding, only its URI")
+    }
+
     @Test("a CPI serial has no leading zeros")
     func cpiSerial() throws {
         #expect(try EPC.parse(uri: "urn:epc:id:cpi:0614141.98765.0").serial == "0")

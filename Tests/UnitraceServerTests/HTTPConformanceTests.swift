@@ -63,6 +63,14 @@ struct HTTPConformanceTests {
                     #expect(problem?.title.contains("'\(path)'") == true, "\(problem?.title ?? "")")
                 }
             }
+            // A body that is not UTF-8 is refused, not repaired
+            var bytes = ByteBuffer(string: #"{"units":["M-"#)
+            bytes.writeBytes([0xFF])
+            bytes.writeString(#"1"],"location":"WH1-B"}"#)
+            try await client.execute(uri: "/api/v1/units/move", method: .post, headers: charset, body: bytes) {
+                #expect($0.status == .badRequest, "\($0.text)")
+                #expect($0.isProblem)
+            }
             // Values that repeat in arrays, and keys repeated in different objects, are fine
             try await client.execute(
                 uri: "/api/v1/events", method: .post, headers: charset,

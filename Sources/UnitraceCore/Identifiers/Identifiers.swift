@@ -242,7 +242,9 @@ public enum Identifiers {
             guard let chosen else {
                 throw InputError(
                     code: .invalidIdentifier,
-                    message: "a \(epc.kind.rawValue.uppercased()) has no binary encoding, only its URI")
+                    message:
+                        "the Tag Data Standard gives \(epc.kind.rawValue.uppercased()) no binary encoding, only its URI"
+                )
             }
             let value = filter ?? epc.filter ?? 0
             return form == .epcTagURI
