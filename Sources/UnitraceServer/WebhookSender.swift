@@ -13,6 +13,8 @@ public enum WebhookSender {
         var configuration = HTTPClient.Configuration(
             redirectConfiguration: .disallow, timeout: .init(connect: .seconds(5), read: .seconds(10)))
         if IPAddress(literal: host) == nil { configuration.dnsOverride = [host: request.address.description] }
+        // A receiver that refuses the connection fails this attempt at once; the outbox retries it later.
+        configuration.connectionPool.retryConnectionEstablishment = false
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         var outgoing = HTTPClientRequest(url: url)
         outgoing.method = .POST
