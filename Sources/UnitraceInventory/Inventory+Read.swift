@@ -50,7 +50,7 @@ extension Inventory {
 
     /// The one voided unit a bare serial names (scans skip voided units, a passport does not).
     private func voidedUnit(_ scan: String, product: String?) async throws -> UnitKey? {
-        let serial = scan.trimmingCharacters(in: .whitespaces).precomposedStringWithCanonicalMapping
+        let serial = Field.nfc(scan.trimmingCharacters(in: .whitespaces))
         let catalogue = try await store.products().filter { product == nil || $0.sku == product }
         let keys = Set(catalogue.map { UnitKey(sku: $0.sku, serial: $0.canonicalSerial(serial)) })
         let voided = try await store.states(of: keys).values.filter { $0.status == .voided }.map(\.key)

@@ -202,7 +202,7 @@ extension Inventory {
     func resolve(_ scans: [String], product: String?) async throws -> (
         lines: [ScannedLine], problems: [LineProblem], duplicates: [LineProblem]
     ) {
-        let cleaned = scans.map { $0.trimmingCharacters(in: .whitespaces).precomposedStringWithCanonicalMapping }
+        let cleaned = scans.map { Field.nfc($0.trimmingCharacters(in: .whitespaces)) }
         guard !cleaned.isEmpty else {
             throw InputError(
                 code: .nothingToDo,

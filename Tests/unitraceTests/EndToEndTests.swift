@@ -4,18 +4,13 @@ import UnitraceTestSupport
 
 /// Sets up a store with one product and a small location tree.
 private func prepared(_ dir: URL) throws {
-    for arguments in [
-        ["init"],
+    try runAll(
         [
-            "product", "add", "EVM-200", "--name", "Drive motor", "--warranty-months", "24",
-        ],
-        ["location", "add", "WH1", "--name", "Main warehouse", "--kind", "warehouse"],
-        ["location", "add", "WH1-A", "--name", "Zone A", "--kind", "zone", "--parent", "WH1"],
-        ["location", "add", "SHOP", "--name", "City shop", "--kind", "store"],
-    ] {
-        let run = try unitrace(arguments, in: dir)
-        #expect(run.code == 0, "\(arguments): \(run)")
-    }
+            ["init"], ["product", "add", "EVM-200", "--name", "Drive motor", "--warranty-months", "24"],
+            ["location", "add", "WH1", "--name", "Main warehouse", "--kind", "warehouse"],
+            ["location", "add", "WH1-A", "--name", "Zone A", "--kind", "zone", "--parent", "WH1"],
+            ["location", "add", "SHOP", "--name", "City shop", "--kind", "store"],
+        ], in: dir)
 }
 
 @Suite("unitrace, end to end")

@@ -26,13 +26,11 @@ private func shell(_ script: String, in dir: URL) throws -> Run {
 }
 
 private func prepared(_ dir: URL) throws {
-    for arguments in [
-        ["init"], ["product", "add", "BP-75", "--name", "Battery pack"],
-        ["location", "add", "WH1", "--name", "Main warehouse", "--kind", "warehouse"],
-    ] {
-        let run = try unitrace(arguments, in: dir)
-        #expect(run.code == 0, "\(arguments): \(run)")
-    }
+    try runAll(
+        [
+            ["init"], ["product", "add", "BP-75", "--name", "Battery pack"],
+            ["location", "add", "WH1", "--name", "Main warehouse", "--kind", "warehouse"],
+        ], in: dir)
 }
 
 @Suite("The input policy at the command line")

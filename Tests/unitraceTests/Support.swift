@@ -60,3 +60,11 @@ func unitrace(_ arguments: [String], in directory: URL, input: String? = nil, en
         err: String(decoding: try Data(contentsOf: errURL), as: UTF8.self),
         code: process.terminationStatus)
 }
+
+/// Runs each command in `directory`, expecting every one to succeed.
+func runAll(_ commands: [[String]], in directory: URL) throws {
+    for arguments in commands {
+        let run = try unitrace(arguments, in: directory)
+        #expect(run.code == 0, "\(arguments): \(run)")
+    }
+}

@@ -36,30 +36,17 @@ public enum Field {
     /// - Returns: the value in NFC.
     @discardableResult
     public static func serial(_ value: String, name: String = "serial") throws(InputError) -> String {
-        let normalized = value.precomposedStringWithCanonicalMapping
-        guard !normalized.isEmpty, normalized.count <= Limits.identifier else {
+        let normalized = nfc(value)
+        let count = length(normalized, limit: Limits.identifier)
+        guard !normalized.isEmpty, count <= Limits.identifier else {
             throw InputError(
-                code: .invalidField,
-                message: "\(name) must be 1 to \(Limits.identifier) characters, got \(normalized.count)")
+                code: .invalidField, message: "\(name) must be 1 to \(Limits.identifier) characters, got \(count)")
         }
-        for scalar in normalized.unicodeScalars {
-            let what: String?
-            if scalar.properties.isWhitespace || scalar.value <= 0x20 {
-                what = "a space"
-            } else if isControl(scalar) {
-                what = "a control character"
-            } else if isBidiControl(scalar) {
-                what = "a bidirectional control character"
-            } else if scalar == "\u{FFFD}" {
-                what = "U+FFFD, the mark of text that was not valid UTF-8"
-            } else if scalar == "/" {
-                what = "'/', which separates a SKU from a serial"
-            } else {
-                what = nil
-            }
-            if let what {
-                throw InputError(code: .invalidField, message: "\(name) '\(Limits.quote(normalized))' contains \(what)")
-            }
+        try refuse(normalized, name: name) { scalar in
+            if scalar.properties.isWhitespace || scalar.value <= 0x20 { return "a space" }
+            if isControl(scalar) { return "a control character" }
+            if scalar == "/" { return "'/', which separates a SKU from a serial" }
+            return nil
         }
         return normalized
     }
@@ -70,35 +57,49 @@ public enum Field {
     public static func text(_ value: String, name: String, limit: Int, allowEmpty: Bool = false) throws(InputError)
         -> String
     {
-        let normalized = value.precomposedStringWithCanonicalMapping
-        if !allowEmpty, normalized.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+        let normalized = nfc(value)
+        if !allowEmpty, normalized.unicodeScalars.allSatisfy(\.properties.isWhitespace) {
             throw InputError(code: .invalidField, message: "\(name) must not be empty")
         }
-        guard normalized.count <= limit else {
+        let count = length(normalized, limit: limit)
+        guard count <= limit else {
             throw InputError(
                 code: .invalidField,
                 message:
-                    "\(name) is \(normalized.count) characters long; at most \(limit) are kept ('\(Limits.quote(normalized))')"
-            )
+                    "\(name) is \(count) characters long; at most \(limit) are kept ('\(Limits.quote(normalized))')")
         }
-        for scalar in normalized.unicodeScalars {
-            let what: String?
-            if scalar == "\t" || scalar == "\n" {
-                what = nil
-            } else if isControl(scalar) {
-                what = "a control character (\(Limits.show(scalar)))"
-            } else if isBidiControl(scalar) {
-                what = "a bidirectional control character (\(Limits.show(scalar)))"
-            } else if scalar == "\u{FFFD}" {
-                what = "U+FFFD, the mark of text that was not valid UTF-8"
-            } else {
-                what = nil
-            }
-            if let what {
-                throw InputError(code: .invalidField, message: "\(name) '\(Limits.quote(normalized))' contains \(what)")
-            }
+        try refuse(normalized, name: name) { scalar in
+            scalar != "\t" && scalar != "\n" && isControl(scalar)
+                ? "a control character (\(Limits.show(scalar)))" : nil
         }
         return normalized
+    }
+
+    /// `value` in NFC. ASCII text is its own NFC and skips the work (it is nearly every scan).
+    public static func nfc(_ value: String) -> String {
+        value.utf8.allSatisfy { $0 < 0x80 } ? value : value.precomposedStringWithCanonicalMapping
+    }
+
+    /// A length of `value` that is within `limit` exactly when its character count is: its byte count when
+    /// that is within the limit (a character is at least one byte), else its character count, counted only
+    /// then.
+    static func length(_ value: String, limit: Int) -> Int {
+        let bytes = value.utf8.count
+        return bytes <= limit ? bytes : value.count
+    }
+
+    /// Refuses the first scalar `rule` names, and, for every kind of text, bidirectional controls and U+FFFD.
+    private static func refuse(_ value: String, name: String, rule: (Unicode.Scalar) -> String?) throws(InputError) {
+        for scalar in value.unicodeScalars {
+            var what = rule(scalar)
+            if what == nil, isBidiControl(scalar) {
+                what = "a bidirectional control character (\(Limits.show(scalar)))"
+            }
+            if what == nil, scalar == "\u{FFFD}" { what = "U+FFFD, the mark of text that was not valid UTF-8" }
+            if let what {
+                throw InputError(code: .invalidField, message: "\(name) '\(Limits.quote(value))' contains \(what)")
+            }
+        }
     }
 
     /// One line of free text (actors, key names) of at most `limit` characters: no tab or line break.
