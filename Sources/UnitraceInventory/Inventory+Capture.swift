@@ -68,6 +68,11 @@ extension Inventory {
                     if let code = sale.storeCode { _ = try await requirePlace(code) }
                 case .quarantine, .release, .scrap:
                     location = nil
+                case .observe:
+                    throw InputError(
+                        code: .invalidField,
+                        message: "observe events come from EPCIS documents (POST /epcis/capture, unitrace epcis import)"
+                    )
                 }
                 var eventContext = context
                 eventContext.reason = request.reason ?? context.reason

@@ -95,6 +95,7 @@ extension Inventory {
             location: location, destination: destination, actor: context.actor, reason: context.reason,
             documents: context.documents, sale: sale, corrects: corrects, units: lines)
         event.request = context.request
+        event.form = Event.currentForm
         return event
     }
 

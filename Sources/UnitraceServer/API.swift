@@ -357,7 +357,7 @@ struct API: Sendable {
                     throw Problem(status: 422, code: "invalid-field", title: "scrap needs reason")
                 }
                 return try await inventory.scrap(body.units, product: body.product, context: eventContext)
-            case .receive, .correct:
+            case .receive, .correct, .observe:
                 throw Problem(status: 404, code: "not-found", title: "no such route")
             }
         }

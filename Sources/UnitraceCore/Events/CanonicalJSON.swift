@@ -115,6 +115,8 @@ struct CanonicalJSON {
             o.string("destination", event.destination)
             o.string("disposition", event.disposition)
             o.value("documents") { $0.array(event.documents) { $0.document($1) } }
+            if let epcis = event.epcis { o.value("epcis") { $0.epcis(epcis) } }
+            if let form = event.form { o.value("form") { $0.bytes.append(contentsOf: Array(String(form).utf8)) } }
             o.string("id", event.id.uuidString)
             o.string("kind", event.kind.rawValue)
             o.string("location", event.location)

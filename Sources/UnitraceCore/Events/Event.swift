@@ -125,10 +125,17 @@ public struct EventLine: Hashable, Sendable, Codable {
     }
 }
 
-/// One immutable fact in the ledger. Maps onto a GS1 EPCIS 2.0 ObjectEvent: `units` is its epcList,
-/// `location` its bizLocation, `destination` its destinationList, `documents` its bizTransactionList.
+/// One immutable fact in the ledger.
+///
+/// An event made by a Unitrace verb maps onto a GS1 EPCIS 2.0 event by its kind (``EPCISMapping``): `units`
+/// is its epcList, `location` its bizLocation, `destination` its destinationList, `documents` its
+/// bizTransactionList. An event captured from an EPCIS document also keeps the document's event whole in
+/// ``epcis``, so that it leaves as it came; its other members say what Unitrace made of it.
 public struct Event: Hashable, Sendable, Codable {
     public var id: UUID
+    /// The version of the canonical form the event was recorded in: `nil` for the first form (events
+    /// recorded before EPCIS capture existed, whose bytes and hashes never change), 2 since.
+    public var form: Int?
     public var kind: EventKind
     /// When it happened, in the offset of the place it happened.
     public var occurredAt: Timestamp
@@ -149,6 +156,11 @@ public struct Event: Hashable, Sendable, Codable {
     /// The API request that recorded the event, when it carried an `Idempotency-Key`.
     public var request: RequestRef?
     public var units: [EventLine]
+    /// The EPCIS event this one was captured from, as it came.
+    public var epcis: EPCISEvent?
+
+    /// The form events are recorded in now.
+    public static let currentForm = 2
 
     public init(
         id: UUID, kind: EventKind, occurredAt: Timestamp, recordedAt: Timestamp, location: String?,

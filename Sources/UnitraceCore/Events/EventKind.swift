@@ -12,6 +12,9 @@ public enum EventKind: String, Sendable, Codable, CaseIterable {
     /// An error declaration: the event it names did not happen as recorded; its units go back to
     /// the state they had before it.
     case correct
+    /// An event captured from an EPCIS document about objects Unitrace does not track (another company's
+    /// EPCs, a partner's observations): kept, queryable, traced, changing no unit and no stock.
+    case observe
 
     /// The GS1 CBV business step recorded with this kind of event.
     public var businessStep: String {
@@ -26,6 +29,7 @@ public enum EventKind: String, Sendable, Codable, CaseIterable {
         case .release: "inspecting"
         case .scrap: "destroying"
         case .correct: "other"
+        case .observe: "other"
         }
     }
 

@@ -12,6 +12,7 @@
 /// | release    | quarantined, returned               | in stock                 | unchanged                |
 /// | scrap      | in stock, returned, quarantined     | scrapped                 | scrapped                 |
 /// | correct    | a unit whose latest event is the corrected one | the state recorded in the line | |
+/// | observe    | any known unit                      | unchanged                | unchanged                |
 ///
 /// Nothing happens to a scrapped unit.
 public enum UnitLifecycle {
@@ -53,6 +54,9 @@ public enum UnitLifecycle {
         switch event.kind {
         case .receive, .correct:
             break  // handled above
+
+        case .observe:
+            break  // an observation changes nothing
 
         case .move:
             guard [.inStock, .returned, .quarantined].contains(next.status) else { throw refuse(.notMovable) }
