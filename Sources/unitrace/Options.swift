@@ -88,8 +88,7 @@ struct EventOptions: ParsableArguments {
     var reason: String?
 
     func context(requireReason: Bool = false) throws(InputError) -> EventContext {
-        let environment = ProcessInfo.processInfo.environment
-        let who = actor ?? environment["UNITRACE_ACTOR"].flatMap { $0.isEmpty ? nil : $0 } ?? loginName()
+        let who = Self.actor(given: actor)
         if requireReason, reason?.trimmingCharacters(in: .whitespaces).isEmpty ?? true {
             throw InputError(code: .invalidField, message: "--reason is required for this command")
         }
@@ -100,7 +99,12 @@ struct EventOptions: ParsableArguments {
             reason: reason)
     }
 
-    private func loginName() -> String {
+    /// `given`, else `$UNITRACE_ACTOR`, else the login name.
+    static func actor(given: String?) -> String {
+        given ?? ProcessInfo.processInfo.environment["UNITRACE_ACTOR"].flatMap { $0.isEmpty ? nil : $0 } ?? loginName()
+    }
+
+    private static func loginName() -> String {
         let environment = ProcessInfo.processInfo.environment
         for name in ["USER", "LOGNAME"] {
             if let value = environment[name], !value.isEmpty { return value }

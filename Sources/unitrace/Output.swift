@@ -60,6 +60,11 @@ struct Output {
         case let error as ImportFailed:
             let inner = describe(error.error)
             return (inner.code, inner.messages.dropLast() + ["\(error)"], inner.lines, inner.exit)
+        case let error as EPCISFault:
+            return ("invalid-epcis", ["\(error); nothing recorded"], [], ExitStatus.rejected)
+        case let error as EPCISImportFailed:
+            let inner = describe(error.error)
+            return (inner.code, inner.messages.dropLast() + ["\(error)"], inner.lines, inner.exit)
         default:
             return ("unexpected", ["unexpected failure: \(failure)"], [], ExitStatus.unexpected)
         }

@@ -14,7 +14,8 @@ struct Unitrace: AsyncParsableCommand {
             Init.self, ProductCommand.self, LocationCommand.self,
             Receive.self, Move.self, Ship.self, Arrive.self, Sell.self, Return.self,
             Quarantine.self, Release.self, Scrap.self, Correct.self,
-            Show.self, Find.self, Stock.self, Verify.self, Head.self, Export.self, Import.self, Demo.self,
+            Show.self, Find.self, Stock.self, Verify.self, Head.self, Export.self, Import.self, EPCISCommand.self,
+            Demo.self,
             IdCommand.self,
             KeyCommand.self, SecretKeyCommand.self, Serve.self,
         ])

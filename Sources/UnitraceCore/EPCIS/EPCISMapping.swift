@@ -1,0 +1,161 @@
+import Foundation
+
+/// How Unitrace's own events read as EPCIS 2.0 events: the one place a verb's meaning in the standard is
+/// written down. An event captured from a document is written back as it was captured.
+public enum EPCISMapping {
+    /// The namespace of the extension members Unitrace writes (`unitrace:reason`, `unitrace:sale`).
+    public static let namespace = "https://ns.unitrace.dev/epcis/"
+    public static let prefix = "unitrace"
+
+    /// What a writer needs to know about the catalogue to name units and places as URIs.
+    public struct Catalogue: Sendable {
+        public var products: [String: Product]
+
+        public init(products: [String: Product] = [:]) {
+            self.products = products
+        }
+    }
+
+    /// The URI an EPCIS document names a unit by: its SGTIN EPC when the product has a GTIN and a known
+    /// company prefix length, its GS1 Digital Link when it has a GTIN only, otherwise a Unitrace URN.
+    public static func uri(of unit: UnitKey, catalogue: Catalogue) -> String {
+        if let product = catalogue.products[unit.sku], let gtin = product.gtin {
+            let data = GS1Data(elements: [GS1Element(ai: "01", value: gtin), GS1Element(ai: "21", value: unit.serial)])
+            if let length = product.companyPrefixLength, let epc = try? EPC.from(data, companyPrefixLength: length) {
+                return epc.pureIdentityURI
+            }
+            if let link = try? DigitalLink.make(data) { return link }
+        }
+        return "urn:unitrace:unit:\(escape(unit.sku)):\(escape(unit.serial))"
+    }
+
+    /// The URI of a Unitrace location.
+    public static func uri(ofLocation code: String) -> String {
+        "urn:unitrace:location:\(escape(code))"
+    }
+
+    /// The unit a `urn:unitrace:unit:` URI names.
+    public static func unit(fromURI uri: String) -> UnitKey? {
+        guard uri.hasPrefix("urn:unitrace:unit:") else { return nil }
+        let parts = uri.dropFirst(18).split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2, let sku = unescape(parts[0]), let serial = unescape(parts[1]) else { return nil }
+        return UnitKey(sku: sku, serial: serial)
+    }
+
+    /// The location code a `urn:unitrace:location:` URI names.
+    public static func location(fromURI uri: String) -> String? {
+        guard uri.hasPrefix("urn:unitrace:location:") else { return nil }
+        return unescape(uri.dropFirst(22))
+    }
+
+    private static let unreserved = CharacterSet(
+        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
+    static func escape(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? text
+    }
+
+    static func unescape(_ text: Substring) -> String? {
+        String(text).removingPercentEncoding
+    }
+
+    /// The `eventID` of an event Unitrace made itself.
+    public static func eventID(of event: Event) -> String {
+        "urn:uuid:\(event.id.uuidString.lowercased())"
+    }
+
+    /// The event as an EPCIS 2.0 JSON-LD event object. A captured event is written as it came, with this
+    /// store's record time; an event of Unitrace's own is mapped by its kind.
+    /// - Parameter corrected: for a `correct` event, the event it declares an error.
+    public static func json(of event: Event, catalogue: Catalogue, corrected: Event? = nil) -> [String: JSONValue] {
+        if let captured = event.epcis {
+            var fields = captured.fields
+            fields["recordTime"] = .string(event.recordedAt.iso8601)
+            return fields
+        }
+        if event.kind == .correct, let corrected {
+            // The standard's error declaration: the corrected event again, with the declaration added.
+            var fields = json(of: corrected, catalogue: catalogue)
+            var declaration: [String: JSONValue] = [
+                "declarationTime": .string(event.occurredAt.iso8601),
+                "reason": .string("incorrect_data"),
+                "correctiveEventIDs": .array([.string(eventID(of: event))]),
+            ]
+            if let reason = event.reason { declaration["\(prefix):reason"] = .string(reason) }
+            fields["errorDeclaration"] = .object(declaration)
+            fields["recordTime"] = .string(event.recordedAt.iso8601)
+            return fields
+        }
+        var fields: [String: JSONValue] = [
+            "type": .string(EPCISEventType.object.rawValue),
+            "eventTime": .string(event.occurredAt.iso8601),
+            "eventTimeZoneOffset": .string(offset(event.occurredAt.offsetSeconds)),
+            "recordTime": .string(event.recordedAt.iso8601),
+            "eventID": .string(eventID(of: event)),
+            "action": .string(event.kind.epcisAction),
+            "epcList": .array(event.units.map { .string(uri(of: $0.unit, catalogue: catalogue)) }),
+        ]
+        if CBV.businessSteps.contains(event.businessStep) {
+            fields["bizStep"] = .string(event.businessStep)
+        }
+        if let disposition = event.disposition, CBV.dispositions.contains(disposition) {
+            fields["disposition"] = .string(disposition)
+        }
+        if let location = event.location {
+            fields["bizLocation"] = .object(["id": .string(uri(ofLocation: location))])
+        }
+        if !event.documents.isEmpty {
+            fields["bizTransactionList"] = .array(
+                event.documents.map { document in
+                    var entry: [String: JSONValue] = [
+                        "bizTransaction": .string(
+                            "urn:unitrace:document:\(escape(document.type)):\(escape(document.id))")
+                    ]
+                    if CBV.businessTransactionTypes.contains(document.type) { entry["type"] = .string(document.type) }
+                    return .object(entry)
+                })
+        }
+        if let destination = event.destination {
+            if let customer = event.destinationCustomer {
+                fields["destinationList"] = .array([
+                    .object([
+                        "type": .string("owning_party"),
+                        "destination": .string("urn:unitrace:customer:\(escape(customer))"),
+                    ])
+                ])
+            } else {
+                fields["destinationList"] = .array([
+                    .object(["type": .string("location"), "destination": .string(uri(ofLocation: destination))])
+                ])
+            }
+        }
+        if let reason = event.reason { fields["\(prefix):reason"] = .string(reason) }
+        if let sale = event.sale {
+            var members: [String: JSONValue] = ["\(prefix):channel": .string(sale.channel)]
+            if let customer = sale.customer { members["\(prefix):customer"] = .string(customer) }
+            if let price = sale.price { members["\(prefix):price"] = .string(price) }
+            if let currency = sale.currency { members["\(prefix):currency"] = .string(currency) }
+            fields["\(prefix):sale"] = .object(members)
+        }
+        let lots = Set(event.units.map(\.lot))
+        if event.kind == .receive, lots.count == 1, let lot = lots.first ?? nil {
+            fields["ilmd"] = .object(["cbvmda:lotNumber": .string(lot)])
+        }
+        return fields
+    }
+
+    /// The namespaces the members of `event`'s EPCIS form use.
+    public static func namespaces(of event: Event) -> [String: String] {
+        if let captured = event.epcis { return captured.namespaces }
+        return [prefix: namespace]
+    }
+
+    /// `+01:00`, `-06:00`, `+00:00`.
+    public static func offset(_ seconds: Int) -> String {
+        let sign = seconds < 0 ? "-" : "+"
+        let magnitude = abs(seconds)
+        let hours = magnitude / 3600
+        let minutes = magnitude / 60 % 60
+        return sign + (hours < 10 ? "0" : "") + String(hours) + ":" + (minutes < 10 ? "0" : "") + String(minutes)
+    }
+}

@@ -1,0 +1,103 @@
+import ArgumentParser
+import Foundation
+import UnitraceCore
+import UnitraceInventory
+
+struct EPCISCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "epcis", abstract: "Exchange events with partners as GS1 EPCIS 2.0 documents.",
+        subcommands: [EPCISImport.self, EPCISExport.self])
+}
+
+/// Reads a file in 1 MiB chunks: an EPCIS document of any size in flat memory.
+func chunkedStream(_ path: String) throws -> JSONStream {
+    guard let handle = FileHandle(forReadingAtPath: path) else {
+        throw InputError(code: .invalidField, message: "cannot read \(path)")
+    }
+    return JSONStream(source: {
+        let data = handle.readData(ofLength: 1 << 20)
+        if data.isEmpty { try? handle.close() }
+        return data.isEmpty ? nil : [UInt8](data)
+    })
+}
+
+struct EPCISImport: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import", abstract: "Record the events of EPCIS 2.0 documents (JSON or JSON-LD).",
+        discussion: """
+            Each document is checked whole first: one that breaks the standard is refused with the JSON path of \
+            its first fault, and nothing of it is stored. Events about objects Unitrace does not track are kept \
+            as observations. An event already recorded (the same event ID) is recorded once.
+            """)
+    @OptionGroup var store: StoreOptions
+    @Option(help: "Who captured the events (default: $UNITRACE_ACTOR, else the login name).") var actor: String?
+    @Argument(help: "The documents.") var files: [String]
+    @Option(parsing: .unconditional, help: "Events per transaction.") var batchSize: Int = 1_000
+
+    func run() async throws {
+        let output = store.output
+        try await reporting(output) {
+            guard !files.isEmpty else { throw InputError(code: .nothingToDo, message: "name at least one document") }
+            let inventory = try await store.openInventory()
+            let context = EventContext(actor: EventOptions.actor(given: actor))
+            var total = EPCISImportReport()
+            for file in files {
+                let report = try await inventory.importEPCIS(
+                    open: { try chunkedStream(file) }, context: context, batchSize: batchSize)
+                total.events += report.events
+                total.observations += report.observations
+                total.skipped += report.skipped
+                total.batches += report.batches
+                if !output.json {
+                    print(
+                        "\(file): \(report.events) events, \(report.observations) recorded as observations"
+                            + (report.skipped > 0 ? ", \(report.skipped) already recorded" : ""))
+                }
+            }
+            if output.json { output.emit(total) { "" } }
+        }
+    }
+}
+
+struct EPCISExport: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export", abstract: "Write the ledger, or part of it, as an EPCIS 2.0 JSON-LD document.")
+    @OptionGroup var store: StoreOptions
+    @Option(help: "Only events that name units of this product.") var product: String?
+    @Option(help: "Only events that occurred at or after this time (ISO 8601 with offset).") var since: String?
+    @Option(help: "Only events that occurred before this time (ISO 8601 with offset).") var until: String?
+    @Option(name: .shortAndLong, help: "Write to FILE instead of standard output.") var output: String?
+
+    func run() async throws {
+        let printer = Output(json: false)
+        try await reporting(printer) {
+            let inventory = try await store.openInventory()
+            var filter = EventFilter(sku: product)
+            filter.from = try since.map { text throws(InputError) in try Timestamp(iso8601: text) }
+            filter.until = try until.map { text throws(InputError) in try Timestamp(iso8601: text) }
+            let handle: FileHandle
+            if let output {
+                guard FileManager.default.createFile(atPath: output, contents: nil),
+                    let file = FileHandle(forWritingAtPath: output)
+                else { throw InputError(code: .invalidField, message: "cannot write \(output)") }
+                handle = file
+            } else {
+                handle = FileHandle.standardOutput
+            }
+            var buffer = Data()
+            buffer.reserveCapacity(1 << 20)
+            let count = try await inventory.exportEPCIS(filter) { bytes in
+                buffer.append(contentsOf: bytes)
+                if buffer.count >= 1 << 20 {
+                    handle.write(buffer)
+                    buffer.removeAll(keepingCapacity: true)
+                }
+            }
+            handle.write(buffer)
+            if output != nil {
+                try handle.close()
+                FileHandle.standardError.write(Data("exported \(count) events to \(output ?? "")\n".utf8))
+            }
+        }
+    }
+}

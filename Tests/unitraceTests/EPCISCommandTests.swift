@@ -1,0 +1,89 @@
+import Foundation
+import Testing
+
+private let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+private let gs1 = root.appendingPathComponent("Tests/Fixtures/gs1")
+
+/// Runs `scripts/epcis-validate` (GS1's JSON Schema, with formats) on `files`.
+private func validate(_ files: [String]) throws -> Run {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments =
+        [
+            "python3", root.appendingPathComponent("scripts/epcis-validate").path,
+            gs1.appendingPathComponent("EPCIS-JSON-Schema.json").path,
+        ] + files
+    let out = Pipe()
+    process.standardOutput = out
+    process.standardError = out
+    try process.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return Run(out: String(decoding: data, as: UTF8.self), err: "", code: process.terminationStatus)
+}
+
+@Suite struct EPCISCommandTests {
+    func scratch() throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("epcis-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory
+    }
+
+    @Test func theGS1ExamplesImportAndTheirExportValidatesAgainstGS1sSchema() throws {
+        let directory = try scratch()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = directory.appendingPathComponent("s.sqlite").path
+        #expect(try unitrace(["init", "--db", store], in: directory).code == 0)
+        let examples = try FileManager.default.contentsOfDirectory(
+            at: gs1.appendingPathComponent("json"), includingPropertiesForKeys: nil
+        ).map(\.path).sorted()
+        let imported = try unitrace(["epcis", "import", "--db", store] + examples, in: directory)
+        #expect(imported.code == 0, "\(imported)")
+        #expect(imported.out.contains("object_event_all_possible_fields.jsonld: 1 events, 1 recorded as observations"))
+
+        let exported = try unitrace(["epcis", "export", "--db", store, "-o", "out.jsonld"], in: directory)
+        #expect(exported.code == 0, "\(exported)")
+        #expect(exported.err.contains("exported 22 events"), "\(exported)")
+        let valid = try validate([directory.appendingPathComponent("out.jsonld").path])
+        #expect(valid.code == 0, "\(valid)")
+
+        // The validator is alive: it refuses what the standard refuses.
+        let bad = directory.appendingPathComponent("bad.jsonld")
+        let text = try String(contentsOf: directory.appendingPathComponent("out.jsonld"), encoding: .utf8)
+        try text.replacingOccurrences(of: "\"action\":\"ADD\"", with: "\"action\":\"ADDED\"")
+            .write(to: bad, atomically: true, encoding: .utf8)
+        #expect(try validate([bad.path]).code == 1)
+    }
+
+    @Test func aStoresOwnLedgerExportsAsValidEPCIS() throws {
+        let directory = try scratch()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = directory.appendingPathComponent("s.sqlite")
+        try FileManager.default.copyItem(at: root.appendingPathComponent("Tests/Fixtures/store-v1.sqlite"), to: store)
+        let exported = try unitrace(["epcis", "export", "--db", store.path, "-o", "own.jsonld"], in: directory)
+        #expect(exported.code == 0, "\(exported)")
+        #expect(exported.err.contains("exported 31 events"), "\(exported)")
+        let valid = try validate([directory.appendingPathComponent("own.jsonld").path])
+        #expect(valid.code == 0, "\(valid)")
+    }
+
+    @Test func aBrokenDocumentIsRefusedWithThePathOfItsFaultAndNothingIsStored() throws {
+        let directory = try scratch()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = directory.appendingPathComponent("s.sqlite").path
+        #expect(try unitrace(["init", "--db", store], in: directory).code == 0)
+        let text = try String(
+            contentsOf: gs1.appendingPathComponent("json/Example_9.6.2-ObjectEvent.jsonld"), encoding: .utf8)
+        let broken = directory.appendingPathComponent("broken.jsonld")
+        let edited = text.replacingOccurrences(of: "\"bizStep\": \"receiving\"", with: "\"bizStep\": \"received\"")
+        #expect(edited != text)
+        try edited.write(to: broken, atomically: true, encoding: .utf8)
+        let run = try unitrace(["epcis", "import", "--db", store, broken.path], in: directory)
+        #expect(run.code == 65, "\(run)")
+        #expect(run.err.contains("$.epcisBody.eventList[0].bizStep"), "\(run)")
+        #expect(run.err.contains("nothing recorded"), "\(run)")
+        let head = try unitrace(["head", "--db", store], in: directory)
+        #expect(head.out.hasPrefix("0:"), "\(head)")
+    }
+}
