@@ -148,5 +148,122 @@ struct EPCISTransferTests {
         #expect(declared.isErrorDeclaration)
         #expect(declared.eventID == scrapped.eventID)
         #expect(declared.fields["errorDeclaration"]?["reason"] == .string("incorrect_data"))
+
+        // Filters: a business step, a place and what is beneath it.
+        var destroyed: [UInt8] = []
+        _ = try await inventory.exportEPCIS(businessStep: "destroying") { destroyed += $0 }
+        #expect(try await events(in: destroyed).map(\.event.eventID) == [scrapped.eventID])
+        _ = try await inventory.receive(
+            ReceiveRequest(sku: "BP-75", location: "WH1-A-01", lines: [ReceiveLine(serial: "B-1")]),
+            context: EventContext(actor: "clerk"))
+        var zone: [UInt8] = []
+        _ = try await inventory.exportEPCIS(location: "WH1-A") { zone += $0 }
+        #expect(try await events(in: zone).map { $0.event.list("epcList") } == [["urn:unitrace:unit:BP-75:B-1"]])
+        var site: [UInt8] = []
+        _ = try await inventory.exportEPCIS(location: "WH1") { site += $0 }
+        #expect(try await events(in: site).count == 3)
+    }
+}
+
+/// A one-event EPCIS document whose event is `members` (JSON object members, without braces).
+private func document(_ members: String) -> [UInt8] {
+    Array(
+        #"""
+        {"@context":["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld",{"unitrace":"https://ns.unitrace.dev/epcis/"}],
+         "type":"EPCISDocument","schemaVersion":"2.0","creationDate":"2026-11-30T10:00:00Z",
+         "epcisBody":{"eventList":[{"type":"ObjectEvent","eventTime":"2026-11-30T09:00:00.000+01:00",
+           "eventTimeZoneOffset":"+01:00",\#(members)}]}}
+        """#.utf8)
+}
+
+@Suite("EPCIS events about tracked units")
+struct EPCISTrackedTests {
+    let motor = "https://id.gs1.org/01/03760123450010/21/M-1"
+
+    @Test("a partner's shipping event moves a tracked unit as ship does, named by its Digital Link")
+    func ship() async throws {
+        let inventory = try await Warehouse.make(on: try await TestStores.make())
+        try await Warehouse.receiveMotors(inventory, ["M-1"])
+        let report = try await importing(
+            document(
+                #""eventID":"urn:uuid:5f0e8a52-3c1d-4b7e-9a43-0c2d6e1f7a90","action":"OBSERVE","bizStep":"shipping","epcList":["\#(motor)"],"destinationList":[{"type":"location","destination":"urn:unitrace:location:SHOP"}]"#
+            ), into: inventory)
+        #expect(report.applied == 1)
+        #expect(report.observations == 0)
+        let state = try await inventory.passport("EVM-200/M-1").state
+        #expect(state.status == .inTransit)
+        #expect(state.destination == "SHOP")
+        #expect(try await inventory.verify().ok)
+    }
+
+    @Test("the verbs' rules hold: a ship of a unit not in stock is refused, naming the event, and nothing is stored")
+    func refusedByRule() async throws {
+        let inventory = try await Warehouse.make(on: try await TestStores.make())
+        try await Warehouse.receiveMotors(inventory, ["M-1"])
+        _ = try await inventory.scrap(["EVM-200/M-1"], context: EventContext(actor: "t", reason: "broken"))
+        let head = try await inventory.head()
+        do {
+            _ = try await importing(
+                document(
+                    #""action":"OBSERVE","bizStep":"shipping","epcList":["\#(motor)"],"destinationList":[{"type":"location","destination":"urn:unitrace:location:SHOP"}]"#
+                ), into: inventory)
+            Issue.record("a ship of a scrapped unit was recorded")
+        } catch let failure as EPCISImportFailed {
+            let rejected = try #require(failure.error as? BatchRejected)
+            #expect(rejected.problems.map(\.place) == ["$.epcisBody.eventList[0]"])
+            #expect(rejected.problems.first?.code == "unit-scrapped", "\(rejected)")
+        }
+        #expect(try await inventory.head() == head)
+    }
+
+    @Test(
+        "what a verb needs, an event must give",
+        arguments: [
+            (#""action":"DELETE","bizStep":"destroying""#, "scrap needs a reason"),
+            (#""action":"OBSERVE","bizStep":"shipping""#, "ship needs a destination"),
+            (
+                #""action":"OBSERVE","bizStep":"storing","bizLocation":{"id":"urn:epc:id:sgln:4012345.00001.0"}"#,
+                "move needs a bizLocation"
+            ),
+            (#""action":"OBSERVE","bizStep":"commissioning""#, "names no Unitrace verb"),
+        ])
+    func needs(_ members: String, _ words: String) async throws {
+        let inventory = try await Warehouse.make(on: try await TestStores.make())
+        try await Warehouse.receiveMotors(inventory, ["M-1"])
+        do {
+            _ = try await importing(document(members + #","epcList":["\#(motor)"]"#), into: inventory)
+            Issue.record("accepted")
+        } catch let failure as EPCISImportFailed {
+            #expect("\(failure)".contains(words), "\(failure)")
+        }
+    }
+
+    @Test("a reason given as unitrace:reason is the verb's reason")
+    func reason() async throws {
+        let inventory = try await Warehouse.make(on: try await TestStores.make())
+        try await Warehouse.receiveMotors(inventory, ["M-1"])
+        let report = try await importing(
+            document(
+                #""action":"DELETE","bizStep":"destroying","unitrace:reason":"crushed","epcList":["urn:unitrace:unit:EVM-200:M-1"]"#
+            ), into: inventory)
+        #expect(report.applied == 1)
+        let passport = try await inventory.passport("EVM-200/M-1")
+        #expect(passport.state.status == .scrapped)
+        #expect(passport.history.last?.event.reason == "crushed")
+    }
+
+    @Test("an event naming tracked units and foreign objects together is refused")
+    func mixed() async throws {
+        let inventory = try await Warehouse.make(on: try await TestStores.make())
+        try await Warehouse.receiveMotors(inventory, ["M-1"])
+        do {
+            _ = try await importing(
+                document(
+                    #""action":"OBSERVE","bizStep":"inspecting","epcList":["\#(motor)","urn:epc:id:sgtin:0614141.107346.2017"]"#
+                ), into: inventory)
+            Issue.record("accepted")
+        } catch let failure as EPCISImportFailed {
+            #expect("\(failure)".contains("urn:epc:id:sgtin:0614141.107346.2017"), "\(failure)")
+        }
     }
 }

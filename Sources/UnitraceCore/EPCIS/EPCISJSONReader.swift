@@ -131,8 +131,10 @@ public struct EPCISJSONReader {
         var index = 0
         while try stream.nextElement() {
             let value = try stream.value()
-            try await each(try EPCISEventReader.read(value, path: "\(path)[\(index)]", namespaces: namespaces))
+            var captured = try EPCISEventReader.read(value, path: "\(path)[\(index)]", namespaces: namespaces)
             index += 1
+            captured.number = index
+            try await each(captured)
         }
     }
 

@@ -20,6 +20,8 @@ public struct CapturedEvent: Hashable, Sendable {
     public var eventTime: Timestamp
     /// Where the event is in its document (`$.epcisBody.eventList[3]`).
     public var path: String
+    /// Its place in the document, from 1.
+    public var number: Int = 0
 }
 
 /// Checks one EPCIS 2.0 event, as a JSON object, against the standard: its type, the types of the

@@ -20,11 +20,14 @@ public struct LineProblem: Hashable, Sendable {
     /// The text as scanned.
     public var scan: String
     public var reason: Reason
+    /// Where the line is when it is not a line of text: an EPCIS event's JSON path.
+    public var place: String?
 
-    public init(line: Int, scan: String, reason: Reason) {
+    public init(line: Int, scan: String, reason: Reason, place: String? = nil) {
         self.line = line
         self.scan = scan
         self.reason = reason
+        self.place = place
     }
 
     /// A stable code for scripts: the rule's code, or one of `unknown-unit`, `ambiguous-serial`,
@@ -60,7 +63,7 @@ public struct LineProblem: Hashable, Sendable {
 }
 
 extension LineProblem: CustomStringConvertible {
-    public var description: String { "line \(line): \(message)" }
+    public var description: String { "\(place ?? "line \(line)"): \(message)" }
 }
 
 /// A batch refused as a whole: nothing was recorded. Lists every bad line.

@@ -8,6 +8,8 @@ public struct EPCISImportReport: Hashable, Sendable, Codable {
     public var events = 0
     /// Events recorded as observations: about objects Unitrace does not track.
     public var observations = 0
+    /// Events about tracked units, recorded as the verb they are (ship, arrive, sell, …).
+    public var applied = 0
     /// Events already in the ledger (the same event ID), recorded once.
     public var skipped = 0
     public var batches = 0
@@ -26,7 +28,7 @@ public struct EPCISImportFailed: Error, Sendable {
 extension EPCISImportFailed: CustomStringConvertible {
     public var description: String {
         "import stopped at the batch starting at \(firstEvent), which was not recorded (\(error)); "
-            + "\(recorded.observations) events before it were recorded — fix the document and import it again: recorded events are skipped"
+            + "\(recorded.observations + recorded.applied) events before it were recorded — fix the document and import it again: recorded events are skipped"
     }
 }
 
@@ -53,6 +55,7 @@ extension Inventory {
             do {
                 let recorded = try await retryingConflicts { try await commitCaptured(batch, context: context) }
                 report.observations += recorded.observations
+                report.applied += recorded.applied
                 report.skipped += recorded.skipped
                 report.batches += recorded.batches
             } catch {
@@ -90,58 +93,222 @@ extension Inventory {
 
     private func commitCaptured(_ batch: [CapturedEvent], context: EventContext) async throws -> EPCISImportReport {
         var report = EPCISImportReport()
-        var drafts: [Draft] = []
         var seen = Set<UUID>()
-        var events: [Event] = []
-        for captured in batch {
-            var fields = captured.event
-            var eventID = fields.eventID
-            if eventID == nil {
+        var pending: [(captured: CapturedEvent, event: Event)] = []
+        for var captured in batch {
+            if captured.event.eventID == nil {
                 // Until the CBV event hash is computed here, an event without an ID gets a new one.
-                let assigned = "urn:uuid:\(environment.newID().uuidString.lowercased())"
-                fields.fields["eventID"] = .string(assigned)
-                eventID = assigned
+                captured.event.fields["eventID"] = .string("urn:uuid:\(environment.newID().uuidString.lowercased())")
             }
-            let id = Self.ledgerID(forEventID: eventID!, declaresError: fields.isErrorDeclaration)
+            let id = Self.ledgerID(
+                forEventID: captured.event.eventID ?? "", declaresError: captured.event.isErrorDeclaration)
             guard seen.insert(id).inserted else {
                 report.skipped += 1
                 continue
             }
-            let offset = fields.fields["eventTimeZoneOffset"]?.string.flatMap(EPCISTime.offsetSeconds) ?? 0
-            let now = environment.now()
+            let offset = captured.event.fields["eventTimeZoneOffset"]?.string.flatMap(EPCISTime.offsetSeconds) ?? 0
             var event = Event(
                 id: id, kind: .observe,
                 occurredAt: Timestamp(
                     millisecondsSince1970: captured.eventTime.millisecondsSince1970, offsetSeconds: offset),
-                recordedAt: now, location: nil, actor: context.actor, businessStep: fields.bizStep ?? "other",
-                disposition: fields.disposition, units: [])
+                recordedAt: environment.now(), location: nil, actor: context.actor,
+                businessStep: captured.event.bizStep ?? "other", disposition: captured.event.disposition, units: [])
             event.form = Event.currentForm
-            event.epcis = fields
-            events.append(event)
+            event.epcis = captured.event
+            pending.append((captured, event))
         }
-        let already = try await store.recordedIDs(among: Set(events.map(\.id)))
-        for event in events {
-            if already.contains(event.id) {
-                report.skipped += 1
-                continue
+        let already = try await store.recordedIDs(among: Set(pending.map(\.event.id)))
+        pending.removeAll { entry in
+            guard already.contains(entry.event.id) else { return false }
+            report.skipped += 1
+            return true
+        }
+        guard !pending.isEmpty else { return report }
+
+        // Which of the events name units Unitrace tracks.
+        let products = try await store.products()
+        let byGTIN = Dictionary(
+            products.compactMap { product in product.gtin.map { ($0, product) } },
+            uniquingKeysWith: { first, _ in first })
+        var named: [[(uri: String, unit: UnitKey?)]] = []
+        var keys = Set<UnitKey>()
+        for entry in pending {
+            let uris = entry.captured.event.allEPCs
+            let units = uris.map { (uri: $0, unit: Self.unit(named: $0, byGTIN: byGTIN)) }
+            keys.formUnion(units.compactMap(\.unit))
+            named.append(units)
+        }
+        let states = keys.isEmpty ? [:] : try await store.states(of: keys).filter { $0.value.status != .voided }
+
+        var drafts: [Draft] = []
+        var problems: [LineProblem] = []
+        var places: [Int: String] = [:]
+        for (index, entry) in pending.enumerated() {
+            var event = entry.event
+            let captured = entry.captured
+            places[captured.number] = captured.path
+            let tracked = named[index].filter { $0.unit.map { states[$0] != nil } ?? false }
+            func refuse(_ message: String, scan: String = "") {
+                problems.append(
+                    LineProblem(
+                        line: captured.number, scan: scan,
+                        reason: .invalid(InputError(code: .invalidField, message: message)), place: captured.path))
             }
-            var draft = Draft(event: event, lineNumbers: [], scans: [])
+            if !tracked.isEmpty {
+                if tracked.count != named[index].count {
+                    let other = named[index].first { entry in !tracked.contains { $0.uri == entry.uri } }?.uri ?? ""
+                    refuse(
+                        "the event names units Unitrace tracks and objects it does not ('\(Limits.quote(other))'); capture them as two events",
+                        scan: other)
+                    continue
+                }
+                do {
+                    try await interpret(&event, units: tracked.compactMap(\.unit), states: states)
+                } catch let error as InputError {
+                    refuse(error.message, scan: tracked.first?.uri ?? "")
+                    continue
+                }
+            }
+            var draft = Draft(
+                event: event, lineNumbers: Array(repeating: captured.number, count: event.units.count),
+                scans: tracked.map(\.uri))
             draft.deriveDisposition = false
             drafts.append(draft)
         }
-        guard !drafts.isEmpty else { return report }
-        _ = try await commit(drafts)
-        report.observations += drafts.count
+        do {
+            _ = try await commit(drafts, earlier: problems)
+        } catch var rejected as BatchRejected {
+            for index in rejected.problems.indices where rejected.problems[index].place == nil {
+                rejected.problems[index].place = places[rejected.problems[index].line]
+            }
+            throw rejected
+        }
+        report.observations += drafts.count { $0.event.kind == .observe }
+        report.applied += drafts.count { $0.event.kind != .observe }
         report.batches += 1
         return report
     }
 
-    /// Writes the events that match `filter` as an EPCIS 2.0 JSON-LD document, oldest first; returns how
-    /// many it wrote.
-    public func exportEPCIS(_ filter: EventFilter = .all, pageSize: Int = 1_000, write: ([UInt8]) throws -> Void)
-        async throws -> Int
-    {
+    /// The tracked unit an EPC names, if it is one: a Unitrace unit URN, or an SGTIN (EPC URI or GS1 Digital
+    /// Link) of a product in the catalogue.
+    static func unit(named uri: String, byGTIN: [String: Product]) -> UnitKey? {
+        if let unit = EPCISMapping.unit(fromURI: uri) { return unit }
+        var data: GS1Data?
+        if uri.hasPrefix("urn:epc:id:sgtin:") {
+            data = (try? EPC.parse(uri: uri))?.gs1
+        } else if uri.hasPrefix("http://") || uri.hasPrefix("https://") {
+            data = try? DigitalLink.parse(uri)
+        }
+        guard let gtin = data?.gtin, let serial = data?.serial, let product = byGTIN[gtin] else { return nil }
+        return UnitKey(sku: product.sku, serial: product.canonicalSerial(serial))
+    }
+
+    /// Turns an observation about tracked units into the verb it is (``CapturedMeaning``), with the places and
+    /// reason the verb needs. - Throws: ``InputError`` naming what the event lacks.
+    private func interpret(_ event: inout Event, units: [UnitKey], states: [UnitKey: UnitState]) async throws {
+        guard let captured = event.epcis else { return }
+        guard captured.type == .object else {
+            throw InputError(
+                code: .invalidField,
+                message:
+                    "a \(captured.type.rawValue) about units Unitrace tracks has no Unitrace verb yet; only ObjectEvents change tracked units"
+            )
+        }
+        let statuses = Set(units.compactMap { states[$0]?.status })
+        guard let kind = CapturedMeaning.kind(of: captured, statuses: statuses) else {
+            throw InputError(
+                code: .invalidField,
+                message:
+                    "business step '\(Limits.quote(captured.bizStep ?? "none"))' on units Unitrace tracks names no Unitrace verb"
+            )
+        }
+        let reason = CapturedMeaning.extensionText(captured, "reason")
+        if CapturedMeaning.needsReason.contains(kind), reason?.isEmpty ?? true {
+            throw InputError(
+                code: .invalidField, message: "\(kind.rawValue) needs a reason: give the event a unitrace:reason")
+        }
+        func knownPlace(_ uri: String?) async throws -> String? {
+            guard let code = uri.flatMap(EPCISMapping.location(fromURI:)) else { return nil }
+            return try await store.location(code: code) == nil ? nil : code
+        }
+        var location: String?
+        var destination: String?
+        var sale: Sale?
+        switch kind {
+        case .ship:
+            for entry in captured.fields["destinationList"]?.array ?? [] {
+                guard let id = entry["destination"]?.string else { continue }
+                if let code = try await knownPlace(id) {
+                    destination = code
+                } else if id.hasPrefix("urn:unitrace:customer:"),
+                    let customer = String(id.dropFirst(22)).removingPercentEncoding
+                {
+                    destination = "customer:\(customer)"
+                }
+            }
+            guard destination != nil else {
+                throw InputError(
+                    code: .invalidField,
+                    message:
+                        "ship needs a destination Unitrace knows (urn:unitrace:location:CODE or urn:unitrace:customer:REF)"
+                )
+            }
+        case .move, .return:
+            guard let code = try await knownPlace(captured.bizLocation) else {
+                throw InputError(
+                    code: .invalidField,
+                    message: "\(kind.rawValue) needs a bizLocation Unitrace knows (urn:unitrace:location:CODE)")
+            }
+            location = code
+        case .arrive:
+            location = try await knownPlace(captured.bizLocation)
+        case .sell:
+            var channel = "online"
+            if let code = try await knownPlace(captured.bizLocation),
+                let place = try await store.location(code: code), [.store, .popUp].contains(place.kind)
+            {
+                channel = "store:\(code)"
+                location = code
+            }
+            sale = try Sale(
+                customer: CapturedMeaning.saleText(captured, "customer"), channel: channel,
+                price: CapturedMeaning.saleText(captured, "price"),
+                currency: CapturedMeaning.saleText(captured, "currency")
+            ).validated()
+        default:
+            break
+        }
+        event.kind = kind
+        event.location = location
+        event.destination = destination
+        event.sale = sale
+        event.reason = reason
+        event.units = units.map { EventLine(unit: $0) }
+    }
+
+    /// Writes the events that match `filter` — and, when given, happened at `location` or beneath it, or
+    /// with `businessStep` — as an EPCIS 2.0 JSON-LD document, oldest first; returns how many it wrote.
+    public func exportEPCIS(
+        _ filter: EventFilter = .all, location: String? = nil, businessStep: String? = nil, pageSize: Int = 1_000,
+        write: ([UInt8]) throws -> Void
+    ) async throws -> Int {
         if let sku = filter.sku { _ = try await requireProduct(sku) }
+        var places: Set<String>?
+        if let location {
+            _ = try await requirePlace(location)
+            let all = try await store.locations()
+            var found: Set<String> = [location]
+            var grew = true
+            while grew {
+                grew = false
+                for place in all where place.parent.map(found.contains) == true && !found.contains(place.code) {
+                    found.insert(place.code)
+                    grew = true
+                }
+            }
+            places = found
+        }
+        if let businessStep { try Field.code(businessStep, name: "business step") }
         let products = try await store.products()
         let catalogue = EPCISMapping.Catalogue(
             products: Dictionary(products.map { ($0.sku, $0) }, uniquingKeysWith: { first, _ in first }))
@@ -153,6 +320,8 @@ extension Inventory {
             guard let last = page.last else { break }
             after = last.sequence
             for recorded in page {
+                if let places, !places.contains(recorded.event.location ?? "") { continue }
+                if let businessStep, CapturedMeaning.word(recorded.event.businessStep) != businessStep { continue }
                 var corrected: Event?
                 if recorded.event.kind == .correct, let target = recorded.event.corrects,
                     let unit = recorded.event.units.first?.unit

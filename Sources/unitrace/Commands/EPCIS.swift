@@ -46,11 +46,13 @@ struct EPCISImport: AsyncParsableCommand {
                     open: { try chunkedStream(file) }, context: context, batchSize: batchSize)
                 total.events += report.events
                 total.observations += report.observations
+                total.applied += report.applied
                 total.skipped += report.skipped
                 total.batches += report.batches
                 if !output.json {
                     print(
-                        "\(file): \(report.events) events, \(report.observations) recorded as observations"
+                        "\(file): \(report.events) events, \(report.applied) applied to tracked units, "
+                            + "\(report.observations) recorded as observations"
                             + (report.skipped > 0 ? ", \(report.skipped) already recorded" : ""))
                 }
             }
@@ -66,6 +68,8 @@ struct EPCISExport: AsyncParsableCommand {
     @Option(help: "Only events that name units of this product.") var product: String?
     @Option(help: "Only events that occurred at or after this time (ISO 8601 with offset).") var since: String?
     @Option(help: "Only events that occurred before this time (ISO 8601 with offset).") var until: String?
+    @Option(help: "Only events that happened at this location or beneath it.") var location: String?
+    @Option(help: "Only events with this CBV business step (shipping, receiving, …).") var step: String?
     @Option(name: .shortAndLong, help: "Write to FILE instead of standard output.") var output: String?
 
     func run() async throws {
@@ -86,7 +90,7 @@ struct EPCISExport: AsyncParsableCommand {
             }
             var buffer = Data()
             buffer.reserveCapacity(1 << 20)
-            let count = try await inventory.exportEPCIS(filter) { bytes in
+            let count = try await inventory.exportEPCIS(filter, location: location, businessStep: step) { bytes in
                 buffer.append(contentsOf: bytes)
                 if buffer.count >= 1 << 20 {
                     handle.write(buffer)
