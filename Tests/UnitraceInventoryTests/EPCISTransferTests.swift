@@ -234,7 +234,7 @@ struct EPCISTrackedTests {
             _ = try await importing(document(members + #","epcList":["\#(motor)"]"#), into: inventory)
             Issue.record("accepted")
         } catch let failure as EPCISImportFailed {
-            #expect("\(failure)".contains(words), "\(failure)")
+            #expect("\(failure.error)".contains(words), "\(failure.error)")
         }
     }
 
@@ -263,7 +263,7 @@ struct EPCISTrackedTests {
                 ), into: inventory)
             Issue.record("accepted")
         } catch let failure as EPCISImportFailed {
-            #expect("\(failure)".contains("urn:epc:id:sgtin:0614141.107346.2017"), "\(failure)")
+            #expect("\(failure.error)".contains("urn:epc:id:sgtin:0614141.107346.2017"), "\(failure.error)")
         }
     }
 }

@@ -27,8 +27,11 @@ public struct EPCISImportFailed: Error, Sendable {
 
 extension EPCISImportFailed: CustomStringConvertible {
     public var description: String {
-        "import stopped at the batch starting at \(firstEvent), which was not recorded (\(error)); "
-            + "\(recorded.observations + recorded.applied) events before it were recorded — fix the document and import it again: recorded events are skipped"
+        let done = recorded.observations + recorded.applied
+        return "import stopped at the batch starting at \(firstEvent), which was not recorded; "
+            + (done == 0
+                ? "nothing was recorded"
+                : "\(done) events before it were recorded — fix the document and import it again: recorded events are skipped")
     }
 }
 
