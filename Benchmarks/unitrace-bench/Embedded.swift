@@ -137,10 +137,10 @@ enum ImportChild {
         var peakMB: Double
     }
 
-    static func run(file: String, store: String) throws -> Outcome {
+    static func run(file: String, store: String, epcis: Bool = false) throws -> Outcome {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).absoluteURL
-        process.arguments = ["_import", file, store]
+        process.arguments = [epcis ? "_epcis" : "_import", file, store]
         let pipe = Pipe()
         process.standardOutput = pipe
         try process.run()

@@ -8,14 +8,15 @@ import UnitraceInventory
 /// `http`, `embedded` and `all` (the default) name groups.
 struct Options {
     static let http = ["w1", "w2", "w3", "w4", "w5"]
-    static let embedded = ["e1", "e2", "e3", "e4"]
+    static let embedded = ["e1", "e2", "e3", "e4", "e5"]
     static let usage = """
         usage: unitrace-bench [WORKLOAD…] [options]
-          workloads: parse w1 w2 w3 w4 w5 e1 e2 e3 e4 | http | embedded | all (default)
+          workloads: parse w1 w2 w3 w4 w5 e1 e2 e3 e4 e5 | http | embedded | all (default)
           --n N            units created, moved and looked up over HTTP (default 2000)
           --events E,E…    sizes of the ledgers imported by E1; the largest also serves E3 and W4 (default 1000000,10000000)
           --repeat R       timed runs after the warm-up (default 3; ledgers over 2M events are imported once)
           --lookups L      lookups per run for W4 and E3 (default 200)
+          --epcis E,E…     sizes of the EPCIS documents E5 imports (default 100000,1000000)
           --scans S        scans decoded per run by parse (default 1000000)
           --work DIR       where ledgers and stores are written (default .build/unitrace-bench)
           --out FILE       the JSON result file (default <work>/results.json)
@@ -27,6 +28,7 @@ struct Options {
     var workloads: Set<String> = []
     var n = 2_000
     var events = [1_000_000, 10_000_000]
+    var epcis = [100_000, 1_000_000]
     var repeats = 3
     var lookups = 200
     var scans = 1_000_000
@@ -56,6 +58,14 @@ struct Options {
                     throw BenchError("--events needs sizes of at least 200, e.g. 1000000,10000000\n\(Self.usage)")
                 }
                 events = sizes.sorted()
+            case "--epcis":
+                let sizes = (iterator.next() ?? "").split(separator: ",").compactMap {
+                    Int($0.replacingOccurrences(of: "_", with: ""))
+                }
+                guard !sizes.isEmpty, sizes.allSatisfy({ $0 > 0 }) else {
+                    throw BenchError("--epcis needs positive sizes, e.g. 100000,1000000\n\(Self.usage)")
+                }
+                epcis = sizes.sorted()
             case "--work": work = iterator.next() ?? work
             case "--out": out = iterator.next()
             case "--db": db = iterator.next()
@@ -63,7 +73,7 @@ struct Options {
             case "all": workloads.formUnion(["parse"] + Self.http + Self.embedded)
             case "http": workloads.formUnion(Self.http)
             case "embedded": workloads.formUnion(Self.embedded)
-            case "parse", "w1", "w2", "w3", "w4", "w5", "e1", "e2", "e3", "e4": workloads.insert(argument)
+            case "parse", "w1", "w2", "w3", "w4", "w5", "e1", "e2", "e3", "e4", "e5": workloads.insert(argument)
             case "-h", "--help":
                 print(Self.usage)
                 exit(0)
@@ -77,6 +87,7 @@ struct Options {
         [
             "workloads": workloads.sorted().joined(separator: ","), "n": "\(n)",
             "events": events.map(String.init).joined(separator: ","), "repeat": "\(repeats)", "lookups": "\(lookups)",
+            "epcis": epcis.map(String.init).joined(separator: ","),
             "scans": "\(scans)", "engine": db == nil ? "sqlite" : "postgres",
         ]
     }
@@ -135,6 +146,9 @@ func runSuite(_ options: Options) async throws {
             try await HTTPWorkloads(options: options).lookupsAtScale(store: store, ledger: ledger, results: results)
         }
     }
+    if selected.contains("e5") {
+        try await EPCISWorkload(options: options, stores: stores, results: results).run(sizes: options.epcis)
+    }
     if selected.contains("e4") {
         results.unavailable(
             "E4", "forward trace of a component lot, 3 levels", because: "needs the genealogy capability")
@@ -155,6 +169,9 @@ do {
     let arguments = Array(CommandLine.arguments.dropFirst())
     if arguments.first == "_serve", arguments.count == 2 {
         try await ServerProcess.main(store: arguments[1])
+    } else if arguments.first == "_epcis", arguments.count == 3 {
+        let outcome = try await EPCISWorkload.importChild(file: arguments[1], store: arguments[2])
+        FileHandle.standardOutput.write(try JSONEncoder().encode(outcome))
     } else if arguments.first == "_import", arguments.count == 3 {
         try await ImportChild.main(file: arguments[1], store: arguments[2])
     } else {

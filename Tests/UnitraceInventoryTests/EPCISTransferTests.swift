@@ -9,19 +9,22 @@ private let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent
     .appendingPathComponent("Fixtures/gs1/json")
 
 private func exampleFiles() throws -> [URL] {
-    try FileManager.default.contentsOfDirectory(at: examples, includingPropertiesForKeys: nil)
-        .filter { $0.pathExtension == "jsonld" }.sorted { $0.lastPathComponent < $1.lastPathComponent }
+    let xml = examples.deletingLastPathComponent().appendingPathComponent("xml")
+    return try
+        (FileManager.default.contentsOfDirectory(at: examples, includingPropertiesForKeys: nil)
+        + FileManager.default.contentsOfDirectory(at: xml, includingPropertiesForKeys: nil))
+        .filter { ["jsonld", "xml"].contains($0.pathExtension) }.sorted { $0.lastPathComponent < $1.lastPathComponent }
 }
 
 private func events(in bytes: [UInt8]) async throws -> [CapturedEvent] {
     var found: [CapturedEvent] = []
-    var stream = JSONStream(bytes: bytes)
-    try await EPCISJSONReader.read(&stream, reopen: { JSONStream(bytes: bytes) }) { found.append($0) }
+    try await EPCISDocument.read(open: { EPCISDocument.chunks(bytes) }) { found.append($0) }
     return found
 }
 
 private func importing(_ bytes: [UInt8], into inventory: Inventory) async throws -> EPCISImportReport {
-    try await inventory.importEPCIS(open: { JSONStream(bytes: bytes) }, context: EventContext(actor: "partner"))
+    try await inventory.importEPCIS(
+        open: { EPCISDocument.chunks(bytes) }, context: EventContext(actor: "partner"))
 }
 
 private func exported(_ inventory: Inventory, _ filter: EventFilter = .all) async throws -> [UInt8] {
@@ -42,7 +45,9 @@ private func key(_ event: EPCISEvent) -> String {
 
 @Suite("EPCIS documents in and out")
 struct EPCISTransferTests {
-    @Test("every GS1 example imports, and the export holds the same events with the same members and values")
+    @Test(
+        "every GS1 example, JSON and XML, imports, and the export holds the same events with the same members and values"
+    )
     func roundTrip() async throws {
         let inventory = Inventory(store: try await TestStores.make(), environment: .fixed())
         var originals: [String: JSONValue] = [:]

@@ -40,15 +40,15 @@ extension Inventory {
     /// that breaks the standard stores nothing; then its events are recorded in batches, each validated
     /// whole and committed in one transaction. An event whose ID is already in the ledger is skipped.
     ///
-    /// - Parameter open: a new stream over the document each time it is called (it is read twice).
+    /// - Parameter open: the document (JSON / JSON-LD or XML) from its start each time it is called: it is
+    ///   read twice.
     /// - Throws: ``EPCISFault`` naming the first fault, or ``EPCISImportFailed``.
     public func importEPCIS(
-        open: () throws -> JSONStream, context: EventContext, batchSize: Int = 1_000
+        open: () throws -> EPCISDocument.Chunks, context: EventContext, batchSize: Int = 1_000
     ) async throws -> EPCISImportReport {
         try Field.positive(batchSize, name: "batch size", maximum: 100_000)
-        var stream = try open()
         var report = EPCISImportReport()
-        try await EPCISJSONReader.read(&stream, reopen: open) { _ in report.events += 1 }
+        try await EPCISDocument.read(open: open) { _ in report.events += 1 }
 
         var pending: [CapturedEvent] = []
         func flush() async throws {
@@ -65,8 +65,7 @@ extension Inventory {
                 throw EPCISImportFailed(recorded: report, firstEvent: first.path, error: error)
             }
         }
-        stream = try open()
-        try await EPCISJSONReader.read(&stream, reopen: open) { captured in
+        try await EPCISDocument.read(open: open) { captured in
             pending.append(captured)
             if pending.count >= batchSize { try await flush() }
         }

@@ -9,21 +9,21 @@ struct EPCISCommand: AsyncParsableCommand {
         subcommands: [EPCISImport.self, EPCISExport.self])
 }
 
-/// Reads a file in 1 MiB chunks: an EPCIS document of any size in flat memory.
-func chunkedStream(_ path: String) throws -> JSONStream {
+/// Reads a file in 1 MiB chunks: a JSON document of any size in flat memory.
+func fileChunks(_ path: String) throws -> EPCISDocument.Chunks {
     guard let handle = FileHandle(forReadingAtPath: path) else {
         throw InputError(code: .invalidField, message: "cannot read \(path)")
     }
-    return JSONStream(source: {
+    return {
         let data = handle.readData(ofLength: 1 << 20)
         if data.isEmpty { try? handle.close() }
         return data.isEmpty ? nil : [UInt8](data)
-    })
+    }
 }
 
 struct EPCISImport: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "import", abstract: "Record the events of EPCIS 2.0 documents (JSON or JSON-LD).",
+        commandName: "import", abstract: "Record the events of EPCIS 2.0 documents (JSON, JSON-LD or XML).",
         discussion: """
             Each document is checked whole first: one that breaks the standard is refused with the JSON path of \
             its first fault, and nothing of it is stored. Events about objects Unitrace does not track are kept \
@@ -43,7 +43,7 @@ struct EPCISImport: AsyncParsableCommand {
             var total = EPCISImportReport()
             for file in files {
                 let report = try await inventory.importEPCIS(
-                    open: { try chunkedStream(file) }, context: context, batchSize: batchSize)
+                    open: { try fileChunks(file) }, context: context, batchSize: batchSize)
                 total.events += report.events
                 total.observations += report.observations
                 total.applied += report.applied

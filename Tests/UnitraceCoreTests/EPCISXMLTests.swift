@@ -1,0 +1,116 @@
+import Foundation
+import Testing
+
+@testable import UnitraceCore
+
+private let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("Fixtures/gs1")
+
+private func read(_ text: String) async throws -> [CapturedEvent] {
+    var events: [CapturedEvent] = []
+    let bytes = Array(text.utf8)
+    try await EPCISDocument.read(open: { EPCISDocument.chunks(bytes) }) { events.append($0) }
+    return events
+}
+
+private func xml(_ event: String, prolog: String = "") -> String {
+    """
+    <?xml version="1.0" encoding="UTF-8"?>\(prolog)
+    <epcis:EPCISDocument xmlns:epcis="urn:epcglobal:epcis:xsd:2" xmlns:ext="http://example.com/ext/"
+        schemaVersion="2.0" creationDate="2026-01-01T00:00:00Z">
+      <EPCISBody><EventList>\(event)</EventList></EPCISBody>
+    </epcis:EPCISDocument>
+    """
+}
+
+private let event = """
+    <ObjectEvent>
+      <eventTime>2026-01-01T10:00:00.000+01:00</eventTime>
+      <eventTimeZoneOffset>+01:00</eventTimeZoneOffset>
+      <epcList><epc>urn:epc:id:sgtin:0614141.107346.2017</epc></epcList>
+      <action>OBSERVE</action>
+      <bizStep>urn:epcglobal:cbv:bizstep:shipping</bizStep>
+      <ext:note><ext:line>a</ext:line><ext:line>b</ext:line></ext:note>
+    </ObjectEvent>
+    """
+
+@Suite("EPCIS XML documents in")
+struct EPCISXMLTests {
+    @Test("an XML event reads as its JSON form: CBV URNs as words, lists as arrays, extensions as objects")
+    func jsonForm() async throws {
+        let events = try await read(xml(event))
+        let fields = try #require(events.first).event.fields
+        #expect(fields["bizStep"] == .string("shipping"))
+        #expect(fields["epcList"] == .array([.string("urn:epc:id:sgtin:0614141.107346.2017")]))
+        #expect(fields["ext:note"] == .object(["ext:line": .array([.string("a"), .string("b")])]))
+        #expect(events.first?.event.namespaces["ext"] == "http://example.com/ext/")
+    }
+
+    @Test("GS1's all-fields example: numbers, booleans, places, transactions, dispositions, sensor data")
+    func allFields() async throws {
+        let text = try String(
+            contentsOf: fixtures.appendingPathComponent("xml/object_event_all_possible_fields.xml"), encoding: .utf8)
+        let fields = try #require(try await read(text).first).event.fields
+        #expect(fields["quantityList"]?.array?.first?["quantity"] == .number("200"))
+        #expect(fields["bizTransactionList"]?.array?.compactMap { $0["type"]?.string } == ["po", "pedigree"])
+        #expect(fields["sourceList"]?.array?.first?["type"] == .string("location"))
+        #expect(fields["persistentDisposition"]?["set"] == .array([.string("completeness_verified")]))
+        let report = fields["sensorElementList"]?.array?.first?["sensorReport"]?.array?.first
+        #expect(report?["value"] == .number("26"))
+        #expect(report?["booleanValue"] == .bool(true))
+        #expect(report?["type"] == .string("Temperature"))
+        #expect(fields["readPoint"]?["id"] == .string("urn:epc:id:sgln:0012345.11111.400"))
+    }
+
+    @Test(
+        "a document type declaration with anything in it is refused before parsing",
+        arguments: [
+            #"<!DOCTYPE d [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]>"#,
+            #"<!DOCTYPE d SYSTEM "file:///etc/passwd">"#,
+            #"<!DOCTYPE d PUBLIC "-//x//y" "http://example.com/x.dtd">"#,
+        ])
+    func doctype(_ prolog: String) async throws {
+        do {
+            _ = try await read(xml(event, prolog: "\n" + prolog))
+            Issue.record("accepted")
+        } catch let fault as EPCISFault {
+            #expect(fault.message.contains("refuses"), "\(fault)")
+        }
+    }
+
+    @Test("a bare <!DOCTYPE name>, as in GS1's example, declares nothing and is allowed")
+    func bareDoctype() async throws {
+        #expect(try await read(xml(event, prolog: "\n<!DOCTYPE project>")).count == 1)
+    }
+
+    @Test("malformed XML and a broken event name their line")
+    func faults() async throws {
+        do {
+            _ = try await read(xml(event.replacingOccurrences(of: "</action>", with: "</actions>")))
+            Issue.record("accepted")
+        } catch let fault as EPCISFault {
+            #expect(fault.path.hasPrefix("line "), "\(fault)")
+        }
+        do {
+            _ = try await read(xml(event.replacingOccurrences(of: ">OBSERVE<", with: ">WATCH<")))
+            Issue.record("accepted")
+        } catch let fault as EPCISFault {
+            #expect(fault.path == "line 4 (event 1).action", "\(fault)")
+        }
+    }
+
+    @Test("every GS1 XML example reads without a fault")
+    func examples() async throws {
+        var total = 0
+        for name in [
+            "AssociationEventExamples.xml", "Example_9.6.1-ObjectEvent-2020_06_18a.xml", "SensorDataExamples.xml",
+            "object_event_all_possible_fields.xml",
+        ] {
+            total += try await read(
+                try String(contentsOf: fixtures.appendingPathComponent("xml/\(name)"), encoding: .utf8)
+            )
+            .count
+        }
+        #expect(total == 25)
+    }
+}
