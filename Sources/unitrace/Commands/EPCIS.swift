@@ -79,15 +79,7 @@ struct EPCISExport: AsyncParsableCommand {
             var filter = EventFilter(sku: product)
             filter.from = try since.map { text throws(InputError) in try Timestamp(iso8601: text) }
             filter.until = try until.map { text throws(InputError) in try Timestamp(iso8601: text) }
-            let handle: FileHandle
-            if let output {
-                guard FileManager.default.createFile(atPath: output, contents: nil),
-                    let file = FileHandle(forWritingAtPath: output)
-                else { throw InputError(code: .invalidField, message: "cannot write \(output)") }
-                handle = file
-            } else {
-                handle = FileHandle.standardOutput
-            }
+            let handle = try outputHandle(output)
             var buffer = Data()
             buffer.reserveCapacity(1 << 20)
             let count = try await inventory.exportEPCIS(filter, location: location, businessStep: step) { bytes in

@@ -247,7 +247,7 @@ struct Correct: AsyncParsableCommand {
             }
             let outcome = try await store.openInventory().correct(
                 sequence: number, context: try event.context(requireReason: true))
-            report(.correct, outcome, output: output, "corrected event \(sequence)")
+            report(.correct, outcome, output: output, "corrected event \(number)")
         }
     }
 }

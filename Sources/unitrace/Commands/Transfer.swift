@@ -26,6 +26,14 @@ final class LineWriter {
     }
 }
 
+/// The file an export writes to (made anew), or standard output.
+func outputHandle(_ path: String?) throws(InputError) -> FileHandle {
+    guard let path else { return FileHandle.standardOutput }
+    guard FileManager.default.createFile(atPath: path, contents: nil), let file = FileHandle(forWritingAtPath: path)
+    else { throw InputError(code: .invalidField, message: "cannot write \(path)") }
+    return file
+}
+
 struct Export: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write the catalogue and events as JSON Lines (streamed), all or for a product, unit or time range.")
@@ -44,15 +52,7 @@ struct Export: AsyncParsableCommand {
             if let unit { filter.unit = try await inventory.unit(unit) }
             filter.from = try since.map { text throws(InputError) in try Timestamp(iso8601: text) }
             filter.until = try until.map { text throws(InputError) in try Timestamp(iso8601: text) }
-            let handle: FileHandle
-            if let output {
-                guard FileManager.default.createFile(atPath: output, contents: nil),
-                    let file = FileHandle(forWritingAtPath: output)
-                else { throw InputError(code: .invalidField, message: "cannot write \(output)") }
-                handle = file
-            } else {
-                handle = FileHandle.standardOutput
-            }
+            let handle = try outputHandle(output)
             let writer = LineWriter(handle: handle)
             let count = try await inventory.export(filter) { writer.write($0) }
             writer.flush()
