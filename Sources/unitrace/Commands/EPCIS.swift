@@ -65,20 +65,16 @@ struct EPCISExport: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export", abstract: "Write the ledger, or part of it, as an EPCIS 2.0 JSON-LD document.")
     @OptionGroup var store: StoreOptions
-    @Option(help: "Only events that name units of this product.") var product: String?
-    @Option(help: "Only events that occurred at or after this time (ISO 8601 with offset).") var since: String?
-    @Option(help: "Only events that occurred before this time (ISO 8601 with offset).") var until: String?
+    @OptionGroup var export: ExportOptions
     @Option(help: "Only events that happened at this location or beneath it.") var location: String?
     @Option(help: "Only events with this CBV business step (shipping, receiving, …).") var step: String?
-    @Option(name: .shortAndLong, help: "Write to FILE instead of standard output.") var output: String?
 
     func run() async throws {
         let printer = Output(json: false)
         try await reporting(printer) {
             let inventory = try await store.openInventory()
-            var filter = EventFilter(sku: product)
-            filter.from = try since.map { text throws(InputError) in try Timestamp(iso8601: text) }
-            filter.until = try until.map { text throws(InputError) in try Timestamp(iso8601: text) }
+            let filter = try export.filter()
+            let output = export.output
             let handle = try outputHandle(output)
             var buffer = Data()
             buffer.reserveCapacity(1 << 20)

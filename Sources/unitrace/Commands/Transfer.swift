@@ -34,24 +34,35 @@ func outputHandle(_ path: String?) throws(InputError) -> FileHandle {
     return file
 }
 
+/// What both exports take: a product, a time range and where to write.
+struct ExportOptions: ParsableArguments {
+    @Option(help: "Only events that name units of this product.") var product: String?
+    @Option(help: "Only events that occurred at or after this time (ISO 8601 with offset).") var since: String?
+    @Option(help: "Only events that occurred before this time (ISO 8601 with offset).") var until: String?
+    @Option(name: .shortAndLong, help: "Write to FILE instead of standard output.") var output: String?
+
+    func filter() throws(InputError) -> EventFilter {
+        var filter = EventFilter(sku: product)
+        filter.from = try since.map { text throws(InputError) in try Timestamp(iso8601: text) }
+        filter.until = try until.map { text throws(InputError) in try Timestamp(iso8601: text) }
+        return filter
+    }
+}
+
 struct Export: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write the catalogue and events as JSON Lines (streamed), all or for a product, unit or time range.")
     @OptionGroup var store: StoreOptions
-    @Option(help: "Only events that name units of this product.") var product: String?
+    @OptionGroup var export: ExportOptions
     @Option(help: "Only events that name this unit (SKU/SERIAL, serial or alias).") var unit: String?
-    @Option(help: "Only events that occurred at or after this time (ISO 8601 with offset).") var since: String?
-    @Option(help: "Only events that occurred before this time (ISO 8601 with offset).") var until: String?
-    @Option(name: .shortAndLong, help: "Write to FILE instead of standard output.") var output: String?
 
     func run() async throws {
         let printer = Output(json: false)
         try await reporting(printer) {
             let inventory = try await store.openInventory()
-            var filter = EventFilter(sku: product)
+            var filter = try export.filter()
             if let unit { filter.unit = try await inventory.unit(unit) }
-            filter.from = try since.map { text throws(InputError) in try Timestamp(iso8601: text) }
-            filter.until = try until.map { text throws(InputError) in try Timestamp(iso8601: text) }
+            let output = export.output
             let handle = try outputHandle(output)
             let writer = LineWriter(handle: handle)
             let count = try await inventory.export(filter) { writer.write($0) }
