@@ -61,11 +61,7 @@ extension Inventory {
                 case .arrive:
                     if let place = location { _ = try await requirePlace(place) }
                 case .sell:
-                    guard let sale = try request.sale?.validated() else {
-                        throw InputError(code: .invalidField, message: "sell needs a sale with a channel")
-                    }
-                    location = sale.storeCode
-                    if let code = sale.storeCode { _ = try await requirePlace(code) }
+                    location = request.sale?.storeCode
                 case .quarantine, .release, .scrap:
                     location = nil
                 case .observe:

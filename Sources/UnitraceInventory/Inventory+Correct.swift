@@ -10,9 +10,6 @@ extension Inventory {
             guard sequence >= 1, let recorded = try await store.event(sequence: sequence) else {
                 throw InputError(code: .unknownEvent, message: "no event with sequence \(sequence)")
             }
-            guard let reason = context.reason, !reason.isEmpty else {
-                throw InputError(code: .invalidField, message: "a correction needs a reason (--reason)")
-            }
             let wrong = recorded.event
             let states = try await store.states(of: Set(wrong.units.map(\.unit)))
             var lines: [EventLine] = []

@@ -280,22 +280,13 @@ extension Inventory {
         }
     }
 
-    /// Sells units in stock to a customer.
-    public func sell(_ scans: [String], product: String? = nil, sale: Sale, context: EventContext) async throws
+    /// Sells units in stock to a customer. Where a sale may happen is ``EventRules``' to say.
+    public func sell(_ scans: [String], product: String? = nil, sale: Sale?, context: EventContext) async throws
         -> Outcome
     {
         try await retryingConflicts {
-            let sale = try sale.validated()
-            if let store = sale.storeCode {
-                let location = try await requirePlace(store)
-                guard location.kind == .store || location.kind == .popUp else {
-                    throw InputError(
-                        code: .invalidField,
-                        message: "channel store:\(store) names a \(location.kind.rawValue), not a store or pop-up")
-                }
-            }
-            return try await act(
-                .sell, scans: scans, product: product, context: context, location: sale.storeCode, sale: sale)
+            try await act(
+                .sell, scans: scans, product: product, context: context, location: sale?.storeCode, sale: sale)
         }
     }
 

@@ -5,7 +5,8 @@ import UnitraceCore
 /// it touches in one call, validates every line with `UnitraceCore`, and either throws ``BatchRejected``
 /// (nothing written) or commits all its events in one transaction.
 public struct Inventory: Sendable {
-    public let store: any InventoryStore
+    /// The store, for the use cases alone: interfaces call use cases, never the store.
+    let store: any InventoryStore
     public let environment: Environment
     public let settings: InventorySettings
 
@@ -121,6 +122,7 @@ extension Inventory {
                 }
             }
         }
+        problems += try await ruleProblems(drafts)
         var keys = Set<UnitKey>()
         for draft in drafts { for line in draft.event.units { keys.insert(line.unit) } }
         let current = try await store.states(of: keys)
@@ -196,6 +198,29 @@ extension Inventory {
             }
         }
         return try await store.commit(batch)
+    }
+
+    /// Checks every event new to the ledger against ``EventRules``. A lone event's refusal is thrown as it
+    /// is; in a batch of several, each refusal is a problem of the event's first line.
+    func ruleProblems(_ drafts: [Draft]) async throws -> [LineProblem] {
+        let fresh = drafts.filter { $0.expected == nil }
+        var codes = Set<String>()
+        for draft in fresh { codes.formUnion(EventRules.placesNamed(by: draft.event)) }
+        var places: [String: Location] = [:]
+        for code in codes { places[code] = try await store.location(code: code) }
+        var problems: [LineProblem] = []
+        for (index, draft) in fresh.enumerated() {
+            do {
+                try EventRules.check(draft.event, places: places)
+            } catch {
+                guard drafts.count > 1 else { throw error }
+                problems.append(
+                    LineProblem(
+                        line: draft.lineNumbers.first ?? index + 1, scan: draft.scans.first ?? "",
+                        reason: .invalid(error)))
+            }
+        }
+        return problems
     }
 
     /// Resolves scans to units: `SKU/SERIAL`, a bare serial, or an alias (IMEI, VIN, own serial, …).

@@ -21,58 +21,12 @@ public func buildApplication(
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: AuthMiddleware(inventory: inventory, bodyLimit: configuration.maxBodySize))
 
-    func on(_ endpoint: Endpoint, _ handler: @escaping @Sendable (Request, AppRequestContext) async throws -> Response)
-    {
-        router.on(RouterPath(endpoint.routerPath), method: endpoint.method) { request, context in
-            try FormQuery.validate(request.uri.query)
-            if endpoint.roles != nil {
-                guard let key = context.apiKey else {
-                    throw Problem(
-                        status: 401, code: "unauthorized", title: "send an API key: Authorization: Bearer ut_…")
-                }
-                guard endpoint.allows(key.role) else {
-                    throw Problem(
-                        status: 403, code: "forbidden", title: "the \(key.role.rawValue) role may not call this route")
-                }
-            }
-            return try await handler(request, context)
-        }
-    }
-
-    on(.health, api.health)
-    on(.openAPI, api.openAPI)
-    on(.metrics, api.metricsText)
-    on(.listProducts, api.listProducts)
-    on(.addProduct, api.addProduct)
-    on(.showProduct, api.showProduct)
-    on(.listLocations, api.listLocations)
-    on(.addLocation, api.addLocation)
-    on(.findUnits, api.findUnits)
-    on(.lookupUnit, api.lookupUnit)
-    on(.showUnit, api.showUnit)
-    on(.receive, api.receive)
-    on(.move) { try await api.act(.move, $0, $1) }
-    on(.ship) { try await api.act(.ship, $0, $1) }
-    on(.arrive) { try await api.act(.arrive, $0, $1) }
-    on(.sell) { try await api.act(.sell, $0, $1) }
-    on(.returnUnits) { try await api.act(.return, $0, $1) }
-    on(.quarantine) { try await api.act(.quarantine, $0, $1) }
-    on(.release) { try await api.act(.release, $0, $1) }
-    on(.scrap) { try await api.act(.scrap, $0, $1) }
-    on(.correct, api.correct)
-    on(.captureEvents, api.capture)
-    on(.listEvents, api.listEvents)
-    on(.stock, api.stock)
-    on(.verify, api.verify)
-    on(.importLedger, api.importLedger)
-    on(.parseIdentifier, api.parseIdentifier)
-    on(.listKeys, api.listKeys)
-    on(.createKey, api.createKey)
-    on(.revokeKey, api.revokeKey)
-    on(.listWebhooks, api.listWebhooks)
-    on(.addWebhook, api.addWebhook)
-    on(.removeWebhook, api.removeWebhook)
-    on(.webhookDeliveries, api.webhookDeliveries)
+    let routes = Routes(router: router)
+    let controllers: [any Controller] = [
+        OperationsController(api: api), CatalogueController(api: api), UnitsController(api: api),
+        LedgerController(api: api), IdentifiersController(api: api), AccessController(api: api),
+    ]
+    for controller in controllers { controller.addRoutes(to: routes) }
 
     let webhooks = WebhookService(
         dispatcher: WebhookDispatcher(inventory: inventory, send: send), interval: configuration.webhookPollInterval,
@@ -155,7 +109,7 @@ struct WebhookService: Service {
                 headsSent = try await dispatcher.publishHeads(lastSent: headsSent)
                 let attempts = try await dispatcher.deliverDue()
                 metrics.webhookAttempts.increment(by: Int64(attempts))
-                metrics.webhookBacklog.set(Double(try await dispatcher.inventory.store.outboxBacklog()))
+                metrics.webhookBacklog.set(Double(try await dispatcher.inventory.outboxBacklog()))
             } catch {
                 logger.warning("webhook delivery pass failed", metadata: ["error": "\(error)"])
             }

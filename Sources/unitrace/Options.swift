@@ -87,11 +87,8 @@ struct EventOptions: ParsableArguments {
     @Option(help: "Why (required for quarantine, scrap, return and correct).")
     var reason: String?
 
-    func context(requireReason: Bool = false) throws(InputError) -> EventContext {
+    func context() throws(InputError) -> EventContext {
         let who = Self.actor(given: actor)
-        if requireReason, reason?.trimmingCharacters(in: .whitespaces).isEmpty ?? true {
-            throw InputError(code: .invalidField, message: "--reason is required for this command")
-        }
         return EventContext(
             actor: who,
             occurredAt: try time.map { text throws(InputError) in try Timestamp(iso8601: text) },

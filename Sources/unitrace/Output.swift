@@ -59,15 +59,23 @@ struct Output {
             return (error.code.rawValue, [error.message], [], exit)
         case let error as ImportFailed:
             let inner = describe(error.error)
-            return (inner.code, inner.messages.dropLast() + ["\(error)"], inner.lines, inner.exit)
+            return (inner.code, Self.leading(inner.messages, of: error.error) + ["\(error)"], inner.lines, inner.exit)
         case let error as EPCISFault:
             return ("invalid-epcis", ["\(error); nothing recorded"], [], ExitStatus.rejected)
         case let error as EPCISImportFailed:
             let inner = describe(error.error)
-            return (inner.code, inner.messages.dropLast() + ["\(error)"], inner.lines, inner.exit)
+            return (inner.code, Self.leading(inner.messages, of: error.error) + ["\(error)"], inner.lines, inner.exit)
         default:
             return ("unexpected", ["unexpected failure: \(failure)"], [], ExitStatus.unexpected)
         }
+    }
+}
+
+extension Output {
+    /// The messages of an import's inner failure that stand before the import's own summary: a refused
+    /// batch's lines (its "nothing recorded" total is what the summary says again), or a whole error's one.
+    fileprivate static func leading(_ messages: [String], of inner: any Error) -> [String] {
+        inner is BatchRejected ? Array(messages.dropLast()) : messages
     }
 }
 

@@ -224,7 +224,7 @@ struct EPCISTrackedTests {
     @Test(
         "what a verb needs, an event must give",
         arguments: [
-            (#""action":"DELETE","bizStep":"destroying""#, "scrap needs a reason"),
+            (#""action":"DELETE","bizStep":"destroying""#, "a scrap needs a reason"),
             (#""action":"OBSERVE","bizStep":"shipping""#, "ship needs a destination"),
             (
                 #""action":"OBSERVE","bizStep":"storing","bizLocation":{"id":"urn:epc:id:sgln:4012345.00001.0"}"#,

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 import UnitraceCore
-import UnitraceInventory
 import UnitraceTestSupport
+
+@testable import UnitraceInventory
 
 @Suite("One input policy for every door")
 struct InputPolicyUseCaseTests {

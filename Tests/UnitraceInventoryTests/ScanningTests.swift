@@ -1,9 +1,10 @@
 import Foundation
 import Testing
 import UnitraceCore
-import UnitraceInventory
 import UnitraceSQLite
 import UnitraceTestSupport
+
+@testable import UnitraceInventory
 
 /// A warehouse whose medicine product carries the GTIN of the GS1 examples.
 private func pharmacy() async throws -> Inventory {

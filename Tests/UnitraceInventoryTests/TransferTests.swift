@@ -1,9 +1,10 @@
 import Foundation
 import Testing
 import UnitraceCore
-import UnitraceInventory
 import UnitraceSQLite
 import UnitraceTestSupport
+
+@testable import UnitraceInventory
 
 private func exported(_ inventory: Inventory, _ filter: EventFilter = .all) async throws -> [String] {
     var lines: [String] = []

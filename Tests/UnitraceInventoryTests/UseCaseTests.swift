@@ -2,9 +2,10 @@ import Foundation
 import Synchronization
 import Testing
 import UnitraceCore
-import UnitraceInventory
 import UnitraceSQLite
 import UnitraceTestSupport
+
+@testable import UnitraceInventory
 
 private func warehouse() async throws -> Inventory {
     try await Warehouse.make(on: try await TestStores.make())
@@ -149,9 +150,15 @@ struct BatchTests {
             } == .nothingToDo)
         #expect(await code { _ = try await inventory.move([], to: "WH1", context: .dock) } == .nothingToDo)
         #expect(await code { _ = try await inventory.ship(["x"], context: .dock) } == .invalidField)
+        try await Warehouse.receiveMotors(inventory, ["M-S"])
         #expect(
             await code {
-                _ = try await inventory.sell(["x"], sale: Sale(customer: nil, channel: "store:WH1"), context: .dock)
+                _ = try await inventory.sell(["M-S"], sale: Sale(customer: nil, channel: "store:WH1"), context: .dock)
+            } == .notAStore)
+        #expect(await code { _ = try await inventory.sell(["M-S"], sale: nil, context: .dock) } == .saleRequired)
+        #expect(
+            await code {
+                _ = try await inventory.sell(["M-S"], sale: Sale(customer: nil, channel: "mail"), context: .dock)
             } == .invalidField)
         #expect(
             await code { _ = try await inventory.addProduct(Product(sku: "EVM-200", name: "again")) }
@@ -170,7 +177,7 @@ struct BatchTests {
             await code {
                 _ = try await inventory.addLocation(Location(code: "B9", name: "x", kind: .bin, parent: "customer"))
             } == .notAPlace)
-        #expect(try await inventory.store.head().sequence == 0)
+        #expect(try await inventory.store.head().sequence == 1, "only the receipt of M-S")
     }
 }
 

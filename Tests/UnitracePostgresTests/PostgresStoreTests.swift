@@ -3,10 +3,11 @@ import Logging
 import PostgresNIO
 import Testing
 import UnitraceCore
-import UnitraceInventory
 import UnitracePostgres
 import UnitraceSQLite
 import UnitraceTestSupport
+
+@testable import UnitraceInventory
 
 func newStore(connections: Int = 4) async throws -> (PostgresStore, String) {
     let url = try await TestStores.newDatabase()

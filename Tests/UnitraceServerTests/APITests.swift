@@ -5,10 +5,11 @@ import HummingbirdTesting
 import Synchronization
 import Testing
 import UnitraceCore
-import UnitraceInventory
 import UnitraceSQLite
 import UnitraceServer
 import UnitraceTestSupport
+
+@testable import UnitraceInventory
 
 @Suite("API behaviour")
 struct APITests {

@@ -4,9 +4,10 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 import UnitraceCore
-import UnitraceInventory
 import UnitraceServer
 import UnitraceTestSupport
+
+@testable import UnitraceInventory
 
 @Suite("HTTP as clients expect it")
 struct HTTPConformanceTests {

@@ -5,9 +5,10 @@ import HummingbirdTesting
 import Synchronization
 import Testing
 import UnitraceCore
-import UnitraceInventory
 import UnitraceServer
 import UnitraceTestSupport
+
+@testable import UnitraceInventory
 
 @Suite("The head published to a witness")
 struct HeadWitnessTests {

@@ -5,10 +5,11 @@ import HummingbirdTesting
 import Synchronization
 import Testing
 import UnitraceCore
-import UnitraceInventory
 import UnitraceSQLite
 import UnitraceServer
 import UnitraceTestSupport
+
+@testable import UnitraceInventory
 
 @Suite("Secrets at rest")
 struct SecretsTests {

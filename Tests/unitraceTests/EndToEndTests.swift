@@ -125,7 +125,13 @@ struct EndToEndTests {
                             "error: time 'yesterday' does not start with a date YYYY-MM-DD; write it like 2026-11-27T14:03:00+01:00\n",
                         code: 65))
             let noReason = try unitrace(["quarantine", "EVM-200/M-1"], in: dir)
-            #expect(noReason == Run(out: "", err: "error: --reason is required for this command\n", code: 65))
+            #expect(
+                noReason
+                    == Run(
+                        out: "",
+                        err:
+                            "error: a quarantine needs a reason: say why (--reason, \"reason\" in the API, unitrace:reason in EPCIS)\n",
+                        code: 65))
             let notAStore = dir.appendingPathComponent("notes.sqlite")
             try Data("hello".utf8).write(to: notAStore)
             let foreign = try unitrace(["stock", "--db", notAStore.path], in: dir)

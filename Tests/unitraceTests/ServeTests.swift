@@ -6,34 +6,6 @@ import UnitraceTestSupport
     import FoundationNetworking
 #endif
 
-/// Starts `unitrace serve --port 0` and waits for the port it prints.
-private func startServer(in dir: URL) throws -> (process: Process, port: Int) {
-    let process = Process()
-    process.executableURL = unitraceBinary
-    process.arguments = ["serve", "--port", "0"]
-    process.currentDirectoryURL = dir
-    var environment = ProcessInfo.processInfo.environment
-    environment["LOG_LEVEL"] = "error"
-    process.environment = environment
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    var text = ""
-    let deadline = Date().addingTimeInterval(20)
-    while Date() < deadline {
-        let data = output.fileHandleForReading.availableData
-        if data.isEmpty { break }
-        text += String(decoding: data, as: UTF8.self)
-        if let range = text.range(of: #"listening on http://127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
-            let port = Int(text[range].split(separator: ":").last!)!
-            return (process, port)
-        }
-    }
-    process.terminate()
-    throw CocoaError(.fileReadUnknown)
-}
-
 @Suite("unitrace serve")
 struct ServeTests {
     @Test("SIGTERM during a batch finishes it or leaves no trace; never half of it")

@@ -68,3 +68,33 @@ func runAll(_ commands: [[String]], in directory: URL) throws {
         #expect(run.code == 0, "\(arguments): \(run)")
     }
 }
+
+/// Starts `unitrace serve --port 0` in `dir` and waits for the port it prints.
+func startServer(in dir: URL, environment: [String: String] = [:]) throws -> (process: Process, port: Int) {
+    let process = Process()
+    process.executableURL = unitraceBinary
+    process.arguments = ["serve", "--port", "0"]
+    process.currentDirectoryURL = dir
+    var env = ProcessInfo.processInfo.environment
+    env["UNITRACE_DB"] = nil
+    env["LOG_LEVEL"] = "error"
+    for (key, value) in environment { env[key] = value }
+    process.environment = env
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    var text = ""
+    let deadline = Date().addingTimeInterval(20)
+    while Date() < deadline {
+        let data = output.fileHandleForReading.availableData
+        if data.isEmpty { break }
+        text += String(decoding: data, as: UTF8.self)
+        if let range = text.range(of: #"listening on http://127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
+            let port = Int(text[range].split(separator: ":").last!)!
+            return (process, port)
+        }
+    }
+    process.terminate()
+    throw CocoaError(.fileReadUnknown)
+}

@@ -23,6 +23,12 @@ public struct InputError: Error, Hashable, Sendable {
         case webhookAddressRefused = "webhook-address-refused"
         /// A secret must be sealed, and no secret key was given (`UNITRACE_SECRET_KEY_FILE`).
         case secretKeyMissing = "secret-key-missing"
+        /// A return, quarantine, scrap or correction without a reason.
+        case reasonRequired = "reason-required"
+        /// A sale without its channel.
+        case saleRequired = "sale-required"
+        /// A sale in person at a location that is not a store or pop-up.
+        case notAStore = "not-a-store"
     }
 
     public var code: Code

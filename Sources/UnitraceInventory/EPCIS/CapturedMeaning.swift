@@ -8,7 +8,7 @@ import UnitraceCore
 /// | action `DELETE`, `destroying`                   | scrap (needs `unitrace:reason`)        |
 /// | `shipping`, `departing`                         | ship (needs a destination it knows)    |
 /// | `arriving`, `receiving`, `accepting`            | arrive, or return for units sold (needs a location and `unitrace:reason`) |
-/// | `retail_selling`                                | sell (in the store at `bizLocation`, else online) |
+/// | `retail_selling`                                | sell (through `unitrace:channel`; without one, in the store at `bizLocation`, else online) |
 /// | `holding`                                       | quarantine (needs `unitrace:reason`)   |
 /// | `inspecting`                                    | release                                |
 /// | `storing`, `stocking`, `picking`, `loading`, `unloading`, `staging_outbound` | move to `bizLocation` |
@@ -37,9 +37,6 @@ enum CapturedMeaning {
         default: return nil
         }
     }
-
-    /// The verbs that need a reason, as they do through every other door.
-    static let needsReason: Set<EventKind> = [.scrap, .quarantine, .return]
 
     /// The text of a `unitrace:` extension member.
     static func extensionText(_ event: EPCISEvent, _ name: String) -> String? {

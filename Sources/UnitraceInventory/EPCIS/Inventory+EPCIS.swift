@@ -150,24 +150,26 @@ extension Inventory {
             let captured = entry.captured
             places[captured.number] = captured.path
             let tracked = named[index].filter { $0.unit.map { states[$0] != nil } ?? false }
-            func refuse(_ message: String, scan: String = "") {
+            func refuse(_ error: InputError, scan: String = "") {
                 problems.append(
-                    LineProblem(
-                        line: captured.number, scan: scan,
-                        reason: .invalid(InputError(code: .invalidField, message: message)), place: captured.path))
+                    LineProblem(line: captured.number, scan: scan, reason: .invalid(error), place: captured.path))
             }
             if !tracked.isEmpty {
                 if tracked.count != named[index].count {
                     let other = named[index].first { entry in !tracked.contains { $0.uri == entry.uri } }?.uri ?? ""
                     refuse(
-                        "the event names units Unitrace tracks and objects it does not ('\(Limits.quote(other))'); capture them as two events",
+                        InputError(
+                            code: .invalidField,
+                            message:
+                                "the event names units Unitrace tracks and objects it does not ('\(Limits.quote(other))'); capture them as two events"
+                        ),
                         scan: other)
                     continue
                 }
                 do {
                     try await interpret(&event, units: tracked.compactMap(\.unit), states: states)
                 } catch let error as InputError {
-                    refuse(error.message, scan: tracked.first?.uri ?? "")
+                    refuse(error, scan: tracked.first?.uri ?? "")
                     continue
                 }
             }
@@ -225,10 +227,6 @@ extension Inventory {
             )
         }
         let reason = CapturedMeaning.extensionText(captured, "reason")
-        if CapturedMeaning.needsReason.contains(kind), reason?.isEmpty ?? true {
-            throw InputError(
-                code: .invalidField, message: "\(kind.rawValue) needs a reason: give the event a unitrace:reason")
-        }
         func knownPlace(_ uri: String?) async throws -> String? {
             guard let code = uri.flatMap(EPCISMapping.location(fromURI:)) else { return nil }
             return try await store.location(code: code) == nil ? nil : code
@@ -265,18 +263,21 @@ extension Inventory {
         case .arrive:
             location = try await knownPlace(captured.bizLocation)
         case .sell:
-            var channel = "online"
-            if let code = try await knownPlace(captured.bizLocation),
-                let place = try await store.location(code: code), [.store, .popUp].contains(place.kind)
+            // The channel the event names (`unitrace:channel`, as Unitrace exports it) is judged by the sale
+            // rules like any other; without one, a sale at a store or pop-up of ours was made there, any other
+            // sale online.
+            let place = try await knownPlace(captured.bizLocation)
+            var channel = CapturedMeaning.saleText(captured, "channel") ?? "online"
+            if CapturedMeaning.saleText(captured, "channel") == nil, let place,
+                let kind = try await store.location(code: place)?.kind, EventRules.salePlaces.contains(kind)
             {
-                channel = "store:\(code)"
-                location = code
+                channel = "store:\(place)"
             }
-            sale = try Sale(
+            location = place
+            sale = Sale(
                 customer: CapturedMeaning.saleText(captured, "customer"), channel: channel,
                 price: CapturedMeaning.saleText(captured, "price"),
-                currency: CapturedMeaning.saleText(captured, "currency")
-            ).validated()
+                currency: CapturedMeaning.saleText(captured, "currency"))
         default:
             break
         }
@@ -286,6 +287,10 @@ extension Inventory {
         event.sale = sale
         event.reason = reason
         event.units = units.map { EventLine(unit: $0) }
+        // Checked here too, so that the refusal names the event's place in the document.
+        var places: [String: Location] = [:]
+        for code in EventRules.placesNamed(by: event) { places[code] = try await store.location(code: code) }
+        try EventRules.check(event, places: places)
     }
 
     /// Writes the events that match `filter` — and, when given, happened at `location` or beneath it, or

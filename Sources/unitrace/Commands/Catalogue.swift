@@ -57,7 +57,7 @@ struct ProductCommand: AsyncParsableCommand {
         func run() async throws {
             let output = store.output
             try await reporting(output) {
-                let products = try await store.openInventory().store.products()
+                let products = try await store.openInventory().products()
                 output.emit(products) {
                     table(
                         ["SKU", "TRACKING", "GTIN", "WARRANTY", "NAME"],
@@ -77,9 +77,7 @@ struct ProductCommand: AsyncParsableCommand {
         func run() async throws {
             let output = store.output
             try await reporting(output) {
-                guard let product = try await store.openInventory().store.product(sku: sku) else {
-                    throw InputError(code: .unknownProduct, message: "unknown product '\(sku)'")
-                }
+                let product = try await store.openInventory().product(sku: sku)
                 output.emit(product) {
                     """
                     \(product.sku)  \(product.name)
@@ -142,7 +140,7 @@ struct LocationCommand: AsyncParsableCommand {
         func run() async throws {
             let output = store.output
             try await reporting(output) {
-                let locations = try await store.openInventory().store.locations()
+                let locations = try await store.openInventory().locations()
                 let depth = Dictionary(uniqueKeysWithValues: locations.map { ($0.code, $0.parent) })
                 func level(_ code: String) -> Int {
                     var count = 0

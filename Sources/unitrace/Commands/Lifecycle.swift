@@ -132,7 +132,7 @@ struct Sell: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
     @OptionGroup var event: EventOptions
     @OptionGroup var scans: ScanOptions
-    @Option(help: "online, or store:LOCATION for a sale over the counter.") var channel: String
+    @Option(help: "online, or store:LOCATION for a sale over the counter (required).") var channel: String?
     @Option(help: "The customer (a reference from your POS, shop or CRM; no personal data).") var customer: String?
     @Option(help: "The receipt number.") var receipt: String?
     @Option(help: "The order number.") var order: String?
@@ -145,10 +145,11 @@ struct Sell: AsyncParsableCommand {
             var context = try event.context()
             if let receipt { context.documents.append(try DocumentRef(parsing: "receipt:\(receipt)")) }
             if let order { context.documents.append(try DocumentRef(parsing: "order:\(order)")) }
-            let sale = Sale(customer: customer, channel: channel, price: price, currency: currency)
+            let sale = channel.map { Sale(customer: customer, channel: $0, price: price, currency: currency) }
             let outcome = try await store.openInventory().sell(
                 try scans.scans(), product: scans.product, sale: sale, context: context)
-            report(.sell, outcome, output: output, "sold" + (customer.map { " to \($0)" } ?? "") + " (\(channel))")
+            report(
+                .sell, outcome, output: output, "sold" + (customer.map { " to \($0)" } ?? "") + " (\(channel ?? ""))")
         }
     }
 }
@@ -164,7 +165,7 @@ struct Return: AsyncParsableCommand {
     func run() async throws {
         let output = store.output
         try await reporting(output) {
-            var context = try event.context(requireReason: true)
+            var context = try event.context()
             if let rma { context.documents.append(try DocumentRef(parsing: "rma:\(rma)")) }
             let outcome = try await store.openInventory().returnUnits(
                 try scans.scans(), product: scans.product, to: to, context: context)
@@ -179,7 +180,6 @@ protocol InPlaceCommand: AsyncParsableCommand {
     var event: EventOptions { get }
     var scans: ScanOptions { get }
     static var kind: EventKind { get }
-    static var needsReason: Bool { get }
     static var done: String { get }
 }
 
@@ -188,7 +188,7 @@ extension InPlaceCommand {
         let output = store.output
         try await reporting(output) {
             let inventory = try await store.openInventory()
-            let (units, context) = (try scans.scans(), try event.context(requireReason: Self.needsReason))
+            let (units, context) = (try scans.scans(), try event.context())
             let outcome: Outcome
             switch Self.kind {
             case .quarantine: outcome = try await inventory.quarantine(units, product: scans.product, context: context)
@@ -202,7 +202,7 @@ extension InPlaceCommand {
 
 struct Quarantine: InPlaceCommand {
     static let configuration = CommandConfiguration(abstract: "Hold units back from sale (needs --reason).")
-    static let (kind, needsReason, done) = (EventKind.quarantine, true, "quarantined")
+    static let (kind, done) = (EventKind.quarantine, "quarantined")
     @OptionGroup var store: StoreOptions
     @OptionGroup var event: EventOptions
     @OptionGroup var scans: ScanOptions
@@ -210,7 +210,7 @@ struct Quarantine: InPlaceCommand {
 
 struct Release: InPlaceCommand {
     static let configuration = CommandConfiguration(abstract: "Put quarantined or returned units back in stock.")
-    static let (kind, needsReason, done) = (EventKind.release, false, "released to stock")
+    static let (kind, done) = (EventKind.release, "released to stock")
     @OptionGroup var store: StoreOptions
     @OptionGroup var event: EventOptions
     @OptionGroup var scans: ScanOptions
@@ -218,7 +218,7 @@ struct Release: InPlaceCommand {
 
 struct Scrap: InPlaceCommand {
     static let configuration = CommandConfiguration(abstract: "Scrap units for good (needs --reason).")
-    static let (kind, needsReason, done) = (EventKind.scrap, true, "scrapped")
+    static let (kind, done) = (EventKind.scrap, "scrapped")
     @OptionGroup var store: StoreOptions
     @OptionGroup var event: EventOptions
     @OptionGroup var scans: ScanOptions
@@ -246,7 +246,7 @@ struct Correct: AsyncParsableCommand {
                 )
             }
             let outcome = try await store.openInventory().correct(
-                sequence: number, context: try event.context(requireReason: true))
+                sequence: number, context: try event.context())
             report(.correct, outcome, output: output, "corrected event \(number)")
         }
     }

@@ -90,7 +90,7 @@ struct KeyCommand: AsyncParsableCommand {
         func run() async throws {
             let output = store.output
             try await reporting(output) {
-                let keys = try await store.openInventory().store.keys(after: nil, limit: 100_000)
+                let keys = try await store.openInventory().keys(after: nil, limit: 100_000)
                 output.emit(keys) {
                     table(
                         ["ID", "ROLE", "NAME", "CREATED", "REVOKED"],
