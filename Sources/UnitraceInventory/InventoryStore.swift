@@ -1,40 +1,16 @@
 import Foundation
 import UnitraceCore
 
-/// Storage for the catalogue, the ledger and its projections. Implemented by `SQLiteStore`; written so
-/// that a server engine can implement it without any change to the use cases.
+/// Storage for the catalogue, the ledger and its projections, and the server's access data: one protocol per
+/// concern, each with its own contract (`StoreContract`) that every engine passes. Implemented by
+/// `SQLiteStore` and `PostgresStore`.
 ///
 /// Stores translate, they never decide: every business rule lives in `UnitraceCore` and `Inventory`.
-public protocol InventoryStore: Sendable {
-    // MARK: Catalogue
+public protocol InventoryStore: LedgerStore, CatalogueStore, UnitStore, AccessStore {}
 
-    /// Adds a product. - Throws: ``StoreError`` with code `conflict` when the SKU or GTIN exists.
-    func insertProduct(_ product: Product) async throws
-    func product(sku: String) async throws -> Product?
-    func products() async throws -> [Product]
-    /// Adds a location under its parent. - Throws: ``StoreError`` with code `conflict` when the code exists.
-    func insertLocation(_ location: Location) async throws
-    func location(code: String) async throws -> Location?
-    func locations() async throws -> [Location]
-    /// The next number a product's serial template will use (1 for a new product).
-    func nextSerialNumber(sku: String) async throws -> Int64
-
-    // MARK: Units
-
-    /// Current state of `units`, read in one transaction. Missing keys are unknown units.
-    func states(of units: Set<UnitKey>) async throws -> [UnitKey: UnitState]
-    /// For each scanned text, the units it may name: units whose serial equals it (in any product)
-    /// and the unit that carries it as an alias.
-    func candidates(for scans: Set<String>) async throws -> [String: [UnitKey]]
-    /// The unit that holds each alias value that is already taken.
-    func aliasOwners(of values: Set<String>) async throws -> [String: UnitKey]
-    /// Units that match `query`, ordered by SKU then serial.
-    func find(_ query: UnitQuery) async throws -> [UnitState]
-    /// Unit counts by product, location and status.
-    func stock(_ query: StockQuery) async throws -> [StockLine]
-
-    // MARK: Ledger
-
+/// The hash-chained ledger: appending a batch (with its projections, in the same transaction) and reading
+/// events back.
+public protocol LedgerStore: Sendable {
     /// Appends the batch's events to the chain and applies its unit changes, in one transaction.
     /// - Throws: ``StoreError``; on any throw nothing was written. Code `conflict` means another writer
     ///   changed one of the units since they were read: read again and retry.
@@ -48,6 +24,37 @@ public protocol InventoryStore: Sendable {
     func history(of unit: UnitKey) async throws -> [HistoryEntry]
     /// Which of `ids` are already in the ledger.
     func recordedIDs(among ids: Set<UUID>) async throws -> Set<UUID>
+    /// The event recorded for the request `id`, if any.
+    func event(requestID id: String) async throws -> RecordedEvent?
+}
+
+/// Products and locations.
+public protocol CatalogueStore: Sendable {
+    /// Adds a product. - Throws: ``StoreError`` with code `conflict` when the SKU or GTIN exists.
+    func insertProduct(_ product: Product) async throws
+    func product(sku: String) async throws -> Product?
+    func products() async throws -> [Product]
+    /// Adds a location under its parent. - Throws: ``StoreError`` with code `conflict` when the code exists.
+    func insertLocation(_ location: Location) async throws
+    func location(code: String) async throws -> Location?
+    func locations() async throws -> [Location]
+    /// The next number a product's serial template will use (1 for a new product).
+    func nextSerialNumber(sku: String) async throws -> Int64
+}
+
+/// The units' projected state, as the ledger's batches leave it, and the indexes that find them.
+public protocol UnitStore: Sendable {
+    /// Current state of `units`, read in one transaction. Missing keys are unknown units.
+    func states(of units: Set<UnitKey>) async throws -> [UnitKey: UnitState]
+    /// For each scanned text, the units it may name: units whose serial equals it (in any product)
+    /// and the unit that carries it as an alias.
+    func candidates(for scans: Set<String>) async throws -> [String: [UnitKey]]
+    /// The unit that holds each alias value that is already taken.
+    func aliasOwners(of values: Set<String>) async throws -> [String: UnitKey]
+    /// Units that match `query`, ordered by SKU then serial.
+    func find(_ query: UnitQuery) async throws -> [UnitState]
+    /// Unit counts by product, location and status.
+    func stock(_ query: StockQuery) async throws -> [StockLine]
     /// Every unit's projected state, ordered by SKU then serial, after `key`, at most `limit`.
     func allUnits(after key: UnitKey?, limit: Int) async throws -> [UnitState]
     /// Each unit's rows in the lookup indexes (the alias and attribute tables, not the unit row), ordered by
@@ -55,11 +62,11 @@ public protocol InventoryStore: Sendable {
     func indexEntries(after key: UnitKey?, limit: Int) async throws -> [UnitIndexEntry]
     /// Rows of the lookup indexes and of the event lines that name no unit at all.
     func strayIndexRows() async throws -> Int
-    /// The event recorded for the request `id`, if any.
-    func event(requestID id: String) async throws -> RecordedEvent?
+}
 
-    // MARK: Access and integration
-
+/// What the server keeps beside the ledger: API keys, webhook subscriptions and their outbox, and the answers
+/// kept for idempotent requests.
+public protocol AccessStore: Sendable {
     /// Stores a new API key with the SHA-256 of its secret.
     func insertKey(_ key: APIKey, secretHash: String) async throws
     func key(id: String) async throws -> (key: APIKey, secretHash: String)?

@@ -3,18 +3,33 @@ import Testing
 import UnitraceCore
 import UnitraceInventory
 
-/// A behaviour every ``InventoryStore`` must show. Each engine's test target runs all of them.
+/// A behaviour every ``InventoryStore`` must show, for one of its parts (``LedgerStore``, ``CatalogueStore``,
+/// ``UnitStore``, ``AccessStore``). Each engine's test target runs each part's contract.
 public struct StoreContract: Sendable, CustomTestStringConvertible {
-    public let testDescription: String
+    /// The protocol of the store a contract is about.
+    public enum Part: String, Sendable, CaseIterable {
+        case ledger, catalogue, units, access
+    }
+
+    public let part: Part
+    public let description: String
     public let check: @Sendable (any InventoryStore) async throws -> Void
 
-    public init(_ description: String, check: @escaping @Sendable (any InventoryStore) async throws -> Void) {
-        self.testDescription = description
+    public var testDescription: String { description }
+
+    public init(
+        _ part: Part, _ description: String, check: @escaping @Sendable (any InventoryStore) async throws -> Void
+    ) {
+        self.part = part
+        self.description = description
         self.check = check
     }
 
+    /// The contracts of one part.
+    public static func of(_ part: Part) -> [StoreContract] { all.filter { $0.part == part } }
+
     public static let all: [StoreContract] = [
-        StoreContract("a committed batch is visible to the next read, with its history") { store in
+        StoreContract(.ledger, "a committed batch is visible to the next read, with its history") { store in
             let inventory = try await Warehouse.make(on: store)
             try await Warehouse.receiveMotors(inventory, ["M-000117", "M-000118"])
             let states = try await store.states(of: [.motor117, .motor118])
@@ -26,7 +41,7 @@ public struct StoreContract: Sendable, CustomTestStringConvertible {
             #expect(history.first?.unitCount == 2)
             #expect(history.first?.event.units.map(\.unit) == [.motor117])
         },
-        StoreContract("a rejected batch writes nothing") { store in
+        StoreContract(.ledger, "a rejected batch writes nothing") { store in
             let inventory = try await Warehouse.make(on: store)
             try await Warehouse.receiveMotors(inventory, ["M-000117"])
             let before = try await store.head()
@@ -36,7 +51,7 @@ public struct StoreContract: Sendable, CustomTestStringConvertible {
             #expect(try await store.head() == before)
             #expect(try await store.states(of: [.motor117])[.motor117]?.status == .inStock)
         },
-        StoreContract("the head hash is the chain of every event's canonical encoding") { store in
+        StoreContract(.ledger, "the head hash is the chain of every event's canonical encoding") { store in
             let inventory = try await Warehouse.make(on: store)
             try await Warehouse.receiveMotors(inventory, ["M-000117"])
             _ = try await inventory.move(["EVM-200/M-000117"], to: "WH1-B", context: .dock)
@@ -48,7 +63,7 @@ public struct StoreContract: Sendable, CustomTestStringConvertible {
             #expect(try await store.head() == LedgerHead(sequence: 2, hash: hash))
             #expect(try await inventory.verify().ok)
         },
-        StoreContract("a stale version is refused as a conflict and nothing is written") { store in
+        StoreContract(.ledger, "a stale version is refused as a conflict and nothing is written") { store in
             let inventory = try await Warehouse.make(on: store)
             try await Warehouse.receiveMotors(inventory, ["M-000117"])
             let stale = try #require(try await store.states(of: [.motor117])[.motor117])
@@ -67,7 +82,7 @@ public struct StoreContract: Sendable, CustomTestStringConvertible {
             #expect(error?.code == .conflict)
             #expect(try await store.head().sequence == 2)
         },
-        StoreContract("a new unit whose serial was taken meanwhile is a conflict") { store in
+        StoreContract(.ledger, "a new unit whose serial was taken meanwhile is a conflict") { store in
             let inventory = try await Warehouse.make(on: store)
             try await Warehouse.receiveMotors(inventory, ["M-000117"])
             let fresh = UnitState(key: .motor117, status: .inStock, location: "WH1")
@@ -82,7 +97,7 @@ public struct StoreContract: Sendable, CustomTestStringConvertible {
             #expect(error?.code == .conflict)
             #expect(try await store.head().sequence == 1)
         },
-        StoreContract("candidates find bare serials across products and aliases") { store in
+        StoreContract(.units, "candidates find bare serials across products and aliases") { store in
             let inventory = try await Warehouse.make(on: store)
             try await Warehouse.receiveMotors(inventory, ["X-1"])
             _ = try await inventory.receive(
@@ -105,7 +120,7 @@ public struct StoreContract: Sendable, CustomTestStringConvertible {
                     "490154203237518": UnitKey(sku: "BP-75", serial: "P-2")
                 ])
         },
-        StoreContract("find covers sub-locations, unit and product attributes, and pages") { store in
+        StoreContract(.units, "find covers sub-locations, unit and product attributes, and pages") { store in
             let inventory = try await Warehouse.make(on: store)
             _ = try await inventory.receive(
                 ReceiveRequest(
@@ -129,7 +144,7 @@ public struct StoreContract: Sendable, CustomTestStringConvertible {
             #expect(page.map(\.key.serial) == ["M-2"])
             #expect(try await store.find(UnitQuery(location: "WH1", attributes: ["color": "green"])).isEmpty)
         },
-        StoreContract("stock counts by product, location and status") { store in
+        StoreContract(.units, "stock counts by product, location and status") { store in
             let inventory = try await Warehouse.make(on: store)
             try await Warehouse.receiveMotors(inventory, ["M-1", "M-2", "M-3"])
             _ = try await inventory.quarantine(
@@ -142,7 +157,7 @@ public struct StoreContract: Sendable, CustomTestStringConvertible {
                 ])
             #expect(try await store.stock(StockQuery(location: "SHOP")).isEmpty)
         },
-        StoreContract("events can be selected by unit, product and time") { store in
+        StoreContract(.ledger, "events can be selected by unit, product and time") { store in
             let inventory = try await Warehouse.make(on: store)
             try await Warehouse.receiveMotors(inventory, ["M-1"])
             _ = try await inventory.receive(
@@ -160,13 +175,103 @@ public struct StoreContract: Sendable, CustomTestStringConvertible {
                 after: 0, limit: 10, matching: EventFilter(until: try Timestamp(iso8601: "2026-11-28T00:00:00Z")))
             #expect(early.map(\.sequence) == [1, 2])
         },
-        StoreContract("the serial counter advances with the batch that uses it") { store in
+        StoreContract(.catalogue, "the serial counter advances with the batch that uses it") { store in
             let inventory = try await Warehouse.make(on: store)
             _ = try await inventory.receive(ReceiveRequest(sku: "EVM-200", location: "WH1", count: 3), context: .dock)
             #expect(try await store.nextSerialNumber(sku: "EVM-200") == 4)
             let next = try await inventory.receive(
                 ReceiveRequest(sku: "EVM-200", location: "WH1", count: 2), context: .dock)
             #expect(next.units.map(\.serial) == ["000004", "000005"])
+        },
+        StoreContract(
+            .catalogue, "products and locations read back as written; a taken SKU, GTIN or code is a conflict"
+        ) {
+            store in
+            let motor = Product(
+                sku: "EVM-200", name: "Drive motor", gtin: "03760123450010", attributes: ["power_kw": "200"])
+            try await store.insertProduct(motor)
+            #expect(try await store.product(sku: "EVM-200") == motor)
+            #expect(try await store.product(sku: "NOPE") == nil)
+            for taken in [Product(sku: "EVM-200", name: "again"), Product(sku: "X", name: "x", gtin: "03760123450010")]
+            {
+                let error = await #expect(throws: StoreError.self) { try await store.insertProduct(taken) }
+                #expect(error?.code == .conflict)
+            }
+            #expect(try await store.products() == [motor])
+            let site = Location(code: "WH1", name: "Main", kind: .warehouse)
+            let bin = Location(code: "WH1-A", name: "Aisle A", kind: .zone, parent: "WH1")
+            try await store.insertLocation(site)
+            try await store.insertLocation(bin)
+            #expect(try await store.location(code: "WH1-A") == bin)
+            #expect(try await store.location(code: "MARS") == nil)
+            let error = await #expect(throws: StoreError.self) {
+                try await store.insertLocation(Location(code: "WH1", name: "again", kind: .store))
+            }
+            #expect(error?.code == .conflict)
+            let codes = try await store.locations().map(\.code)
+            // Beside the places the store was born with (customer, supplier, in-transit, scrapped).
+            #expect(Set(codes).subtracting(["customer", "supplier", "in-transit", "scrapped"]) == ["WH1", "WH1-A"])
+            #expect(try await store.nextSerialNumber(sku: "EVM-200") == 1)
+        },
+        StoreContract(.access, "keys are kept with their secret's hash, page by id, and are revoked once") { store in
+            let created = Timestamp(millisecondsSince1970: 1_800_000_000_000)
+            for id in ["k3", "k1", "k2"] {
+                try await store.insertKey(
+                    APIKey(id: id, name: "dock \(id)", role: .operator, createdAt: created), secretHash: "hash-\(id)")
+            }
+            let found = try #require(try await store.key(id: "k2"))
+            #expect(found.key == APIKey(id: "k2", name: "dock k2", role: .operator, createdAt: created))
+            #expect(found.secretHash == "hash-k2")
+            #expect(try await store.key(id: "k9") == nil)
+            #expect(try await store.keys(after: nil, limit: 2).map(\.id) == ["k1", "k2"])
+            #expect(try await store.keys(after: "k2", limit: 2).map(\.id) == ["k3"])
+            let later = Timestamp(millisecondsSince1970: 1_800_000_060_000)
+            #expect(try await store.revokeKey(id: "k1", at: later))
+            #expect(try await store.key(id: "k1")?.key.revokedAt == later)
+            #expect(try await store.revokeKey(id: "k9", at: later) == false)
+        },
+        StoreContract(.access, "a subscription's outbox holds each wanted event until it is delivered") { store in
+            let inventory = try await Warehouse.make(on: store)
+            let subscription = WebhookSubscription(
+                id: "wh1", url: "https://hooks.example.com/in", secret: "s", kinds: [.receive], skus: [],
+                createdAt: Timestamp(millisecondsSince1970: 0))
+            try await store.insertSubscription(subscription)
+            #expect(try await store.subscriptions(after: nil, limit: 10).map(\.id) == ["wh1"])
+            try await store.replaceSecret(ofSubscription: "wh1", with: "sealed")
+            #expect(try await store.subscriptions(after: nil, limit: 10).first?.secret == "sealed")
+            try await Warehouse.receiveMotors(inventory, ["M-1"])
+            _ = try await inventory.move(["EVM-200/M-1"], to: "WH1-B", context: .dock)
+            #expect(try await store.outboxBacklog() == 1, "only the receipt is wanted")
+            let now = Timestamp(millisecondsSince1970: 1_900_000_000_000)
+            let due = try #require(try await store.dueDeliveries(now: now, limit: 10).first)
+            #expect(due.subscription.id == "wh1")
+            #expect(due.sequence == 1)
+            #expect(due.attempts == 0)
+            let failed = WebhookDelivery(
+                id: 0, subscription: "wh1", sequence: 1, attempt: 1, at: now, status: 500, error: nil, delivered: false)
+            try await store.recordAttempt(
+                failed, outboxID: due.id, retryAt: Timestamp(millisecondsSince1970: now.millisecondsSince1970 + 60_000))
+            #expect(try await store.dueDeliveries(now: now, limit: 10).isEmpty, "it waits for its retry")
+            #expect(try await store.outboxBacklog() == 1)
+            var delivered = failed
+            delivered.attempt = 2
+            delivered.status = 204
+            delivered.delivered = true
+            try await store.recordAttempt(delivered, outboxID: due.id, retryAt: nil)
+            #expect(try await store.outboxBacklog() == 0)
+            let log = try await store.deliveries(subscription: "wh1", after: nil, limit: 10)
+            #expect(log.map(\.attempt) == [1, 2])
+            #expect(log.map(\.delivered) == [false, true])
+            #expect(try await store.deleteSubscription(id: "wh1"))
+            #expect(try await store.deleteSubscription(id: "wh1") == false)
+            #expect(try await store.subscriptions(after: nil, limit: 10).isEmpty)
+        },
+        StoreContract(.access, "an idempotent request's answer is kept once, byte for byte") { store in
+            #expect(try await store.storedResponse(requestID: "k1:abc") == nil)
+            let answer = StoredResponse(
+                requestID: "k1:abc", fingerprint: "f", status: 201, body: Data(#"{"sku":"P"}"#.utf8))
+            try await store.storeResponse(answer)
+            #expect(try await store.storedResponse(requestID: "k1:abc") == answer)
         },
     ]
 }

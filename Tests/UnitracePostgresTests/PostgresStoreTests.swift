@@ -39,10 +39,17 @@ func raw(_ url: String, _ statements: [String]) async throws {
 
 @Suite("PostgreSQL store contract", .timeLimit(.minutes(2)))
 struct PostgresStoreContractTests {
-    @Test("on a real PostgreSQL server", arguments: StoreContract.all)
-    func contract(_ contract: StoreContract) async throws {
-        try await contract.check(try await newStore().0)
-    }
+    @Test("ledger", arguments: StoreContract.of(.ledger))
+    func ledger(_ contract: StoreContract) async throws { try await contract.check(try await newStore().0) }
+
+    @Test("catalogue", arguments: StoreContract.of(.catalogue))
+    func catalogue(_ contract: StoreContract) async throws { try await contract.check(try await newStore().0) }
+
+    @Test("units", arguments: StoreContract.of(.units))
+    func units(_ contract: StoreContract) async throws { try await contract.check(try await newStore().0) }
+
+    @Test("access", arguments: StoreContract.of(.access))
+    func access(_ contract: StoreContract) async throws { try await contract.check(try await newStore().0) }
 }
 
 @Suite("PostgreSQL engine", .timeLimit(.minutes(2)))

@@ -6,19 +6,27 @@ import UnitraceInventory
 import UnitraceSQLite
 import UnitraceTestSupport
 
+/// Each part of the store protocol, in memory and in a WAL file on disk.
 @Suite("SQLite store contract")
 struct SQLiteStoreContractTests {
-    @Test("in memory", arguments: StoreContract.all)
-    func inMemory(_ contract: StoreContract) async throws {
+    static func check(_ contract: StoreContract) async throws {
         try await contract.check(SQLiteStore.inMemory())
-    }
-
-    @Test("in a WAL file on disk", arguments: StoreContract.all)
-    func walFile(_ contract: StoreContract) async throws {
         try await withTemporaryDirectory { dir in
             try await contract.check(SQLiteStore.create(path: dir.appendingPathComponent("unitrace.sqlite").path))
         }
     }
+
+    @Test("ledger", arguments: StoreContract.of(.ledger))
+    func ledger(_ contract: StoreContract) async throws { try await Self.check(contract) }
+
+    @Test("catalogue", arguments: StoreContract.of(.catalogue))
+    func catalogue(_ contract: StoreContract) async throws { try await Self.check(contract) }
+
+    @Test("units", arguments: StoreContract.of(.units))
+    func units(_ contract: StoreContract) async throws { try await Self.check(contract) }
+
+    @Test("access", arguments: StoreContract.of(.access))
+    func access(_ contract: StoreContract) async throws { try await Self.check(contract) }
 }
 
 /// Opens the file behind the store's back, as someone editing it with a SQLite tool would.
