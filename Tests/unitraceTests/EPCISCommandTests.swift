@@ -5,14 +5,15 @@ private let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().d
     .deletingLastPathComponent()
 private let gs1 = root.appendingPathComponent("Tests/Fixtures/gs1")
 
-/// Runs `scripts/epcis-validate` (GS1's JSON Schema, with formats) on `files`.
-private func validate(_ files: [String]) throws -> Run {
+/// Runs `scripts/epcis-validate` on `files`: against GS1's JSON Schema (with formats), or its XML Schema.
+private func validate(_ files: [String], xml: Bool = false) throws -> Run {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    let schema = xml ? "xsd/EPCglobal-epcis-2_0.xsd" : "EPCIS-JSON-Schema.json"
     process.arguments =
         [
             "python3", root.appendingPathComponent("scripts/epcis-validate").path,
-            gs1.appendingPathComponent("EPCIS-JSON-Schema.json").path,
+            gs1.appendingPathComponent(schema).path,
         ] + files
     let out = Pipe()
     process.standardOutput = out
@@ -88,6 +89,64 @@ private func validate(_ files: [String]) throws -> Run {
         #expect(exported.code == 0, "\(exported)")
         #expect(exported.err.contains("exported 31 events"), "\(exported)")
         let valid = try validate([directory.appendingPathComponent("own.jsonld").path])
+        #expect(valid.code == 0, "\(valid)")
+    }
+
+    /// The events of a JSON-LD export, one a line, without the record time each store gives its own.
+    func eventLines(_ file: URL) throws -> [String] {
+        try String(contentsOf: file, encoding: .utf8).split(separator: "\n").dropFirst().dropLast().map {
+            String($0).replacing(#/"recordTime":"[^"]*",/#, with: "")
+        }
+    }
+
+    @Test func anXMLExportValidatesAgainstGS1sXMLSchemaAndHoldsTheSameEventsAsTheJSONExport() throws {
+        let directory = try scratch()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = directory.appendingPathComponent("s.sqlite").path
+        #expect(try unitrace(["init", "--db", store], in: directory).code == 0)
+        let examples = try ["json", "xml"].flatMap { folder in
+            try FileManager.default.contentsOfDirectory(
+                at: gs1.appendingPathComponent(folder), includingPropertiesForKeys: nil
+            ).map(\.path).sorted()
+        }
+        #expect(try unitrace(["epcis", "import", "--db", store] + examples, in: directory).code == 0)
+        let exported = try unitrace(["epcis", "export", "--db", store, "--xml", "-o", "out.xml"], in: directory)
+        #expect(exported.err.contains("exported 47 events"), "\(exported)")
+        let xml = directory.appendingPathComponent("out.xml")
+        let valid = try validate([xml.path], xml: true)
+        #expect(valid.code == 0, "\(valid)")
+
+        // As data, the XML export is the JSON export: read into a new store, it exports the same events.
+        #expect(try unitrace(["epcis", "export", "--db", store, "-o", "a.jsonld"], in: directory).code == 0)
+        let copy = directory.appendingPathComponent("t.sqlite").path
+        #expect(try unitrace(["init", "--db", copy], in: directory).code == 0)
+        #expect(try unitrace(["epcis", "import", "--db", copy, xml.path], in: directory).code == 0)
+        #expect(try unitrace(["epcis", "export", "--db", copy, "-o", "b.jsonld"], in: directory).code == 0)
+        let before = try eventLines(directory.appendingPathComponent("a.jsonld"))
+        #expect(before.count == 47)
+        #expect(try eventLines(directory.appendingPathComponent("b.jsonld")) == before)
+
+        // The validator is alive: it refuses what the schema refuses.
+        let bad = directory.appendingPathComponent("bad.xml")
+        try String(contentsOf: xml, encoding: .utf8).replacingOccurrences(
+            of: "<action>ADD</action>", with: "<action>ADDED</action>"
+        )
+        .write(to: bad, atomically: true, encoding: .utf8)
+        #expect(try validate([bad.path], xml: true).code == 1)
+    }
+
+    @Test func aStoresOwnLedgerExportsAsValidXML() throws {
+        let directory = try scratch()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = directory.appendingPathComponent("s.sqlite")
+        try FileManager.default.copyItem(at: root.appendingPathComponent("Tests/Fixtures/store-v1.sqlite"), to: store)
+        let exported = try unitrace(["epcis", "export", "--db", store.path, "--xml"], in: directory)
+        #expect(exported.code == 0, "\(exported)")
+        #expect(exported.out.hasPrefix(#"<?xml version="1.0" encoding="UTF-8"?>"#))
+        #expect(exported.out.contains("<bizStep>urn:epcglobal:cbv:bizstep:retail_selling</bizStep>"))
+        let file = directory.appendingPathComponent("own.xml")
+        try exported.out.write(to: file, atomically: true, encoding: .utf8)
+        let valid = try validate([file.path], xml: true)
         #expect(valid.code == 0, "\(valid)")
     }
 

@@ -50,3 +50,11 @@ public enum EPCISDocument {
         }
     }
 }
+
+/// The two forms of an EPCIS 2.0 document.
+public enum EPCISFormat: String, Sendable, CaseIterable {
+    /// JSON-LD, the form `@context` describes.
+    case json
+    /// XML, as GS1's XML Schema defines it.
+    case xml
+}

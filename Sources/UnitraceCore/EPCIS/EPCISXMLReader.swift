@@ -209,7 +209,7 @@ public final class EPCISXMLReader: NSObject, XMLParserDelegate {
 
     /// An extension element as JSON: its text, or an object of its children (a name repeated is a list).
     static func extensionValue(_ node: Node) -> JSONValue {
-        guard !node.children.isEmpty else { return .string(node.value) }
+        guard !node.children.isEmpty else { return literal(node) }
         var members: [String: JSONValue] = [:]
         var order: [String] = []
         var grouped: [String: [JSONValue]] = [:]
@@ -222,6 +222,24 @@ public final class EPCISXMLReader: NSObject, XMLParserDelegate {
             members[name] = values.count == 1 ? values[0] : .array(values)
         }
         return .object(members)
+    }
+
+    /// The XML Schema types whose text is a JSON number.
+    static let numericTypes: Set<String> = [
+        "decimal", "integer", "int", "long", "short", "byte", "double", "float", "nonNegativeInteger",
+        "positiveInteger", "negativeInteger", "nonPositiveInteger", "unsignedInt", "unsignedLong", "unsignedShort",
+        "unsignedByte",
+    ]
+
+    /// An extension element's text: a number or a boolean when its `xsi:type` says so, else a string.
+    static func literal(_ node: Node) -> JSONValue {
+        guard let type = node.attributes["xsi:type"].map({ $0.split(separator: ":").last.map(String.init) ?? $0 })
+        else { return .string(node.value) }
+        if numericTypes.contains(type), let number = JSONValue.number(parsing: node.value) { return number }
+        if type == "boolean", ["true", "false", "1", "0"].contains(node.value) {
+            return .bool(node.value == "true" || node.value == "1")
+        }
+        return .string(node.value)
     }
 
     /// Adds a node's namespaced children to `members`, as extensions.

@@ -294,10 +294,10 @@ extension Inventory {
     }
 
     /// Writes the events that match `filter` — and, when given, happened at `location` or beneath it, or
-    /// with `businessStep` — as an EPCIS 2.0 JSON-LD document, oldest first; returns how many it wrote.
+    /// with `businessStep` — as an EPCIS 2.0 document (JSON-LD or XML), oldest first; returns how many it wrote.
     public func exportEPCIS(
-        _ filter: EventFilter = .all, location: String? = nil, businessStep: String? = nil, pageSize: Int = 1_000,
-        write: ([UInt8]) throws -> Void
+        _ filter: EventFilter = .all, location: String? = nil, businessStep: String? = nil,
+        format: EPCISFormat = .json, pageSize: Int = 1_000, write: ([UInt8]) throws -> Void
     ) async throws -> Int {
         if let sku = filter.sku { _ = try await requireProduct(sku) }
         var places: Set<String>?
@@ -319,7 +319,11 @@ extension Inventory {
         let products = try await store.products()
         let catalogue = EPCISMapping.Catalogue(
             products: Dictionary(products.map { ($0.sku, $0) }, uniquingKeysWith: { first, _ in first }))
-        var writer = EPCISJSONWriter(creationDate: environment.now())
+        var writer: any EPCISDocumentWriter =
+            switch format {
+            case .json: EPCISJSONWriter(creationDate: environment.now())
+            case .xml: EPCISXMLWriter(creationDate: environment.now())
+            }
         try write(writer.begin())
         var after: Int64 = 0
         while true {

@@ -63,11 +63,12 @@ struct EPCISImport: AsyncParsableCommand {
 
 struct EPCISExport: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "export", abstract: "Write the ledger, or part of it, as an EPCIS 2.0 JSON-LD document.")
+        commandName: "export", abstract: "Write the ledger, or part of it, as an EPCIS 2.0 document (JSON-LD, or XML).")
     @OptionGroup var store: StoreOptions
     @OptionGroup var export: ExportOptions
     @Option(help: "Only events that happened at this location or beneath it.") var location: String?
     @Option(help: "Only events with this CBV business step (shipping, receiving, …).") var step: String?
+    @Flag(help: "Write EPCIS 2.0 XML instead of JSON-LD.") var xml = false
 
     func run() async throws {
         let printer = Output(json: false)
@@ -78,7 +79,9 @@ struct EPCISExport: AsyncParsableCommand {
             let handle = try outputHandle(output)
             var buffer = Data()
             buffer.reserveCapacity(1 << 20)
-            let count = try await inventory.exportEPCIS(filter, location: location, businessStep: step) { bytes in
+            let count = try await inventory.exportEPCIS(
+                filter, location: location, businessStep: step, format: xml ? .xml : .json
+            ) { bytes in
                 buffer.append(contentsOf: bytes)
                 if buffer.count >= 1 << 20 {
                     handle.write(buffer)
