@@ -3,25 +3,38 @@ import UnitraceCore
 import UnitraceInventory
 
 /// E5: an EPCIS 2.0 JSON-LD document of partner ObjectEvents (each an SGTIN, a read point, a business
-/// location, a purchase order and an event ID) imported as observations. Peak memory is measured in a
-/// child process per document size: it must not grow with the document.
+/// location, a purchase order and an event ID) imported as observations; E6: the same events as an XML
+/// document. Peak memory is measured in a child process per document size: it must not grow with the
+/// document.
 struct EPCISWorkload {
     var options: Options
     var stores: BenchStores
     var results: Results
 
     /// Writes a document of `events` events, once.
-    func document(events: Int) throws -> String {
-        let path = options.work + "/epcis-\(events).jsonld"
+    func document(events: Int, xml: Bool) throws -> String {
+        let path = options.work + "/epcis-\(events)" + (xml ? ".xml" : ".jsonld")
         if FileManager.default.fileExists(atPath: path) { return path }
         _ = FileManager.default.createFile(atPath: path + ".part", contents: nil)
         guard let file = FileHandle(forWritingAtPath: path + ".part") else { throw BenchError("cannot write \(path)") }
         var buffer = ""
         buffer.reserveCapacity(1 << 21)
         buffer +=
-            #"{"@context":["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld",{"ext":"https://example.com/ext/"}],"type":"EPCISDocument","schemaVersion":"2.0","creationDate":"2026-01-01T00:00:00Z","epcisBody":{"eventList":["#
+            xml
+            ? #"<?xml version="1.0" encoding="UTF-8"?><epcis:EPCISDocument xmlns:epcis="urn:epcglobal:epcis:xsd:2" xmlns:ext="https://example.com/ext/" schemaVersion="2.0" creationDate="2026-01-01T00:00:00Z"><EPCISBody><EventList>"#
+            : #"{"@context":["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld",{"ext":"https://example.com/ext/"}],"type":"EPCISDocument","schemaVersion":"2.0","creationDate":"2026-01-01T00:00:00Z","epcisBody":{"eventList":["#
         var clock = SyntheticLedger.Clock()
         for index in 0..<events {
+            if xml {
+                buffer +=
+                    "\n"
+                    + #"<ObjectEvent><eventTime>\#(clock.next())</eventTime><eventTimeZoneOffset>+00:00</eventTimeZoneOffset><eventID>urn:uuid:\#(SyntheticLedger.uuid(index).lowercased())</eventID><epcList><epc>urn:epc:id:sgtin:0614141.107346.\#(index)</epc></epcList><action>OBSERVE</action><bizStep>urn:epcglobal:cbv:bizstep:receiving</bizStep><disposition>urn:epcglobal:cbv:disp:in_progress</disposition><readPoint><id>urn:epc:id:sgln:0614141.00777.\#(index % 50)</id></readPoint><bizLocation><id>urn:epc:id:sgln:0614141.00777.0</id></bizLocation><bizTransactionList><bizTransaction type="urn:epcglobal:cbv:btt:po">urn:epc:id:gdti:0614141.00001.\#(index / 100)</bizTransaction></bizTransactionList><ext:dock>D\#(index % 12)</ext:dock></ObjectEvent>"#
+                if buffer.utf8.count > 1 << 20 {
+                    try file.write(contentsOf: Data(buffer.utf8))
+                    buffer.removeAll(keepingCapacity: true)
+                }
+                continue
+            }
             if index > 0 { buffer += "," }
             buffer +=
                 "\n"
@@ -31,7 +44,7 @@ struct EPCISWorkload {
                 buffer.removeAll(keepingCapacity: true)
             }
         }
-        buffer += "\n]}}\n"
+        buffer += xml ? "\n</EventList></EPCISBody></epcis:EPCISDocument>\n" : "\n]}}\n"
         try file.write(contentsOf: Data(buffer.utf8))
         try file.close()
         try FileManager.default.moveItem(atPath: path + ".part", toPath: path)
@@ -39,12 +52,12 @@ struct EPCISWorkload {
     }
 
     func run(sizes: [Int]) async throws {
-        for events in sizes {
-            let file = try document(events: events)
+        for (events, xml) in sizes.flatMap({ size in [(size, false), (size, true)] }) {
+            let file = try document(events: events, xml: xml)
             var rates: [Double] = []
             var memory: [Double] = []
             for run in 0..<(events > 2_000_000 ? 1 : options.repeats) {
-                let store = try await stores.fresh("e5-\(events)-\(run)")
+                let store = try await stores.fresh("\(xml ? "e6" : "e5")-\(events)-\(run)")
                 defer { stores.remove(store) }
                 let outcome = try ImportChild.run(file: file, store: store, epcis: true)
                 guard outcome.events == events else {
@@ -54,9 +67,10 @@ struct EPCISWorkload {
                 memory.append(outcome.peakMB)
             }
             let size = events.formatted()
-            results.add(Figure(id: "E5", name: "EPCIS JSON-LD import, \(size) events", unit: "events/s", runs: rates))
+            let (id, form) = xml ? ("E6", "XML") : ("E5", "JSON-LD")
+            results.add(Figure(id: id, name: "EPCIS \(form) import, \(size) events", unit: "events/s", runs: rates))
             results.add(
-                Figure(id: "E5", name: "  peak resident memory, \(size) events", unit: "MB", runs: memory))
+                Figure(id: id, name: "  peak resident memory, \(size) events", unit: "MB", runs: memory))
         }
     }
 

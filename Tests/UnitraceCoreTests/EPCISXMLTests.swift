@@ -113,4 +113,78 @@ struct EPCISXMLTests {
         }
         #expect(total == 25)
     }
+
+    @Test("a document read in chunks of any size gives the events it gives whole", arguments: [1, 7, 100, 4096])
+    func chunked(_ size: Int) async throws {
+        for name in [
+            "AssociationEventExamples.xml", "SensorDataExamples.xml", "object_event_all_possible_fields.xml",
+        ] {
+            let bytes = Array(try Data(contentsOf: fixtures.appendingPathComponent("xml/\(name)")))
+            var offset = 0
+            var pieces: [CapturedEvent] = []
+            try await EPCISXMLReader.read(
+                chunks: {
+                    guard offset < bytes.count else { return nil }
+                    defer { offset += size }
+                    return Array(bytes[offset..<min(offset + size, bytes.count)])
+                }, each: { pieces.append($0) })
+            let whole = try await read(String(decoding: bytes, as: UTF8.self))
+            #expect(pieces == whole, "\(name) in chunks of \(size)")
+        }
+    }
+
+    @Test(
+        "comments, CDATA, processing instructions and quoted '>' do not cut an event; namespaces on any ancestor count")
+    func tricky() async throws {
+        let text = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <epcis:EPCISDocument xmlns:epcis="urn:epcglobal:epcis:xsd:2" schemaVersion="2.0"
+                creationDate="2026-01-01T00:00:00Z">
+              <!-- an <ObjectEvent> in a comment is no event -->
+              <EPCISBody xmlns:ext="http://example.com/ext/">
+                <?tool note="a > b"?>
+                <EventList>
+                  <ObjectEvent>
+                    <eventTime>2026-01-01T10:00:00.000+01:00</eventTime>
+                    <eventTimeZoneOffset>+01:00</eventTimeZoneOffset>
+                    <epcList><epc>urn:epc:id:sgtin:0614141.107346.1</epc></epcList>
+                    <action>OBSERVE</action>
+                    <ext:note kind="x > y"><![CDATA[1 < 2 </ObjectEvent>]]></ext:note>
+                  </ObjectEvent>
+                  <ObjectEvent>
+                    <eventTime>2026-01-01T11:00:00.000+01:00</eventTime>
+                    <eventTimeZoneOffset>+01:00</eventTimeZoneOffset>
+                    <action>WATCH</action>
+                  </ObjectEvent>
+                </EventList>
+              </EPCISBody>
+            </epcis:EPCISDocument>
+            """
+        var seen: [CapturedEvent] = []
+        do {
+            try await EPCISXMLReader.read(chunks: EPCISDocument.chunks(Array(text.utf8)), each: { seen.append($0) })
+            Issue.record("accepted")
+        } catch let fault as EPCISFault {
+            // The path names the line where the event starts, then the member.
+            #expect(fault.path == "line 15 (event 2).action", "\(fault)")
+        }
+        let first = try #require(seen.first).event
+        #expect(first.fields["ext:note"] == .string("1 < 2 </ObjectEvent>"))
+        #expect(first.namespaces["ext"] == "http://example.com/ext/")
+        #expect(seen.count == 1)
+    }
+
+    @Test("a document cut short is refused, naming where it ends")
+    func truncated() async throws {
+        let whole = xml(event)
+        for cut in [whole.count - 10, whole.count / 2] {
+            do {
+                _ = try await read(String(whole.prefix(cut)))
+                Issue.record("accepted a document cut at \(cut)")
+            } catch let fault as EPCISFault {
+                #expect(fault.path.hasPrefix("line "), "\(fault)")
+                #expect(fault.message.contains("ends") || fault.message.contains("never closed"), "\(fault)")
+            }
+        }
+    }
 }

@@ -42,6 +42,8 @@ public final class EPCISXMLReader: NSObject, XMLParserDelegate {
     private var events: [CapturedEvent] = []
     private var fault: EPCISFault?
     private var count = 0
+    /// Lines of the document before the fragment being parsed.
+    private var lineOffset = 0
     private weak var parser: XMLParser?
 
     static let eventNames: Set<String> = Set(EPCISEventType.allCases.map(\.rawValue))
@@ -66,15 +68,191 @@ public final class EPCISXMLReader: NSObject, XMLParserDelegate {
         }
     }
 
-    /// Reads every event of a document, handing each to `each` in document order.
+    /// Reads every event of a document, handing each to `each` in document order, in flat memory: the
+    /// document is cut into its events at the byte level (tags, comments, CDATA sections and processing
+    /// instructions are recognised, so a `<` in any of them does not cut), and each event is parsed on its
+    /// own, inside the start tags of the elements around it, so its namespaces and line numbers are those of
+    /// the whole document.
     /// - Parameter chunks: the document's bytes, chunk by chunk.
     public static func read(chunks: () throws -> [UInt8]?, each: (CapturedEvent) async throws -> Void) async throws {
-        var bytes: [UInt8] = []
-        while let chunk = try chunks(), !chunk.isEmpty { bytes += chunk }
-        try checkProlog(bytes[...])
+        var buffer: [UInt8] = []
+        var ended = false
+        /// Appends the next chunk; `false` at the end of the document.
+        func more() throws -> Bool {
+            guard !ended, let chunk = try chunks(), !chunk.isEmpty else {
+                ended = true
+                return false
+            }
+            buffer += chunk
+            return true
+        }
+        while buffer.count < 4096, try more() {}
+        try checkProlog(buffer[...])
+
+        var position = 0
+        /// The line of the document that `buffer[mark.index]` is on; moved forward as the scan goes, so that
+        /// lines are counted once.
+        var mark = (index: 0, line: 1)
+        func line(at index: Int) -> Int {
+            if index >= mark.index {
+                mark.line += buffer[mark.index..<index].count { $0 == 0x0A }
+                mark.index = index
+                return mark.line
+            }
+            return mark.line - buffer[index..<mark.index].count { $0 == 0x0A }
+        }
+        /// Drops the bytes before `position`, which the scan is done with.
+        func compact() {
+            _ = line(at: position)
+            buffer.removeSubrange(..<position)
+            mark.index = 0
+            position = 0
+        }
+        /// The first index of `pattern` at or after `start`, reading more of the document as needed.
+        func find(_ pattern: [UInt8], from start: Int, inside what: String, at open: Int) throws -> Int {
+            var from = start
+            while true {
+                if buffer.count >= pattern.count, from <= buffer.count - pattern.count {
+                    var index = from
+                    let last = buffer.count - pattern.count
+                    while index <= last {
+                        if buffer[index] == pattern[0], buffer[index..<index + pattern.count].elementsEqual(pattern) {
+                            return index
+                        }
+                        index += 1
+                    }
+                    from = last + 1
+                }
+                guard try more() else {
+                    throw EPCISFault(path: "line \(line(at: open))", message: "the document ends inside \(what)")
+                }
+            }
+        }
+        /// The index of the `>` that ends the tag opened at `open`, past any quoted attribute value.
+        func tagEnd(_ open: Int) throws -> Int {
+            var index = open + 1
+            var quote: UInt8?
+            while true {
+                while index < buffer.count {
+                    let byte = buffer[index]
+                    if let open = quote {
+                        if byte == open { quote = nil }
+                    } else if byte == 0x22 || byte == 0x27 {
+                        quote = byte
+                    } else if byte == 0x3E {
+                        return index
+                    }
+                    index += 1
+                }
+                guard try more() else {
+                    throw EPCISFault(path: "line \(line(at: open))", message: "the document ends inside a tag")
+                }
+            }
+        }
+        func name(_ start: Int, _ end: Int) -> String {
+            var stop = start
+            while stop < end, ![0x20, 0x09, 0x0A, 0x0D, 0x2F, 0x3E].contains(buffer[stop]) { stop += 1 }
+            return String(decoding: buffer[start..<stop], as: UTF8.self)
+        }
+        func local(_ name: String) -> String { name.split(separator: ":").last.map(String.init) ?? name }
+
+        /// The open elements around the next event, as their start tags (newlines made spaces).
+        var ancestors: [(name: String, tag: [UInt8])] = []
+        var event: (start: Int, line: Int, depth: Int)?
+        var sawRoot = false
+        var sawBody = false
+        var count = 0
+        func handle(eventEndingAt end: Int) async throws {
+            guard let open = event else { return }
+            var fragment: [UInt8] = []
+            for ancestor in ancestors { fragment += ancestor.tag }
+            fragment += buffer[open.start...end]
+            for ancestor in ancestors.reversed() { fragment += Array("</\(ancestor.name)>".utf8) }
+            let found = try parse(fragment, lineOffset: open.line - 1, number: count + 1)
+            for captured in found {
+                count += 1
+                try await each(captured)
+            }
+            event = nil
+        }
+
+        while true {
+            if event == nil, position > max(1 << 16, buffer.count / 2) { compact() }
+            guard let open = buffer[position...].firstIndex(of: 0x3C) else {
+                position = buffer.count
+                if event == nil { compact() }
+                guard try more() else { break }
+                continue
+            }
+            while buffer.count < open + 9, try more() {}
+            let head = buffer[open..<min(open + 9, buffer.count)]
+            if head.starts(with: Array("<!--".utf8)) {
+                position = try find(Array("-->".utf8), from: open + 4, inside: "a comment", at: open) + 3
+            } else if head.starts(with: Array("<![CDATA[".utf8)) {
+                position = try find(Array("]]>".utf8), from: open + 9, inside: "a CDATA section", at: open) + 3
+            } else if head.starts(with: Array("<?".utf8)) {
+                position = try find(Array("?>".utf8), from: open + 2, inside: "a processing instruction", at: open) + 2
+            } else if head.starts(with: Array("<!".utf8)) {
+                position = try tagEnd(open) + 1
+            } else if head.starts(with: Array("</".utf8)) {
+                let end = try tagEnd(open)
+                let closed = name(open + 2, end)
+                position = end + 1
+                if var current = event {
+                    current.depth -= 1
+                    event = current
+                    if current.depth == 0 { try await handle(eventEndingAt: end) }
+                } else {
+                    guard let last = ancestors.popLast(), last.name == closed else {
+                        throw EPCISFault(
+                            path: "line \(line(at: open))",
+                            message: "not well-formed XML: </\(closed)> closes no open element")
+                    }
+                }
+            } else {
+                let end = try tagEnd(open)
+                let opened = name(open + 1, end)
+                let empty = buffer[end - 1] == 0x2F
+                position = end + 1
+                if var current = event {
+                    if !empty { current.depth += 1 }
+                    event = current
+                } else if sawRoot, eventNames.contains(opened) {
+                    event = (open, line(at: open), 1)
+                    if empty { try await handle(eventEndingAt: end) }
+                } else {
+                    let tag = Array(buffer[open...end]).map { $0 == 0x0A || $0 == 0x0D ? 0x20 : $0 }
+                    if !sawRoot {
+                        sawRoot = true
+                        // The root's own checks (its name, schemaVersion, creationDate), before any event.
+                        let closedRoot = empty ? tag : tag + Array("</\(opened)>".utf8)
+                        _ = try parse(closedRoot, lineOffset: line(at: open) - 1, number: 1)
+                    }
+                    if local(opened) == "EPCISBody" { sawBody = true }
+                    if !empty { ancestors.append((opened, tag)) }
+                }
+            }
+        }
+        if event != nil {
+            throw EPCISFault(path: "line \(line(at: buffer.count))", message: "the document ends inside an event")
+        }
+        guard sawRoot else {
+            throw EPCISFault(
+                path: "line 1", message: "the root element must be epcis:EPCISDocument or epcis:EPCISQueryDocument")
+        }
+        if let open = ancestors.last {
+            throw EPCISFault(
+                path: "line \(line(at: buffer.count))", message: "not well-formed XML: <\(open.name)> is never closed")
+        }
+        guard sawBody else { throw EPCISFault(path: "line 1", message: "the document has no EPCISBody") }
+    }
+
+    /// Parses one fragment: the root's start tag alone, or an event inside the start tags around it.
+    static func parse(_ fragment: [UInt8], lineOffset: Int, number: Int) throws -> [CapturedEvent] {
         let reader = EPCISXMLReader()
-        let parser = XMLParser(data: Data(bytes))
-        bytes = []
+        reader.lineOffset = lineOffset
+        reader.count = number - 1
+        let parser = XMLParser(data: Data(fragment))
         reader.parser = parser
         parser.delegate = reader
         parser.shouldProcessNamespaces = false
@@ -84,14 +262,9 @@ public final class EPCISXMLReader: NSObject, XMLParserDelegate {
         if let fault = reader.fault { throw fault }
         if !ok {
             let message = parser.parserError.map { "\($0.localizedDescription)" } ?? "the XML is malformed"
-            throw EPCISFault(path: "line \(parser.lineNumber)", message: "not well-formed XML: \(message)")
+            throw EPCISFault(path: "line \(parser.lineNumber + lineOffset)", message: "not well-formed XML: \(message)")
         }
-        guard reader.documentType != nil else {
-            throw EPCISFault(
-                path: "line 1", message: "the root element must be epcis:EPCISDocument or epcis:EPCISQueryDocument")
-        }
-        guard reader.sawBody else { throw EPCISFault(path: "line 1", message: "the document has no EPCISBody") }
-        for event in reader.events { try await each(event) }
+        return reader.events
     }
 
     private func stop(_ fault: EPCISFault) {
@@ -113,16 +286,24 @@ public final class EPCISXMLReader: NSObject, XMLParserDelegate {
             let local = elementName.split(separator: ":").last.map(String.init) ?? elementName
             guard local == "EPCISDocument" || local == "EPCISQueryDocument" else {
                 stop(
-                    EPCISFault(path: "line \(parser.lineNumber)", message: "'\(elementName)' is not an EPCIS document"))
+                    EPCISFault(
+                        path: "line \((parser.lineNumber + lineOffset))",
+                        message: "'\(elementName)' is not an EPCIS document"))
                 return
             }
             documentType = local
             guard attributes["schemaVersion"] != nil else {
-                stop(EPCISFault(path: "line \(parser.lineNumber)", message: "the document needs a schemaVersion"))
+                stop(
+                    EPCISFault(
+                        path: "line \((parser.lineNumber + lineOffset))", message: "the document needs a schemaVersion")
+                )
                 return
             }
             guard let created = attributes["creationDate"], (try? EPCISTime.parse(created)) != nil else {
-                stop(EPCISFault(path: "line \(parser.lineNumber)", message: "the document needs a creationDate time"))
+                stop(
+                    EPCISFault(
+                        path: "line \((parser.lineNumber + lineOffset))",
+                        message: "the document needs a creationDate time"))
                 return
             }
             return
@@ -133,11 +314,16 @@ public final class EPCISXMLReader: NSObject, XMLParserDelegate {
         } else if eventDepth == nil {
             return
         }
-        stack.append(Node(name: elementName, attributes: attributes, line: parser.lineNumber))
+        stack.append(Node(name: elementName, attributes: attributes, line: (parser.lineNumber + lineOffset)))
     }
 
     public func parser(_ parser: XMLParser, foundCharacters string: String) {
         stack.last?.text += string
+    }
+
+    /// A CDATA section is text, written so that `<` and `&` need no escaping.
+    public func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) {
+        stack.last?.text += String(decoding: CDATABlock, as: UTF8.self)
     }
 
     public func parser(
@@ -167,7 +353,8 @@ public final class EPCISXMLReader: NSObject, XMLParserDelegate {
     public func parser(_ parser: XMLParser, foundInternalEntityDeclarationWithName name: String, value: String?) {
         stop(
             EPCISFault(
-                path: "line \(parser.lineNumber)", message: "the document declares entities; Unitrace refuses them"))
+                path: "line \((parser.lineNumber + lineOffset))",
+                message: "the document declares entities; Unitrace refuses them"))
     }
 
     public func parser(
@@ -175,11 +362,14 @@ public final class EPCISXMLReader: NSObject, XMLParserDelegate {
     ) {
         stop(
             EPCISFault(
-                path: "line \(parser.lineNumber)", message: "the document declares entities; Unitrace refuses them"))
+                path: "line \((parser.lineNumber + lineOffset))",
+                message: "the document declares entities; Unitrace refuses them"))
     }
 
     public func parser(_ parser: XMLParser, resolveExternalEntityName name: String, systemID: String?) -> Data? {
-        stop(EPCISFault(path: "line \(parser.lineNumber)", message: "the document refers to an external entity"))
+        stop(
+            EPCISFault(
+                path: "line \((parser.lineNumber + lineOffset))", message: "the document refers to an external entity"))
         return nil
     }
 
