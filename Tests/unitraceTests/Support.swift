@@ -22,19 +22,28 @@ let unitraceBinary: URL = {
         ".build/debug/unitrace")
 }()
 
-/// Runs `unitrace` with `arguments` in `directory`, feeding `input` on standard input.
-func unitrace(_ arguments: [String], in directory: URL, input: String? = nil, environment: [String: String] = [:])
-    throws -> Run
-{
+/// A `unitrace` process to run in `directory`: the test's environment without `UNITRACE_DB`, then `defaults`,
+/// then `environment`.
+private func unitraceProcess(
+    _ arguments: [String], in directory: URL, environment defaults: [String: String], _ environment: [String: String]
+) -> Process {
     let process = Process()
     process.executableURL = unitraceBinary
     process.arguments = arguments
     process.currentDirectoryURL = directory
     var env = ProcessInfo.processInfo.environment
     env["UNITRACE_DB"] = nil
-    env["UNITRACE_ACTOR"] = "tester"
-    for (key, value) in environment { env[key] = value }
+    env.merge(defaults) { _, new in new }
+    env.merge(environment) { _, new in new }
     process.environment = env
+    return process
+}
+
+/// Runs `unitrace` with `arguments` in `directory`, feeding `input` on standard input.
+func unitrace(_ arguments: [String], in directory: URL, input: String? = nil, environment: [String: String] = [:])
+    throws -> Run
+{
+    let process = unitraceProcess(arguments, in: directory, environment: ["UNITRACE_ACTOR": "tester"], environment)
     let outURL = directory.appendingPathComponent(".out-\(UUID().uuidString)")
     let errURL = directory.appendingPathComponent(".err-\(UUID().uuidString)")
     FileManager.default.createFile(atPath: outURL.path, contents: nil)
@@ -71,15 +80,7 @@ func runAll(_ commands: [[String]], in directory: URL) throws {
 
 /// Starts `unitrace serve --port 0` in `dir` and waits for the port it prints.
 func startServer(in dir: URL, environment: [String: String] = [:]) throws -> (process: Process, port: Int) {
-    let process = Process()
-    process.executableURL = unitraceBinary
-    process.arguments = ["serve", "--port", "0"]
-    process.currentDirectoryURL = dir
-    var env = ProcessInfo.processInfo.environment
-    env["UNITRACE_DB"] = nil
-    env["LOG_LEVEL"] = "error"
-    for (key, value) in environment { env[key] = value }
-    process.environment = env
+    let process = unitraceProcess(["serve", "--port", "0"], in: dir, environment: ["LOG_LEVEL": "error"], environment)
     let output = Pipe()
     process.standardOutput = output
     process.standardError = FileHandle.nullDevice
