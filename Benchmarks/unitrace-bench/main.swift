@@ -16,7 +16,7 @@ struct Options {
           --events E,E…    sizes of the ledgers imported by E1; the largest also serves E3 and W4 (default 1000000,10000000)
           --repeat R       timed runs after the warm-up (default 3; ledgers over 2M events are imported once)
           --lookups L      lookups per run for W4 and E3 (default 200)
-          --epcis E,E…     sizes of the EPCIS documents E5 imports (default 100000,1000000)
+          --epcis E,E…     sizes of the EPCIS documents E5 (JSON-LD) and E6 (XML) import (default 100000,1000000)
           --scans S        scans decoded per run by parse (default 1000000)
           --work DIR       where ledgers and stores are written (default .build/unitrace-bench)
           --out FILE       the JSON result file (default <work>/results.json)
