@@ -174,6 +174,17 @@ struct EPCISXMLTests {
         #expect(seen.count == 1)
     }
 
+    @Test("an element after the root element is refused")
+    func secondRoot() async throws {
+        do {
+            _ = try await read(xml(event) + "\n<epcis:EPCISDocument/>")
+            Issue.record("accepted")
+        } catch let fault as EPCISFault {
+            #expect(fault.path == "line 13", "\(fault)")
+            #expect(fault.message.contains("after the root element"), "\(fault)")
+        }
+    }
+
     @Test("a document cut short is refused, naming where it ends")
     func truncated() async throws {
         let whole = xml(event)

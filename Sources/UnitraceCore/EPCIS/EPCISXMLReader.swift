@@ -217,6 +217,10 @@ public final class EPCISXMLReader: NSObject, XMLParserDelegate {
                 if var current = event {
                     if !empty { current.depth += 1 }
                     event = current
+                } else if sawRoot, ancestors.isEmpty {
+                    throw EPCISFault(
+                        path: "line \(line(at: open))",
+                        message: "not well-formed XML: <\(opened)> stands after the root element")
                 } else if sawRoot, eventNames.contains(opened) {
                     event = (open, line(at: open), 1)
                     if empty { try await handle(eventEndingAt: end) }
