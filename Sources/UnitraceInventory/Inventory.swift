@@ -365,13 +365,6 @@ extension Inventory {
 
     /// A location that can hold stock: known, and not one of the built-in pseudo-locations.
     func requirePlace(_ code: String) async throws -> Location {
-        guard let location = try await store.location(code: code) else {
-            throw InputError(code: .unknownLocation, message: "unknown location '\(Limits.quote(code))'")
-        }
-        guard !location.kind.isBuiltIn else {
-            throw InputError(
-                code: .notAPlace, message: "'\(Limits.quote(code))' is a built-in location; name a real place")
-        }
-        return location
+        try EventRules.realPlace(code, try await store.location(code: code))
     }
 }

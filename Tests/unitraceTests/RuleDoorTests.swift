@@ -93,6 +93,15 @@ let brokenRules: [BrokenRule] = [
             #""action":"OBSERVE","bizStep":"retail_selling","epcList":["\#(motorURN)"],"unitrace:sale":{"unitrace:channel":"mail"}"#
     ),
     BrokenRule(
+        name: "units are put at a real place", code: "not-a-place", words: "built-in location",
+        verb: ["move", "EVM-200/M-1", "--to", "scrapped"],
+        route: "move", body: #"{"units":["EVM-200/M-1"],"location":"scrapped"}"#,
+        captured: #"{"kind":"move","units":["EVM-200/M-1"],"location":"scrapped"}"#,
+        ledgerLine: ledgerLine("move", motor, #","location":"scrapped""#),
+        epcis:
+            #""action":"OBSERVE","bizStep":"storing","bizLocation":{"id":"urn:unitrace:location:scrapped"},"epcList":["\#(motorURN)"]"#
+    ),
+    BrokenRule(
         name: "a scrapped unit stays scrapped", code: "unit-scrapped", words: "scrapped",
         verb: ["move", "EVM-200/M-2", "--to", "SHOP"],
         route: "move", body: #"{"units":["EVM-200/M-2"],"location":"SHOP"}"#,
@@ -239,7 +248,7 @@ struct RuleDoorTests {
                     table.append("\(rule) | \(door) | \(refusal.code)")
                 }
             }
-            // Seven rules, six doors, less the one the EPCIS standard cannot express.
+            // Eight rules, six doors, less the one the EPCIS standard cannot express.
             #expect(table.count == brokenRules.count * Door.allCases.count - 1)
             #expect(try cli(["export"]).out == ledgerBefore, "a refused event was recorded")
             #expect(try cli(["verify"]).code == 0)

@@ -16,9 +16,30 @@ public enum EventRules {
     /// The kinds of location where a sale in person may happen.
     public static let salePlaces: Set<LocationKind> = [.store, .popUp]
 
+    /// The verbs that put units at the event's location: it must be a real place, not a built-in one
+    /// (`customer`, `supplier`, `in-transit`, `scrapped` are where units go by other verbs).
+    public static let placing: Set<EventKind> = [.receive, .move, .return, .arrive]
+
+    /// `place`, the location `code` names, when it is a real place.
+    /// - Throws: ``InputError`` `unknown-location` or `not-a-place`.
+    public static func realPlace(_ code: String, _ place: Location?) throws(InputError) -> Location {
+        guard let place else {
+            throw InputError(code: .unknownLocation, message: "unknown location '\(Limits.quote(code))'")
+        }
+        guard !place.kind.isBuiltIn else {
+            throw InputError(
+                code: .notAPlace, message: "'\(Limits.quote(code))' is a built-in location; name a real place")
+        }
+        return place
+    }
+
     /// Checks one event. `places` holds the locations named by the event (``placesNamed(by:)``) that exist.
     /// - Throws: ``InputError`` with the rule's code.
     public static func check(_ event: Event, places: [String: Location]) throws(InputError) {
+        if placing.contains(event.kind), let code = event.location { _ = try realPlace(code, places[code]) }
+        if event.kind == .ship, let code = event.destination, !code.hasPrefix("customer:") {
+            _ = try realPlace(code, places[code])
+        }
         if needsReason.contains(event.kind), event.reason?.trimmingCharacters(in: .whitespaces).isEmpty ?? true {
             throw InputError(
                 code: .reasonRequired,
@@ -51,8 +72,11 @@ public enum EventRules {
 
     /// The location codes whose kind ``check(_:places:)`` needs to know.
     static func placesNamed(by event: Event) -> Set<String> {
-        guard event.kind == .sell, let code = event.sale?.storeCode else { return [] }
-        return [code]
+        var codes = Set<String>()
+        if placing.contains(event.kind), let code = event.location { codes.insert(code) }
+        if event.kind == .ship, let code = event.destination, !code.hasPrefix("customer:") { codes.insert(code) }
+        if event.kind == .sell, let code = event.sale?.storeCode { codes.insert(code) }
+        return codes
     }
 
     private static func article(_ kind: EventKind) -> String {
