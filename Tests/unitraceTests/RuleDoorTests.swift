@@ -44,13 +44,27 @@ struct BrokenRule: Sendable, CustomStringConvertible {
     var epcis: String?
 
     var description: String { name }
+
+    /// A move of the motor `serial` to `place`, as each door writes it.
+    static func move(_ name: String, code: String, words: String, serial: String, to place: String) -> BrokenRule {
+        let scan = "EVM-200/\(serial)"
+        return BrokenRule(
+            name: name, code: code, words: words,
+            verb: ["move", scan, "--to", place],
+            route: "move", body: #"{"units":["\#(scan)"],"location":"\#(place)"}"#,
+            captured: #"{"kind":"move","units":["\#(scan)"],"location":"\#(place)"}"#,
+            ledgerLine: ledgerRecord(
+                "move", #"{"sku":"EVM-200","serial":"\#(serial)"}"#, #","location":"\#(place)""#),
+            epcis:
+                #""action":"OBSERVE","bizStep":"storing","bizLocation":{"id":"urn:unitrace:location:\#(place)"},"epcList":["urn:unitrace:unit:EVM-200:\#(serial)"]"#
+        )
+    }
 }
 
 private let motor = #"{"sku":"EVM-200","serial":"M-1"}"#
-private let scrapped = #"{"sku":"EVM-200","serial":"M-2"}"#
 private let motorURN = "urn:unitrace:unit:EVM-200:M-1"
 
-private func ledgerLine(_ kind: String, _ unit: String, _ members: String = "") -> String {
+private func ledgerRecord(_ kind: String, _ unit: String, _ members: String = "") -> String {
     let steps = ["scrap": "destroying", "sell": "retail_selling", "move": "storing", "quarantine": "holding"]
     return
         #"{"id":"\#(UUID().uuidString)","kind":"\#(kind)","businessStep":"\#(steps[kind]!)","actor":"partner","documents":[],"occurredAt":"2026-11-30T09:00:00.000+01:00","recordedAt":"2026-11-30T09:00:00.000+01:00","units":[\#(unit)]\#(members)}"#
@@ -64,14 +78,14 @@ let brokenRules: [BrokenRule] = [
         verb: ["scrap", "EVM-200/M-1"],
         route: "scrap", body: #"{"units":["EVM-200/M-1"]}"#,
         captured: #"{"kind":"scrap","units":["EVM-200/M-1"]}"#,
-        ledgerLine: ledgerLine("scrap", motor),
+        ledgerLine: ledgerRecord("scrap", motor),
         epcis: #""action":"DELETE","bizStep":"destroying","epcList":["\#(motorURN)"]"#),
     BrokenRule(
         name: "a sale in person happens at a store", code: "not-a-store", words: "'WH1' is a warehouse",
         verb: ["sell", "EVM-200/M-1", "--channel", "store:WH1"],
         route: "sell", body: #"{"units":["EVM-200/M-1"],"channel":"store:WH1"}"#,
         captured: #"{"kind":"sell","units":["EVM-200/M-1"],"channel":"store:WH1"}"#,
-        ledgerLine: ledgerLine("sell", motor, #","location":"WH1","sale":{"channel":"store:WH1"}"#),
+        ledgerLine: ledgerRecord("sell", motor, #","location":"WH1","sale":{"channel":"store:WH1"}"#),
         epcis:
             #""action":"OBSERVE","bizStep":"retail_selling","bizLocation":{"id":"urn:unitrace:location:WH1"},"epcList":["\#(motorURN)"],"unitrace:sale":{"unitrace:channel":"store:WH1"}"#
     ),
@@ -80,7 +94,7 @@ let brokenRules: [BrokenRule] = [
         verb: ["sell", "EVM-200/M-1"],
         route: "sell", body: #"{"units":["EVM-200/M-1"]}"#,
         captured: #"{"kind":"sell","units":["EVM-200/M-1"]}"#,
-        ledgerLine: ledgerLine("sell", motor, #","location":"WH1""#),
+        ledgerLine: ledgerRecord("sell", motor, #","location":"WH1""#),
         // An EPCIS retail_selling event without a channel is an online sale: the standard has no unnamed sale.
         epcis: nil),
     BrokenRule(
@@ -88,41 +102,27 @@ let brokenRules: [BrokenRule] = [
         verb: ["sell", "EVM-200/M-1", "--channel", "mail"],
         route: "sell", body: #"{"units":["EVM-200/M-1"],"channel":"mail"}"#,
         captured: #"{"kind":"sell","units":["EVM-200/M-1"],"channel":"mail"}"#,
-        ledgerLine: ledgerLine("sell", motor, #","location":"WH1","sale":{"channel":"mail"}"#),
+        ledgerLine: ledgerRecord("sell", motor, #","location":"WH1","sale":{"channel":"mail"}"#),
         epcis:
             #""action":"OBSERVE","bizStep":"retail_selling","epcList":["\#(motorURN)"],"unitrace:sale":{"unitrace:channel":"mail"}"#
     ),
-    BrokenRule(
-        name: "units are put at a real place", code: "not-a-place", words: "built-in location",
-        verb: ["move", "EVM-200/M-1", "--to", "scrapped"],
-        route: "move", body: #"{"units":["EVM-200/M-1"],"location":"scrapped"}"#,
-        captured: #"{"kind":"move","units":["EVM-200/M-1"],"location":"scrapped"}"#,
-        ledgerLine: ledgerLine("move", motor, #","location":"scrapped""#),
-        epcis:
-            #""action":"OBSERVE","bizStep":"storing","bizLocation":{"id":"urn:unitrace:location:scrapped"},"epcList":["\#(motorURN)"]"#
-    ),
-    BrokenRule(
-        name: "a scrapped unit stays scrapped", code: "unit-scrapped", words: "scrapped",
-        verb: ["move", "EVM-200/M-2", "--to", "SHOP"],
-        route: "move", body: #"{"units":["EVM-200/M-2"],"location":"SHOP"}"#,
-        captured: #"{"kind":"move","units":["EVM-200/M-2"],"location":"SHOP"}"#,
-        ledgerLine: ledgerLine("move", scrapped, #","location":"SHOP""#),
-        epcis:
-            #""action":"OBSERVE","bizStep":"storing","bizLocation":{"id":"urn:unitrace:location:SHOP"},"epcList":["urn:unitrace:unit:EVM-200:M-2"]"#
-    ),
+    .move(
+        "units are put at a real place", code: "not-a-place", words: "built-in location", serial: "M-1",
+        to: "scrapped"),
+    .move("a scrapped unit stays scrapped", code: "unit-scrapped", words: "scrapped", serial: "M-2", to: "SHOP"),
     BrokenRule(
         name: "no control characters in text", code: "invalid-field", words: "reason",
         verb: ["quarantine", "EVM-200/M-1", "--reason", "bad\u{07}bell"],
         route: "quarantine", body: #"{"units":["EVM-200/M-1"],"reason":"bad\u0007bell"}"#,
         captured: #"{"kind":"quarantine","units":["EVM-200/M-1"],"reason":"bad\u0007bell"}"#,
-        ledgerLine: ledgerLine("quarantine", motor, #","location":"WH1","reason":"bad\u0007bell""#),
+        ledgerLine: ledgerRecord("quarantine", motor, #","location":"WH1","reason":"bad\u0007bell""#),
         epcis: #""action":"OBSERVE","bizStep":"holding","epcList":["\#(motorURN)"],"unitrace:reason":"bad\u0007bell""#),
     BrokenRule(
         name: "a reason has at most 1,000 characters", code: "invalid-field", words: "at most 1000",
         verb: ["quarantine", "EVM-200/M-1", "--reason", longReason],
         route: "quarantine", body: #"{"units":["EVM-200/M-1"],"reason":"\#(longReason)"}"#,
         captured: #"{"kind":"quarantine","units":["EVM-200/M-1"],"reason":"\#(longReason)"}"#,
-        ledgerLine: ledgerLine("quarantine", motor, #","location":"WH1","reason":"\#(longReason)""#),
+        ledgerLine: ledgerRecord("quarantine", motor, #","location":"WH1","reason":"\#(longReason)""#),
         epcis: #""action":"OBSERVE","bizStep":"holding","epcList":["\#(motorURN)"],"unitrace:reason":"\#(longReason)""#),
 ]
 
