@@ -135,6 +135,32 @@ private func validate(_ files: [String], xml: Bool = false) throws -> Run {
         #expect(try validate([bad.path], xml: true).code == 1)
     }
 
+    @Test func epcisHashPrintsTheReferenceHashOfEachEventInDocumentOrderAndStoresNothing() throws {
+        let directory = try scratch()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = "xml/AssociationEventExamples.xml"
+        let reference = try String(contentsOf: gs1.appendingPathComponent("event-hashes.tsv"), encoding: .utf8)
+            .split(separator: "\n").filter { $0.hasPrefix(file + "\t") }.map { $0.split(separator: "\t")[2] }
+        #expect(reference.count == 8)
+        let run = try unitrace(["epcis", "hash", gs1.appendingPathComponent(file).path], in: directory)
+        #expect(run.code == 0, "\(run.err)")
+        #expect(run.out.split(separator: "\n") == reference)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty, "nothing is stored")
+
+        let broken = directory.appendingPathComponent("broken.jsonld")
+        try Data(
+            #"""
+            {"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"], "type": "EPCISDocument",
+             "schemaVersion": "2.0", "creationDate": "2026-12-03T10:00:00Z", "epcisBody": {"eventList": [
+             {"type": "ObjectEvent", "eventTime": "2026-11-30T07:55:00Z", "eventTimeZoneOffset": "+00:00",
+              "action": "WATCH"}]}}
+            """#.utf8
+        ).write(to: broken)
+        let refused = try unitrace(["epcis", "hash", broken.path], in: directory)
+        #expect(refused.code != 0)
+        #expect(refused.err.contains("$.epcisBody.eventList[0].action"), "\(refused.err)")
+    }
+
     @Test func aStoresOwnLedgerExportsAsValidXML() throws {
         let directory = try scratch()
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -293,9 +293,15 @@ public enum EPCISEventReader {
         }
     }
 
-    /// The namespaces of the prefixes that member names use, at any depth.
+    /// The namespaces of the prefixes that member names use, at any depth, and those of compact URIs among
+    /// the values (`example:x`), but for the standard context's own.
     static func collectPrefixes(_ value: JSONValue, namespaces: [String: String], into used: inout [String: String]) {
         switch value {
+        case .string(let text):
+            if let colon = text.firstIndex(of: ":") {
+                let prefix = String(text[..<colon])
+                if let iri = namespaces[prefix], EPCISJSONReader.standardPrefixes[prefix] != iri { used[prefix] = iri }
+            }
         case .object(let members):
             for (key, member) in members {
                 if let colon = key.firstIndex(of: ":") {

@@ -127,6 +127,12 @@ public struct EPCISXMLWriter: EPCISDocumentWriter {
             for name in fields.keys.sorted() where !known.contains(name) {
                 extensionElement(name, fields[name]!)
             }
+            // A prefix the event uses only in values (a compact URI such as `example:x`) is declared too, so
+            // that the value reads back with its meaning.
+            for (prefix, namespace) in namespaces
+            where used[prefix] == nil && EPCISJSONReader.standardPrefixes[prefix] == nil {
+                used[prefix] = namespace
+            }
             var declarations = ""
             for prefix in used.keys.sorted() {
                 declarations += " xmlns:\(prefix)=\"\(escaped(used[prefix]!))\""

@@ -99,8 +99,9 @@ extension Inventory {
         var pending: [(captured: CapturedEvent, event: Event)] = []
         for var captured in batch {
             if captured.event.eventID == nil {
-                // Until the CBV event hash is computed here, an event without an ID gets a new one.
-                captured.event.fields["eventID"] = .string("urn:uuid:\(environment.newID().uuidString.lowercased())")
+                // The standard's ID for an event that has none: the same event captured again, in either
+                // form, gets the same ID and is recorded once.
+                captured.event.fields["eventID"] = .string(EPCISEventHash.id(of: captured.event))
             }
             let id = Self.ledgerID(
                 forEventID: captured.event.eventID ?? "", declaresError: captured.event.isErrorDeclaration)

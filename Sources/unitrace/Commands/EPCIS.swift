@@ -6,7 +6,7 @@ import UnitraceInventory
 struct EPCISCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "epcis", abstract: "Exchange events with partners as GS1 EPCIS 2.0 documents.",
-        subcommands: [EPCISImport.self, EPCISExport.self])
+        subcommands: [EPCISImport.self, EPCISExport.self, EPCISHash.self])
 }
 
 /// Reads a file in 1 MiB chunks: a JSON document of any size in flat memory.
@@ -57,6 +57,47 @@ struct EPCISImport: AsyncParsableCommand {
                 }
             }
             if output.json { output.emit(total) { "" } }
+        }
+    }
+}
+
+struct EPCISHash: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hash",
+        abstract: "Print the CBV 2.0 event hash of each event of EPCIS 2.0 documents; store nothing.",
+        discussion: """
+            One `ni:///sha-256;…?ver=CBV2.0` a line, in document order — the ID Unitrace gives an event that \
+            comes without one, and that a partner computes to check that both sides agree. A document is \
+            checked as `epcis import` checks it.
+            """)
+    @Flag(name: .customLong("json"), help: "Print JSON: the hash and the pre-hash string of each event.") var json =
+        false
+    @Flag(help: "Print each event's pre-hash string under its hash.") var preHash = false
+    @Argument(help: "The documents.") var files: [String]
+
+    struct Line: Encodable {
+        var file: String
+        var hash: String
+        var preHash: String
+    }
+
+    func run() async throws {
+        let output = Output(json: json)
+        try await reporting(output) {
+            guard !files.isEmpty else { throw InputError(code: .nothingToDo, message: "name at least one document") }
+            var lines: [Line] = []
+            for file in files {
+                try await EPCISDocument.read(open: { try fileChunks(file) }) { captured in
+                    let hash = EPCISEventHash.id(of: captured.event)
+                    if json {
+                        lines.append(Line(file: file, hash: hash, preHash: EPCISEventHash.preHash(of: captured.event)))
+                    } else {
+                        print(hash)
+                        if preHash { print(EPCISEventHash.preHash(of: captured.event)) }
+                    }
+                }
+            }
+            if json { output.emit(lines) { "" } }
         }
     }
 }
