@@ -24,6 +24,8 @@ public protocol LedgerStore: Sendable {
     func history(of unit: UnitKey) async throws -> [HistoryEntry]
     /// Which of `ids` are already in the ledger.
     func recordedIDs(among ids: Set<UUID>) async throws -> Set<UUID>
+    /// The event with this ledger ID, if it was recorded.
+    func event(id: UUID) async throws -> RecordedEvent?
     /// The event recorded for the request `id`, if any.
     func event(requestID id: String) async throws -> RecordedEvent?
 }

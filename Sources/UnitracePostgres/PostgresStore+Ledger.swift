@@ -341,6 +341,19 @@ extension PostgresStore {
         }
     }
 
+    public func event(id: UUID) async throws -> RecordedEvent? {
+        let sequence: Int64? = try await translating {
+            for try await sequence in try await client.query(
+                "SELECT sequence FROM event WHERE id = \(id.uuidString)", logger: logger
+            ).decode(Int64.self) {
+                return sequence
+            }
+            return nil
+        }
+        guard let sequence else { return nil }
+        return try await event(sequence: sequence)
+    }
+
     public func event(requestID id: String) async throws -> RecordedEvent? {
         let sequence: Int64? = try await translating {
             for try await sequence in try await client.query(

@@ -230,6 +230,15 @@ extension SQLiteStore {
         return try await event(sequence: sequence)
     }
 
+    public func event(id: UUID) async throws -> RecordedEvent? {
+        let sequence = try read { db in
+            try Int64.fetchOne(
+                try db.cachedStatement(sql: "SELECT sequence FROM event WHERE id = ?"), arguments: [id.uuidString])
+        }
+        guard let sequence else { return nil }
+        return try await event(sequence: sequence)
+    }
+
     public func recordedIDs(among ids: Set<UUID>) async throws -> Set<UUID> {
         try read { db in
             let statement = try db.cachedStatement(sql: "SELECT 1 FROM event WHERE id = ?")

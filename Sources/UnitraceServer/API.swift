@@ -28,8 +28,10 @@ struct API: Sendable {
             status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
     }
 
-    static func json(data: Data, status: HTTPResponse.Status, replayed: Bool) -> Response {
-        var headers = HTTPFields()
+    static func json(data: Data, status: HTTPResponse.Status, replayed: Bool, headers extra: HTTPFields = [:])
+        -> Response
+    {
+        var headers = extra
         headers[.contentType] = "application/json"
         if replayed { headers[HTTPField.Name("Idempotent-Replayed")!] = "true" }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))

@@ -91,13 +91,17 @@ extension Endpoint {
     public static let addWebhook = post("/api/v1/webhooks", [])
     public static let removeWebhook = delete("/api/v1/webhooks/{id}", [])
     public static let webhookDeliveries = get("/api/v1/webhooks/{id}/deliveries", [])
+    public static let epcisCapture = post("/epcis/capture", warehouse)
+    public static let epcisCaptureJob = get("/epcis/capture/{captureID}", readers)
+    public static let epcisEvents = get("/epcis/events", readers)
+    public static let epcisEvent = get("/epcis/events/{eventID}", readers)
 
     /// Every route, in the order of the OpenAPI document.
     public static let all: [Endpoint] = [
         health, openAPI, metrics, listProducts, addProduct, showProduct, listLocations, addLocation, findUnits,
         lookupUnit, showUnit, receive, move, ship, arrive, sell, returnUnits, quarantine, release, scrap, correct,
         captureEvents, listEvents, stock, verify, importLedger, parseIdentifier, listKeys, createKey, revokeKey,
-        listWebhooks, addWebhook,
-        removeWebhook, webhookDeliveries,
+        listWebhooks, addWebhook, removeWebhook, webhookDeliveries, epcisCapture, epcisCaptureJob, epcisEvents,
+        epcisEvent,
     ]
 }

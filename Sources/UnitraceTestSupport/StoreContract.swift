@@ -40,6 +40,10 @@ public struct StoreContract: Sendable, CustomTestStringConvertible {
             #expect(history.map(\.sequence) == [1])
             #expect(history.first?.unitCount == 2)
             #expect(history.first?.event.units.map(\.unit) == [.motor117])
+            let id = try #require(history.first?.event.id)
+            #expect(try await store.event(id: id)?.sequence == 1)
+            #expect(try await store.recordedIDs(among: [id, UUID()]) == [id])
+            #expect(try await store.event(id: UUID()) == nil)
         },
         StoreContract(.ledger, "a rejected batch writes nothing") { store in
             let inventory = try await Warehouse.make(on: store)

@@ -291,7 +291,7 @@ public enum EPCISEventHash {
 
     /// An EPC URI, EPC class URI, SGTIN pattern or Digital Link as the canonical Digital Link: on
     /// `https://id.gs1.org`, without its query, its key with the finest qualifier only; `nil` for anything else.
-    static func digitalLink(_ text: String) -> String? {
+    public static func digitalLink(_ text: String) -> String? {
         var data: GS1Data?
         if text.hasPrefix("urn:epc:idpat:sgtin:"), text.hasSuffix(".*") {
             let fields = text.dropFirst("urn:epc:idpat:sgtin:".count).split(separator: ".")

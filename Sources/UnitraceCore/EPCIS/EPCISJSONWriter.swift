@@ -9,21 +9,31 @@ public struct EPCISJSONWriter {
     public static let contextURL = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
 
     private let creationDate: Timestamp
+    /// The query a query document answers (`EPCISQueryDocument`); `nil` for a plain `EPCISDocument`.
+    private let queryName: String?
     /// The standard context's prefixes keep their meaning; a document that bound one of them to another
     /// namespace has its member names written in full.
     private var bound = EPCISJSONReader.standardPrefixes
     public private(set) var count = 0
 
-    public init(creationDate: Timestamp) {
+    public init(creationDate: Timestamp, queryName: String? = nil) {
         self.creationDate = creationDate
+        self.queryName = queryName
     }
 
     /// The bytes before the first event.
     public func begin() -> [UInt8] {
         var json = CanonicalJSON(capacity: 256)
-        json.bytes.append(contentsOf: Array(#"{"type":"EPCISDocument","schemaVersion":"2.0","creationDate":"#.utf8))
+        let type = queryName == nil ? "EPCISDocument" : "EPCISQueryDocument"
+        json.bytes.append(contentsOf: Array(#"{"type":"\#(type)","schemaVersion":"2.0","creationDate":"#.utf8))
         json.string(creationDate.iso8601)
-        json.bytes.append(contentsOf: Array(#","epcisBody":{"eventList":["#.utf8))
+        if let queryName {
+            json.bytes.append(contentsOf: Array(#","epcisBody":{"queryResults":{"queryName":"#.utf8))
+            json.string(queryName)
+            json.bytes.append(contentsOf: Array(#","resultsBody":{"eventList":["#.utf8))
+        } else {
+            json.bytes.append(contentsOf: Array(#","epcisBody":{"eventList":["#.utf8))
+        }
         return json.bytes
     }
 
@@ -52,7 +62,8 @@ public struct EPCISJSONWriter {
             context.append(.object([prefix: .string(bound[prefix]!)]))
         }
         var json = CanonicalJSON(capacity: 256)
-        json.bytes.append(contentsOf: Array("\n]},\"@context\":".utf8))
+        json.bytes.append(contentsOf: Array((queryName == nil ? "\n]}," : "\n]}}},").utf8))
+        json.bytes.append(contentsOf: Array("\"@context\":".utf8))
         json.json(.array(context))
         json.bytes.append(contentsOf: Array("}\n".utf8))
         return json.bytes

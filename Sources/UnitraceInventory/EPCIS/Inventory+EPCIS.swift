@@ -317,9 +317,7 @@ extension Inventory {
             places = found
         }
         if let businessStep { try Field.code(businessStep, name: "business step") }
-        let products = try await store.products()
-        let catalogue = EPCISMapping.Catalogue(
-            products: Dictionary(products.map { ($0.sku, $0) }, uniquingKeysWith: { first, _ in first }))
+        let catalogue = try await epcisCatalogue()
         var writer: any EPCISDocumentWriter =
             switch format {
             case .json: EPCISJSONWriter(creationDate: environment.now())
@@ -334,18 +332,8 @@ extension Inventory {
             for recorded in page {
                 if let places, !places.contains(recorded.event.location ?? "") { continue }
                 if let businessStep, CapturedMeaning.word(recorded.event.businessStep) != businessStep { continue }
-                var corrected: Event?
-                if recorded.event.kind == .correct, let target = recorded.event.corrects,
-                    let unit = recorded.event.units.first?.unit
-                {
-                    // The corrected event named the same units: find it in one unit's history.
-                    let entry = try await store.history(of: unit).last { $0.event.id == target }
-                    if let entry { corrected = try await store.event(sequence: entry.sequence)?.event }
-                }
-                try write(
-                    writer.append(
-                        EPCISMapping.json(of: recorded.event, catalogue: catalogue, corrected: corrected),
-                        namespaces: EPCISMapping.namespaces(of: recorded.event)))
+                let event = try await epcisForm(of: recorded.event, catalogue: catalogue)
+                try write(writer.append(event.fields, namespaces: event.namespaces))
             }
         }
         try write(writer.finish())
