@@ -3,17 +3,8 @@ import Testing
 
 @testable import UnitraceCore
 
-private let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .appendingPathComponent("Fixtures/gs1")
-
-private func events(of bytes: [UInt8]) async throws -> [EPCISEvent] {
-    var events: [EPCISEvent] = []
-    try await EPCISDocument.read(open: { EPCISDocument.chunks(bytes) }) { events.append($0.event) }
-    return events
-}
-
 private func events(in name: String) async throws -> [EPCISEvent] {
-    try await events(of: Array(try Data(contentsOf: fixtures.appendingPathComponent(name))))
+    try await epcisEvents(of: Array(try Data(contentsOf: gs1Fixtures.appendingPathComponent(name))))
 }
 
 /// One event of a document of the form every test here starts from.
@@ -28,12 +19,12 @@ private func document(_ event: String, context: String = "") -> [UInt8] {
 }
 
 private func hash(_ event: String, context: String = "") async throws -> String {
-    let read = try await events(of: document(event, context: context))
+    let read = try await epcisEvents(of: document(event, context: context))
     return EPCISEventHash.id(of: try #require(read.first))
 }
 
 private func preHash(_ event: String, context: String = "") async throws -> String {
-    let read = try await events(of: document(event, context: context))
+    let read = try await epcisEvents(of: document(event, context: context))
     return EPCISEventHash.preHash(of: try #require(read.first))
 }
 
@@ -45,7 +36,8 @@ private struct Reference {
     var preHash: String
 
     static let all: [Reference] = {
-        let text = (try? String(contentsOf: fixtures.appendingPathComponent("event-hashes.tsv"), encoding: .utf8)) ?? ""
+        let text =
+            (try? String(contentsOf: gs1Fixtures.appendingPathComponent("event-hashes.tsv"), encoding: .utf8)) ?? ""
         return text.split(separator: "\n").compactMap { line in
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
             guard fields.count == 4, !line.hasPrefix("#"), let index = Int(fields[1]) else { return nil }
@@ -107,14 +99,14 @@ struct EPCISEventHashTests {
             #expect(EPCISEventHash.id(of: left) == EPCISEventHash.id(of: right), "\(json) / \(xml)")
         }
         for name in ["json", "xml"].flatMap({ folder in
-            ((try? FileManager.default.contentsOfDirectory(atPath: fixtures.appendingPathComponent(folder).path))
+            ((try? FileManager.default.contentsOfDirectory(atPath: gs1Fixtures.appendingPathComponent(folder).path))
                 ?? []).sorted().map { "\(folder)/\($0)" }
         }) {
             let original = try await events(in: name)
             var writer = EPCISXMLWriter(creationDate: Timestamp(millisecondsSince1970: 1_800_000_000_000))
             var bytes = writer.begin()
             for event in original { bytes += writer.append(event.fields, namespaces: event.namespaces) }
-            let again = try await events(of: bytes + writer.finish())
+            let again = try await epcisEvents(of: bytes + writer.finish())
             #expect(again.map(EPCISEventHash.id(of:)) == original.map(EPCISEventHash.id(of:)), "\(name)")
         }
     }

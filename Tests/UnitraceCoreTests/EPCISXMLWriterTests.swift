@@ -3,15 +3,6 @@ import Testing
 
 @testable import UnitraceCore
 
-private let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .appendingPathComponent("Fixtures/gs1")
-
-private func events(of bytes: [UInt8]) async throws -> [EPCISEvent] {
-    var events: [EPCISEvent] = []
-    try await EPCISDocument.read(open: { EPCISDocument.chunks(bytes) }) { events.append($0.event) }
-    return events
-}
-
 private func xml(_ events: [EPCISEvent]) -> [UInt8] {
     var writer = EPCISXMLWriter(creationDate: Timestamp(millisecondsSince1970: 1_800_000_000_000))
     var bytes = writer.begin()
@@ -21,7 +12,7 @@ private func xml(_ events: [EPCISEvent]) -> [UInt8] {
 
 /// Every GS1 example document, JSON-LD and XML.
 let gs1Examples: [String] = ["json", "xml"].flatMap { folder in
-    ((try? FileManager.default.contentsOfDirectory(atPath: fixtures.appendingPathComponent(folder).path)) ?? [])
+    ((try? FileManager.default.contentsOfDirectory(atPath: gs1Fixtures.appendingPathComponent(folder).path)) ?? [])
         .sorted().map { "\(folder)/\($0)" }
 }
 
@@ -29,10 +20,10 @@ let gs1Examples: [String] = ["json", "xml"].flatMap { folder in
 struct EPCISXMLWriterTests {
     @Test("every GS1 example written as XML reads back as the same events", arguments: gs1Examples)
     func roundTrip(_ name: String) async throws {
-        let original = try await events(of: Array(try Data(contentsOf: fixtures.appendingPathComponent(name))))
+        let original = try await epcisEvents(of: Array(try Data(contentsOf: gs1Fixtures.appendingPathComponent(name))))
         #expect(!original.isEmpty)
         let written = xml(original)
-        let again = try await events(of: written)
+        let again = try await epcisEvents(of: written)
         #expect(again.count == original.count)
         for (before, after) in zip(original, again) {
             #expect(after.fields == before.fields, "\(name): \(String(decoding: written, as: UTF8.self))")

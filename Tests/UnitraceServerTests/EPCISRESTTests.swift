@@ -52,25 +52,6 @@ private struct Job: Decodable {
     var errors: [ProblemBody]
 }
 
-extension JSONValue: Decodable {
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let flag = try? container.decode(Bool.self) {
-            self = .bool(flag)
-        } else if let number = try? container.decode(Double.self) {
-            self = .number(JSONValue.canonicalNumber(number) ?? "0")
-        } else if let text = try? container.decode(String.self) {
-            self = .string(text)
-        } else if let list = try? container.decode([JSONValue].self) {
-            self = .array(list)
-        } else {
-            self = .object(try container.decode([String: JSONValue].self))
-        }
-    }
-}
-
 @Suite("EPCIS 2.0 REST binding")
 struct EPCISRESTTests {
     /// Captures `document` and answers the capture job.

@@ -186,32 +186,28 @@ struct EPCISController: Controller {
                     "\(name) must be a date and time with an offset, not \(Limits.quote(text))")
             }
         }
-        if let types = try list("eventType") {
-            query.eventTypes = Set(
-                try types.map { name in
-                    guard let type = EPCISEventType(rawValue: name) else {
-                        throw problem(
-                            400, "epcisException:QueryParameterException",
-                            "eventType \(Limits.quote(name)) is not an EPCIS event type")
-                    }
-                    return type
-                })
+        /// The values of a list parameter, each one of `Value`'s.
+        func words<Value: RawRepresentable<String> & Hashable>(_ name: String, _ expected: String) throws
+            -> Set<Value>?
+        {
+            try list(name).map { items in
+                Set(
+                    try items.map { item in
+                        guard let value = Value(rawValue: item) else {
+                            throw problem(
+                                400, "epcisException:QueryParameterException",
+                                "\(name) \(Limits.quote(item)) \(expected)")
+                        }
+                        return value
+                    })
+            }
         }
+        query.eventTypes = try words("eventType", "is not an EPCIS event type")
         query.eventTimeFrom = try time("GE_eventTime")
         query.eventTimeBefore = try time("LT_eventTime")
         query.recordTimeFrom = try time("GE_recordTime")
         query.recordTimeBefore = try time("LT_recordTime")
-        if let actions = try list("EQ_action") {
-            query.actions = Set(
-                try actions.map { name in
-                    guard let action = EPCISAction(rawValue: name) else {
-                        throw problem(
-                            400, "epcisException:QueryParameterException",
-                            "EQ_action \(Limits.quote(name)) must be ADD, OBSERVE or DELETE")
-                    }
-                    return action
-                })
-        }
+        query.actions = try words("EQ_action", "must be ADD, OBSERVE or DELETE")
         query.bizSteps = try list("EQ_bizStep").map(Set.init)
         query.dispositions = try list("EQ_disposition").map(Set.init)
         query.readPoints = try list("EQ_readPoint").map(Set.init)
