@@ -82,9 +82,23 @@ extension Inventory {
                 report.problems.append("sequence \(sequence): \(why)")
             }
         }
+        var indexProblems = 0
         scan: while true {
             let page = try await store.events(after: after, limit: pageSize, matching: .all)
             if page.isEmpty { break }
+            // The identifier index of these events must be what they name (``Projections``).
+            if let first = page.first, let last = page.last {
+                let stored = try await store.identifierEntries(in: first.sequence...last.sequence)
+                let expected = Projections.entries(of: page)
+                if stored != expected, indexProblems < 10 {
+                    indexProblems += 1
+                    let missing = Set(expected).subtracting(stored).count
+                    let extra = Set(stored).subtracting(expected).count
+                    report.problems.append(
+                        "the identifier index of events \(first.sequence)…\(last.sequence) differs from what they name "
+                            + "(\(missing) missing, \(extra) extra): repair it with `unitrace rebuild`")
+                }
+            }
             for recorded in page {
                 after = recorded.sequence
                 report.events += 1

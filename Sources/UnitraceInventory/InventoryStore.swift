@@ -28,6 +28,15 @@ public protocol LedgerStore: Sendable {
     func event(id: UUID) async throws -> RecordedEvent?
     /// The event recorded for the request `id`, if any.
     func event(requestID id: String) async throws -> RecordedEvent?
+    /// The sequences of events that name one of `identifiers` (the identifier index), ascending, after
+    /// `sequence`, at most `limit`.
+    func sequences(naming identifiers: Set<IdentifierName>, after sequence: Int64, limit: Int) async throws
+        -> [Int64]
+    /// The identifier index entries of the events in `sequences`, by sequence, then identifier.
+    func identifierEntries(in sequences: ClosedRange<Int64>) async throws -> [IdentifierEntry]
+    /// Replaces the identifier index entries of the events in `sequences` with `entries`: the repair
+    /// ``Inventory/rebuild()`` makes.
+    func replaceIdentifierEntries(in sequences: ClosedRange<Int64>, with entries: [IdentifierEntry]) async throws
 }
 
 /// Products and locations.
@@ -187,11 +196,14 @@ public struct CommitBatch: Sendable {
     public var notifications: [(subscription: String, item: Int)] = []
     /// Serial counters to advance: SKU → (value read, new value).
     public var serialCounters: [String: SerialCounterChange]
+    /// What the events change besides unit state (``Projections``), computed here, outside the transaction.
+    public var projections: [ProjectionChange]
 
     public init(items: [Item], changes: [UnitChange], serialCounters: [String: SerialCounterChange] = [:]) {
         self.items = items
         self.changes = changes
         self.serialCounters = serialCounters
+        self.projections = Projections.changes(of: items.map(\.event))
     }
 }
 

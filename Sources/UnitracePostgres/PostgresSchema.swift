@@ -152,7 +152,21 @@ enum PostgresSchema {
             """
         ),
         ("0005_webhook_head", "ALTER TABLE webhook_subscription ADD COLUMN head_every_s INTEGER;"),
+        (
+            "0006_identifier_index",
+            """
+            CREATE TABLE event_identifier (
+                identifier TEXT NOT NULL,
+                sequence BIGINT NOT NULL REFERENCES event(sequence),
+                PRIMARY KEY (identifier, sequence)
+            );
+            CREATE INDEX event_identifier_by_sequence ON event_identifier(sequence);
+            """
+        ),
     ]
+
+    /// Migrations that also fill what they create from the events already there, in their transaction.
+    static let backfills: Set<String> = ["0006_identifier_index"]
 
     /// A migration's statements, one by one: the extended query protocol takes one statement at a time.
     /// Statements end with a semicolon at the end of a line; one inside a function body does not.

@@ -102,6 +102,16 @@ extension PostgresStore {
                 """, logger: logger)
         }
 
+        // The projections' writers (``ProjectionChange``), one per kind.
+        var identifiers: [IdentifierEntry] = []
+        for change in batch.projections {
+            switch change {
+            case .identifier(let item, let name):
+                identifiers.append(IdentifierEntry(sequence: sequences[item], identifier: name))
+            }
+        }
+        try await insertIdentifiers(identifiers, on: connection, logger: logger)
+
         var inserted: [UnitRow] = []
         var updated: [UnitRow] = []
         for (index, change) in batch.changes.enumerated() {
@@ -338,6 +348,69 @@ extension PostgresStore {
                 if let uuid = UUID(uuidString: id) { found.insert(uuid) }
             }
             return found
+        }
+    }
+
+    static func insertIdentifiers(_ entries: [IdentifierEntry], on connection: PostgresConnection, logger: Logger)
+        async throws
+    {
+        guard !entries.isEmpty else { return }
+        try await connection.query(
+            """
+            INSERT INTO event_identifier (identifier, sequence)
+            SELECT * FROM unnest(\(entries.map(\.identifier.value))::text[], \(entries.map(\.sequence))::bigint[])
+            ON CONFLICT DO NOTHING
+            """, logger: logger)
+    }
+
+    public func sequences(naming identifiers: Set<IdentifierName>, after sequence: Int64, limit: Int) async throws
+        -> [Int64]
+    {
+        guard !identifiers.isEmpty else { return [] }
+        return try await translating {
+            var found: [Int64] = []
+            for try await sequence in try await client.query(
+                """
+                SELECT DISTINCT sequence FROM event_identifier
+                WHERE identifier = ANY(\(identifiers.map(\.value))) AND sequence > \(sequence)
+                ORDER BY sequence LIMIT \(limit)
+                """, logger: logger
+            ).decode(Int64.self) {
+                found.append(sequence)
+            }
+            return found
+        }
+    }
+
+    public func identifierEntries(in sequences: ClosedRange<Int64>) async throws -> [IdentifierEntry] {
+        try await translating {
+            var entries: [IdentifierEntry] = []
+            for try await (sequence, identifier) in try await client.query(
+                """
+                SELECT sequence, identifier FROM event_identifier
+                WHERE sequence BETWEEN \(sequences.lowerBound) AND \(sequences.upperBound)
+                ORDER BY sequence, identifier COLLATE "C"
+                """, logger: logger
+            ).decode((Int64, String).self) {
+                entries.append(IdentifierEntry(sequence: sequence, identifier: IdentifierName(stored: identifier)))
+            }
+            return entries
+        }
+    }
+
+    public func replaceIdentifierEntries(in sequences: ClosedRange<Int64>, with entries: [IdentifierEntry])
+        async throws
+    {
+        try await writing {
+            try await client.withTransaction(logger: logger) { connection in
+                try await connection.query(
+                    """
+                    DELETE FROM event_identifier
+                    WHERE sequence BETWEEN \(sequences.lowerBound) AND \(sequences.upperBound)
+                    """, logger: logger)
+                try await Self.insertIdentifiers(
+                    entries.filter { sequences.contains($0.sequence) }, on: connection, logger: logger)
+            }
         }
     }
 

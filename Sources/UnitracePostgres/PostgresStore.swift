@@ -200,6 +200,9 @@ public final class PostgresStore: InventoryStore {
                         for statement in PostgresSchema.statements(migration.sql) {
                             try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                         }
+                        if PostgresSchema.backfills.contains(migration.id) {
+                            try await Self.fillIdentifierIndex(on: connection, logger: logger)
+                        }
                         try await connection.query(
                             "INSERT INTO unitrace_migration (id) VALUES (\(migration.id))", logger: logger)
                     }
@@ -209,6 +212,25 @@ public final class PostgresStore: InventoryStore {
                 throw error
             }
             try await connection.query("SELECT pg_advisory_unlock(727172)", logger: logger)
+        }
+    }
+
+    /// Fills the identifier index from the captured events already in the ledger.
+    static func fillIdentifierIndex(on connection: PostgresConnection, logger: Logger) async throws {
+        var entries: [IdentifierEntry] = []
+        for try await (sequence, header, hash) in try await connection.query(
+            #"SELECT sequence, header, hash FROM event WHERE header LIKE '%"epcis":%' ORDER BY sequence"#,
+            logger: logger
+        ).decode((Int64, String, ByteBuffer).self) {
+            let recorded = try StoredForms.recorded(
+                sequence: sequence, header: header, hash: Array(hash.readableBytesView))
+            entries += Projections.identifiers(of: recorded.event).map {
+                IdentifierEntry(sequence: sequence, identifier: $0)
+            }
+        }
+        for start in stride(from: 0, to: entries.count, by: 10_000) {
+            try await insertIdentifiers(
+                Array(entries[start..<min(start + 10_000, entries.count)]), on: connection, logger: logger)
         }
     }
 

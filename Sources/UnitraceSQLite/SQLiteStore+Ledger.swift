@@ -45,6 +45,15 @@ extension SQLiteStore {
             sequences.append(sequence)
         }
 
+        // The projections' writers (``ProjectionChange``), one per kind.
+        let insertIdentifier = try db.cachedStatement(sql: insertIdentifierSQL)
+        for change in batch.projections {
+            switch change {
+            case .identifier(let item, let name):
+                try insertIdentifier.execute(arguments: [name.value, sequences[item]])
+            }
+        }
+
         let insertUnit = try db.cachedStatement(
             sql: """
                 INSERT INTO unit (sku, serial, status, location, destination, owner, lot, aliases, attributes, version, expiry)
@@ -237,6 +246,52 @@ extension SQLiteStore {
         }
         guard let sequence else { return nil }
         return try await event(sequence: sequence)
+    }
+
+    static let insertIdentifierSQL = "INSERT OR IGNORE INTO event_identifier (identifier, sequence) VALUES (?, ?)"
+
+    public func sequences(naming identifiers: Set<IdentifierName>, after sequence: Int64, limit: Int) async throws
+        -> [Int64]
+    {
+        guard !identifiers.isEmpty else { return [] }
+        return try read { db in
+            let statement = try db.cachedStatement(
+                sql:
+                    "SELECT sequence FROM event_identifier WHERE identifier = ? AND sequence > ? ORDER BY sequence LIMIT ?"
+            )
+            var found = Set<Int64>()
+            for name in identifiers {
+                found.formUnion(try Int64.fetchAll(statement, arguments: [name.value, sequence, limit]))
+            }
+            return Array(found.sorted().prefix(limit))
+        }
+    }
+
+    public func identifierEntries(in sequences: ClosedRange<Int64>) async throws -> [IdentifierEntry] {
+        try read { db in
+            try Row.fetchAll(
+                try db.cachedStatement(
+                    sql: """
+                        SELECT sequence, identifier FROM event_identifier WHERE sequence BETWEEN ? AND ?
+                        ORDER BY sequence, identifier
+                        """),
+                arguments: [sequences.lowerBound, sequences.upperBound]
+            ).map { IdentifierEntry(sequence: $0[0], identifier: IdentifierName(stored: $0[1])) }
+        }
+    }
+
+    public func replaceIdentifierEntries(in sequences: ClosedRange<Int64>, with entries: [IdentifierEntry])
+        async throws
+    {
+        try await write { db in
+            try db.execute(
+                sql: "DELETE FROM event_identifier WHERE sequence BETWEEN ? AND ?",
+                arguments: [sequences.lowerBound, sequences.upperBound])
+            let insert = try db.cachedStatement(sql: Self.insertIdentifierSQL)
+            for entry in entries where sequences.contains(entry.sequence) {
+                try insert.execute(arguments: [entry.identifier.value, entry.sequence])
+            }
+        }
     }
 
     public func recordedIDs(among ids: Set<UUID>) async throws -> Set<UUID> {

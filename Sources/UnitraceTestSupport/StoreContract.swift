@@ -45,6 +45,54 @@ public struct StoreContract: Sendable, CustomTestStringConvertible {
             #expect(try await store.recordedIDs(among: [id, UUID()]) == [id])
             #expect(try await store.event(id: UUID()) == nil)
         },
+        StoreContract(
+            .ledger, "captured events are indexed by the identifiers they name; verify sees a gap, rebuild fills it"
+        ) {
+            store in
+            let inventory = try await Warehouse.make(on: store)
+            try await Warehouse.receiveMotors(inventory, ["M-000117"])
+            let document = Array(
+                #"""
+                {"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],
+                 "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2026-12-03T10:00:00Z",
+                 "epcisBody": {"eventList": [
+                   {"type": "AggregationEvent", "eventTime": "2026-12-01T09:00:00Z", "eventTimeZoneOffset": "+00:00",
+                    "action": "ADD", "parentID": "urn:epc:id:sscc:0614141.1234567890",
+                    "childEPCs": ["urn:epc:id:sgtin:0614141.107346.2017"]},
+                   {"type": "ObjectEvent", "eventTime": "2026-12-01T10:00:00Z", "eventTimeZoneOffset": "+00:00",
+                    "action": "OBSERVE", "epcList": ["https://id.gs1.org/01/10614141073464/21/2017"]}]}}
+                """#.utf8)
+            _ = try await inventory.importEPCIS(
+                open: { EPCISDocument.chunks(document) }, context: EventContext(actor: "partner"))
+            let child = IdentifierName(canonicalizing: "urn:epc:id:sgtin:0614141.107346.2017")
+            #expect(child.value == "https://id.gs1.org/01/10614141073464/21/2017")
+            #expect(try await store.sequences(naming: [child], after: 0, limit: 10) == [2, 3])
+            #expect(try await store.sequences(naming: [child], after: 2, limit: 10) == [3])
+            #expect(try await store.sequences(naming: [child], after: 0, limit: 1) == [2])
+            let parent = IdentifierName(canonicalizing: "urn:epc:id:sscc:0614141.1234567890")
+            #expect(try await store.sequences(naming: [parent, child], after: 0, limit: 10) == [2, 3])
+            let entries = try await store.identifierEntries(in: 1...3)
+            #expect(
+                entries
+                    == [
+                        IdentifierEntry(sequence: 2, identifier: parent),
+                        IdentifierEntry(sequence: 2, identifier: child),
+                        IdentifierEntry(sequence: 3, identifier: child),
+                    ].sorted { ($0.sequence, $0.identifier) < ($1.sequence, $1.identifier) })
+            #expect(try await inventory.verify().ok)
+
+            try await store.replaceIdentifierEntries(in: 3...3, with: [])
+            let verified = try await inventory.verify()
+            #expect(!verified.ok)
+            #expect(verified.firstBrokenSequence == nil)
+            #expect(verified.problems.first?.contains("unitrace rebuild") == true, "\(verified.problems)")
+            let rebuilt = try await inventory.rebuild()
+            #expect(rebuilt.repaired == 1)
+            #expect(rebuilt.identifiers == 3)
+            #expect(try await store.identifierEntries(in: 1...3) == entries)
+            #expect(try await inventory.verify().ok)
+            #expect(try await inventory.rebuild().repaired == 0)
+        },
         StoreContract(.ledger, "a rejected batch writes nothing") { store in
             let inventory = try await Warehouse.make(on: store)
             try await Warehouse.receiveMotors(inventory, ["M-000117"])

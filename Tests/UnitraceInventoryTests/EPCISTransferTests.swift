@@ -142,6 +142,50 @@ struct EPCISTransferTests {
         #expect(hash.hasPrefix("ni:///sha-256;"))
     }
 
+    @Test("a query naming identifiers reads the index and the units' histories, and finds what a full scan finds")
+    func identifierQueries() async throws {
+        let inventory = try await Warehouse.make(on: try await TestStores.make())
+        try await Warehouse.receiveMotors(inventory, ["M-000117", "M-000118"])
+        _ = try await inventory.move(["EVM-200/M-000117"], to: "WH1-B", context: .dock)
+        for file in try exampleFiles() {
+            _ = try await importing([UInt8](try Data(contentsOf: file)), into: inventory)
+        }
+        let everything = try await inventory.queryEPCIS(EPCISQuery(), limit: 1_000).events
+        var identifiers = Set(everything.flatMap { $0.allEPCs + $0.allClasses })
+        #expect(identifiers.contains("https://id.gs1.org/01/03760123450010/21/M-000118"))
+        #expect(identifiers.count > 30)
+        for identifier in identifiers.sorted() {
+            for conditions in [\EPCISQuery.anyEPCs, \EPCISQuery.epcs, \EPCISQuery.parentIDs, \EPCISQuery.epcClasses] {
+                var query = EPCISQuery()
+                query[keyPath: conditions] = [identifier]
+                // A value ending in `*` is a pattern, which a scan answers.
+                #expect(query.namedIdentifiers == (identifier.hasSuffix("*") ? nil : [identifier]))
+                let found = try await inventory.queryEPCIS(query, limit: 1_000)
+                let scanned = everything.filter(query.matches)
+                #expect(found.events == scanned, "\(identifier)")
+                #expect(found.next == nil)
+            }
+        }
+        // Unitrace's own events are found by any name of their unit.
+        var own = EPCISQuery()
+        own.anyEPCs = ["urn:unitrace:unit:EVM-200:M-000117"]
+        #expect(try await inventory.queryEPCIS(own).events.count == 2)
+        own.anyEPCs = ["https://id.gs1.org/01/03760123450010/21/M-000117"]
+        #expect(try await inventory.queryEPCIS(own).events.count == 2)
+        // Paging through the index path: every event once, in order.
+        var paged: [EPCISEvent] = []
+        var after: Int64 = 0
+        var query = EPCISQuery()
+        query.anyEPCs = Array(identifiers)
+        while true {
+            let page = try await inventory.queryEPCIS(query, after: after, limit: 3)
+            paged += page.events
+            guard let next = page.next else { break }
+            after = next
+        }
+        #expect(paged == everything.filter(query.matches))
+    }
+
     @Test("a document with a fault in its last event stores nothing, and names where the fault is")
     func faultStoresNothing() async throws {
         let inventory = Inventory(store: try await TestStores.make(), environment: .fixed())

@@ -178,7 +178,21 @@ struct PostgresEngineTests {
         let error = await #expect(throws: StoreError.self) { _ = try await PostgresStore.open(url: url) }
         #expect(error?.code == .newerSchema)
         #expect(error?.message.contains("9999_from_the_future") == true)
-        #expect(error?.message.contains("0005_webhook_head") == true)
+        #expect(error?.message.contains("0006_identifier_index") == true)
+    }
+
+    @Test("a store from before the identifier index gets it, filled from its captured events, when opened")
+    func identifierIndexUpgrade() async throws {
+        let (store, url) = try await newStore()
+        let inventory = Inventory(store: store, environment: .fixed())
+        _ = try await inventory.importEPCIS(
+            open: { EPCISDocument.chunks(twoCapturedEvents) }, context: EventContext(actor: "partner"))
+        try await raw(url, "DROP TABLE event_identifier")
+        try await raw(url, "DELETE FROM unitrace_migration WHERE id = '0006_identifier_index'")
+        let reopened = try await PostgresStore.open(url: url)
+        let child = IdentifierName(canonicalizing: "urn:epc:id:sgtin:0614141.107346.2017")
+        #expect(try await reopened.sequences(naming: [child], after: 0, limit: 10) == [1, 2])
+        #expect(try await Inventory(store: reopened, environment: .fixed()).verify().ok)
     }
 
     @Test("init refuses a database that already holds a store; open refuses one that holds none")
@@ -231,3 +245,16 @@ struct PostgresEngineTests {
         #expect(try await inventory.verify().ok)
     }
 }
+
+/// A store holding two captured EPCIS events, for the index upgrade tests.
+private let twoCapturedEvents = Array(
+    #"""
+    {"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],
+     "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2026-12-03T10:00:00Z",
+     "epcisBody": {"eventList": [
+       {"type": "AggregationEvent", "eventTime": "2026-12-01T09:00:00Z", "eventTimeZoneOffset": "+00:00",
+        "action": "ADD", "parentID": "urn:epc:id:sscc:0614141.1234567890",
+        "childEPCs": ["urn:epc:id:sgtin:0614141.107346.2017"]},
+       {"type": "ObjectEvent", "eventTime": "2026-12-01T10:00:00Z", "eventTimeZoneOffset": "+00:00",
+        "action": "OBSERVE", "epcList": ["https://id.gs1.org/01/10614141073464/21/2017"]}]}}
+    """#.utf8)

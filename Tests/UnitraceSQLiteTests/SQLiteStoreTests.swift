@@ -53,7 +53,7 @@ struct SQLiteFileTests {
             let newer = try #require(throws: StoreError.self) { try SQLiteStore.open(path: path) }
             #expect(newer.code == .newerSchema)
             #expect(newer.message.contains("0099_from_the_future"))
-            #expect(newer.message.contains("0005_webhook_head"))
+            #expect(newer.message.contains("0006_identifier_index"))
 
             let text = dir.appendingPathComponent("notes.txt").path
             try Data("not a database, just notes\n".utf8).write(to: URL(fileURLWithPath: text))
@@ -62,6 +62,24 @@ struct SQLiteFileTests {
             try tamper(foreign, "CREATE TABLE t (x)")
             let notOurs = try #require(throws: StoreError.self) { try SQLiteStore.open(path: foreign) }
             #expect(notOurs.code == .notAStore)
+        }
+    }
+
+    @Test("a store from before the identifier index gets it, filled from its captured events, when opened")
+    func identifierIndexUpgrade() async throws {
+        try await withTemporaryDirectory { dir in
+            let path = dir.appendingPathComponent("unitrace.sqlite").path
+            let inventory = Inventory(store: try SQLiteStore.create(path: path), environment: .fixed())
+            _ = try await inventory.importEPCIS(
+                open: { EPCISDocument.chunks(twoCapturedEvents) }, context: EventContext(actor: "partner"))
+            // What the store was before migration 0006.
+            try tamper(
+                path,
+                "DROP TABLE event_identifier; DELETE FROM grdb_migrations WHERE identifier = '0006_identifier_index'")
+            let reopened = try SQLiteStore.open(path: path)
+            let child = IdentifierName(canonicalizing: "urn:epc:id:sgtin:0614141.107346.2017")
+            #expect(try await reopened.sequences(naming: [child], after: 0, limit: 10) == [1, 2])
+            #expect(try await Inventory(store: reopened, environment: .fixed()).verify().ok)
         }
     }
 
@@ -298,3 +316,16 @@ struct GroupCommitTests {
         }
     }
 }
+
+/// A store holding two captured EPCIS events, for the index upgrade tests.
+private let twoCapturedEvents = Array(
+    #"""
+    {"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],
+     "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2026-12-03T10:00:00Z",
+     "epcisBody": {"eventList": [
+       {"type": "AggregationEvent", "eventTime": "2026-12-01T09:00:00Z", "eventTimeZoneOffset": "+00:00",
+        "action": "ADD", "parentID": "urn:epc:id:sscc:0614141.1234567890",
+        "childEPCs": ["urn:epc:id:sgtin:0614141.107346.2017"]},
+       {"type": "ObjectEvent", "eventTime": "2026-12-01T10:00:00Z", "eventTimeZoneOffset": "+00:00",
+        "action": "OBSERVE", "epcList": ["https://id.gs1.org/01/10614141073464/21/2017"]}]}}
+    """#.utf8)

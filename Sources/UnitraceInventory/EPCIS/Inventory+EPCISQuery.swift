@@ -75,6 +75,15 @@ public struct EPCISQuery: Hashable, Sendable {
         return true
     }
 
+    /// The identifiers of the most telling identifier condition that names them exactly (no `*`): every
+    /// event the query can answer names one of them. `nil` when no such condition is given.
+    public var namedIdentifiers: [String]? {
+        for list in [anyEPCs, epcs, parentIDs, inputEPCs, outputEPCs, epcClasses] {
+            if let list, !list.isEmpty, !list.contains(where: { $0.hasSuffix("*") }) { return list }
+        }
+        return nil
+    }
+
     static func word(_ value: String?, in words: Set<String>) -> Bool {
         guard let value else { return false }
         let bare = CapturedMeaning.word(value)
@@ -112,6 +121,10 @@ extension Inventory {
     {
         try Field.positive(limit, name: "perPage", maximum: 1_000)
         let catalogue = try await epcisCatalogue()
+        if let named = query.namedIdentifiers {
+            return try await queryByIdentifiers(named, query, after: after, limit: limit, catalogue: catalogue)
+        }
+        let (query, _) = try await resolvingUnits(query, catalogue: catalogue)
         var filter = EventFilter.all
         filter.from = query.eventTimeFrom
         filter.until = query.eventTimeBefore
@@ -133,6 +146,64 @@ extension Inventory {
             position = last.sequence
         }
         return EPCISQueryPage(events: found, next: position)
+    }
+
+    /// A query that names identifiers exactly reads only the events that name them: those the identifier
+    /// index lists (captured events) and those in the history of a tracked unit a value names (Unitrace's
+    /// own events), oldest first — a few reads, however long the ledger.
+    private func queryByIdentifiers(
+        _ identifiers: [String], _ query: EPCISQuery, after: Int64, limit: Int, catalogue: EPCISMapping.Catalogue
+    ) async throws -> EPCISQueryPage {
+        let (query, fromUnits) = try await resolvingUnits(query, catalogue: catalogue)
+        let names = Set(identifiers.map(IdentifierName.init(canonicalizing:)))
+        let chunk = 500
+        var found: [EPCISEvent] = []
+        var position = after
+        while true {
+            let indexed = try await store.sequences(naming: names, after: position, limit: chunk)
+            let bound = indexed.count == chunk ? indexed.last! : Int64.max
+            let candidates = Set(indexed).union(fromUnits.filter { $0 > position && $0 <= bound }).sorted()
+            for sequence in candidates {
+                position = sequence
+                guard let recorded = try await store.event(sequence: sequence) else { continue }
+                let event = try await epcisForm(of: recorded.event, catalogue: catalogue)
+                if query.matches(event) {
+                    found.append(event)
+                    if found.count == limit { return EPCISQueryPage(events: found, next: sequence) }
+                }
+            }
+            if bound == Int64.max { return EPCISQueryPage(events: found, next: nil) }
+            position = bound
+        }
+    }
+
+    /// The query with each exact value of its identifier conditions that names a tracked unit also in the
+    /// form Unitrace's own events name it (`urn:unitrace:unit:…` also as the unit's Digital Link), and the
+    /// sequences of those units' histories.
+    private func resolvingUnits(_ query: EPCISQuery, catalogue: EPCISMapping.Catalogue) async throws
+        -> (EPCISQuery, Set<Int64>)
+    {
+        let conditions = [\EPCISQuery.anyEPCs, \.epcs, \.parentIDs, \.inputEPCs, \.outputEPCs]
+        let values = Set(conditions.flatMap { query[keyPath: $0] ?? [] }.filter { !$0.hasSuffix("*") })
+        guard !values.isEmpty else { return (query, []) }
+        let products = try await store.products()
+        let byGTIN = Dictionary(
+            products.compactMap { product in product.gtin.map { ($0, product) } },
+            uniquingKeysWith: { first, _ in first })
+        var resolved = query
+        var sequences = Set<Int64>()
+        var alternates: [String: String] = [:]
+        for value in values {
+            guard let unit = Self.unit(named: value, byGTIN: byGTIN) else { continue }
+            sequences.formUnion(try await store.history(of: unit).map(\.sequence))
+            alternates[value] = EPCISMapping.uri(of: unit, catalogue: catalogue)
+        }
+        for condition in conditions {
+            resolved[keyPath: condition] = query[keyPath: condition]?.flatMap { value in
+                [value] + (alternates[value].map { [$0] } ?? [])
+            }
+        }
+        return (resolved, sequences)
     }
 
     /// The event with this EPCIS event ID, and its error declaration when it has one.

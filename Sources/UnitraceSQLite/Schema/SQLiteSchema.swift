@@ -1,5 +1,6 @@
 import GRDB
 import UnitraceCore
+import UnitraceInventory
 
 enum SQLiteSchema {
     /// Applied in declaration order. Append only; never rename, reorder or edit a shipped migration.
@@ -9,6 +10,7 @@ enum SQLiteSchema {
         case productCompanyPrefix = "0003_product_company_prefix"
         case serverTables = "0004_keys_webhooks_requests"
         case webhookHead = "0005_webhook_head"
+        case identifierIndex = "0006_identifier_index"
     }
 
     static var migrator: DatabaseMigrator {
@@ -18,11 +20,34 @@ enum SQLiteSchema {
         migrator.registerMigration(MigrationID.productCompanyPrefix.rawValue, migrate: v0003)
         migrator.registerMigration(MigrationID.serverTables.rawValue, migrate: v0004)
         migrator.registerMigration(MigrationID.webhookHead.rawValue, migrate: v0005)
+        migrator.registerMigration(MigrationID.identifierIndex.rawValue, migrate: v0006)
         return migrator
     }
 
     /// The newest migration this build knows.
     static var latest: String { MigrationID.allCases.last!.rawValue }
+
+    /// The identifier index of captured EPCIS events (``Projections``), filled from the events already there.
+    private static func v0006(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE event_identifier (
+                    identifier TEXT NOT NULL,
+                    sequence INTEGER NOT NULL REFERENCES event(sequence),
+                    PRIMARY KEY (identifier, sequence)
+                ) WITHOUT ROWID;
+                CREATE INDEX event_identifier_by_sequence ON event_identifier(sequence);
+                """)
+        let insert = try db.makeStatement(sql: SQLiteStore.insertIdentifierSQL)
+        let rows = try Row.fetchCursor(
+            db, sql: #"SELECT sequence, header, hash FROM event WHERE header LIKE '%"epcis":%' ORDER BY sequence"#)
+        while let row = try rows.next() {
+            let recorded = try SQLiteStore.recorded(row)
+            for name in Projections.identifiers(of: recorded.event) {
+                try insert.execute(arguments: [name.value, recorded.sequence])
+            }
+        }
+    }
 
     /// A subscription may also receive the ledger's head on a schedule, as a witness.
     private static func v0005(_ db: Database) throws {

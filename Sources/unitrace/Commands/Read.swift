@@ -167,12 +167,36 @@ struct Verify: AsyncParsableCommand {
                 report.ok
                     ? "ledger intact: \(report.events) events, \(report.units) units"
                         + (witnessed.map { "; head \($0.sequence) is in the chain" } ?? "")
-                    : "ledger BROKEN" + (report.firstBrokenSequence.map { " at sequence \($0)" } ?? "")
-                        + (report.mismatchedUnits.isEmpty
-                            ? "" : "; units differing: " + report.mismatchedUnits.prefix(10).joined(separator: ", "))
+                    : report.firstBrokenSequence == nil && report.mismatchedUnits.isEmpty
+                        ? "ledger intact, but an index differs from it: run `unitrace rebuild`"
+                        : "ledger BROKEN" + (report.firstBrokenSequence.map { " at sequence \($0)" } ?? "")
+                            + (report.mismatchedUnits.isEmpty
+                                ? ""
+                                : "; units differing: " + report.mismatchedUnits.prefix(10).joined(separator: ", "))
             }
         }
         if !intact { throw ExitCode(ExitStatus.rejected) }
+    }
+}
+
+struct Rebuild: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Rewrite the indexes derived from the ledger (the identifier index of EPCIS events) from it.",
+        discussion: """
+            The repair for an index `unitrace verify` reports as differing from the ledger. Reads every event, \
+            rewrites only the pages that differ, and never touches the ledger; safe to run again or to stop.
+            """)
+    @OptionGroup var store: StoreOptions
+
+    func run() async throws {
+        let output = store.output
+        try await reporting(output) {
+            let report = try await store.openInventory().rebuild()
+            output.emit(report) {
+                "rebuilt from \(report.events) events: \(report.identifiers) identifier entries, "
+                    + "\(report.repaired) repaired"
+            }
+        }
     }
 }
 

@@ -1,0 +1,37 @@
+import UnitraceCore
+
+/// What a rebuild rewrote.
+public struct RebuildReport: Hashable, Sendable, Codable {
+    /// Events read.
+    public var events: Int64 = 0
+    /// Identifier index entries written.
+    public var identifiers = 0
+    /// Index entries that were not what the ledger gives (missing, or extra), now repaired.
+    public var repaired = 0
+
+    public init() {}
+}
+
+extension Inventory {
+    /// Rewrites the projections that ``Projections`` derives from the ledger, page by page, from the events
+    /// themselves: the repair for an index `verify` reports as differing. The ledger is not touched, and a
+    /// rebuild that stops midway leaves every page it reached correct.
+    public func rebuild(pageSize: Int = 2_000) async throws -> RebuildReport {
+        try Field.positive(pageSize, name: "page size", maximum: 100_000)
+        var report = RebuildReport()
+        var after: Int64 = 0
+        while true {
+            let page = try await store.events(after: after, limit: pageSize, matching: .all)
+            guard let first = page.first, let last = page.last else { break }
+            after = last.sequence
+            report.events += Int64(page.count)
+            let expected = Projections.entries(of: page)
+            report.identifiers += expected.count
+            let stored = try await store.identifierEntries(in: first.sequence...last.sequence)
+            guard stored != expected else { continue }
+            report.repaired += Set(expected).symmetricDifference(stored).count
+            try await store.replaceIdentifierEntries(in: first.sequence...last.sequence, with: expected)
+        }
+        return report
+    }
+}
