@@ -93,6 +93,24 @@ public struct StoreContract: Sendable, CustomTestStringConvertible {
             #expect(try await inventory.verify().ok)
             #expect(try await inventory.rebuild().repaired == 0)
         },
+        StoreContract(.ledger, "an event's quantity lines are stored, read back and hashed as written") { store in
+            let inventory = try await Warehouse.make(on: store)
+            var event = Event(
+                id: UUID(), kind: .move, occurredAt: Timestamp(millisecondsSince1970: 1_800_000_000_000),
+                recordedAt: Timestamp(millisecondsSince1970: 1_800_000_000_500), location: "WH1-B", actor: "dock",
+                units: [])
+            event.form = Event.currentForm
+            event.quantities = [
+                try QuantityLine(sku: "YOG-1", lot: "L-0412", quantity: "12.50", uom: "KGM"),
+                try QuantityLine(sku: "EVM-200", quantity: "3"),
+            ]
+            let receipt = try await store.commit(CommitBatch(items: [.init(event: event)], changes: []))
+            let stored = try #require(try await store.event(sequence: receipt.lastSequence))
+            #expect(stored.event == event)
+            #expect(stored.event.quantities?.first?.quantity == "12.5")
+            #expect(stored.hash == LedgerHash.next(previous: .genesis, event: event))
+            #expect(try await inventory.verify().ok)
+        },
         StoreContract(.ledger, "a rejected batch writes nothing") { store in
             let inventory = try await Warehouse.make(on: store)
             try await Warehouse.receiveMotors(inventory, ["M-000117"])

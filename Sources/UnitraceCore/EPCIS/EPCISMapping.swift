@@ -29,6 +29,24 @@ public enum EPCISMapping {
         return "urn:unitrace:unit:\(escape(unit.sku)):\(escape(unit.serial))"
     }
 
+    /// The class URI of a product (and lot) in a quantity list: its LGTIN EPC class when the product has a
+    /// GTIN and a known company prefix length and the line a lot, its GS1 Digital Link when it has a GTIN,
+    /// otherwise `urn:unitrace:class:SKU[:LOT]`.
+    public static func classURI(sku: String, lot: String?, catalogue: Catalogue) -> String {
+        if let product = catalogue.products[sku], let gtin = product.gtin {
+            var elements = [GS1Element(ai: "01", value: gtin)]
+            if let lot { elements.append(GS1Element(ai: "10", value: lot)) }
+            let data = GS1Data(elements: elements)
+            if lot != nil, let length = product.companyPrefixLength,
+                let epc = try? EPC.from(data, companyPrefixLength: length), epc.kind == .lgtin
+            {
+                return epc.pureIdentityURI
+            }
+            if let link = try? DigitalLink.make(data) { return link }
+        }
+        return "urn:unitrace:class:\(escape(sku))" + (lot.map { ":\(escape($0))" } ?? "")
+    }
+
     /// The URI of a Unitrace location.
     public static func uri(ofLocation code: String) -> String {
         "urn:unitrace:location:\(escape(code))"
@@ -136,6 +154,17 @@ public enum EPCISMapping {
             if let price = sale.price { members["\(prefix):price"] = .string(price) }
             if let currency = sale.currency { members["\(prefix):currency"] = .string(currency) }
             fields["\(prefix):sale"] = .object(members)
+        }
+        if let quantities = event.quantities, !quantities.isEmpty {
+            fields["quantityList"] = .array(
+                quantities.map { line in
+                    var element: [String: JSONValue] = [
+                        "epcClass": .string(classURI(sku: line.sku, lot: line.lot, catalogue: catalogue)),
+                        "quantity": JSONValue.number(parsing: line.quantity) ?? .string(line.quantity),
+                    ]
+                    if let uom = line.uom { element["uom"] = .string(uom) }
+                    return .object(element)
+                })
         }
         let lots = Set(event.units.map(\.lot))
         if event.kind == .receive, lots.count == 1, let lot = lots.first ?? nil {

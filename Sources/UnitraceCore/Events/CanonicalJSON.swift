@@ -121,11 +121,23 @@ struct CanonicalJSON {
             o.string("kind", event.kind.rawValue)
             o.string("location", event.location)
             o.string("occurredAt", event.occurredAt.iso8601)
+            if let quantities = event.quantities, !quantities.isEmpty {
+                o.value("quantities") { $0.array(quantities) { $0.quantity($1) } }
+            }
             o.string("reason", event.reason)
             o.string("recordedAt", event.recordedAt.iso8601)
             if let request = event.request { o.value("request") { $0.request(request) } }
             if let sale = event.sale { o.value("sale") { $0.sale(sale) } }
             o.value("units") { $0.array(event.units) { $0.line($1) } }
+        }
+    }
+
+    mutating func quantity(_ line: QuantityLine) {
+        object { o in
+            o.string("lot", line.lot)
+            o.string("quantity", line.quantity)
+            o.string("sku", line.sku)
+            o.string("uom", line.uom)
         }
     }
 

@@ -125,6 +125,43 @@ public struct EventLine: Hashable, Sendable, Codable {
     }
 }
 
+/// A quantity of a lot-tracked or bulk product in an event: what EPCIS calls a quantity element (a class, a
+/// quantity, a unit of measure), named in Unitrace's words.
+public struct QuantityLine: Hashable, Sendable, Codable {
+    public var sku: String
+    /// The lot, for a lot-tracked product.
+    public var lot: String?
+    /// A decimal quantity in its shortest spelling (`12`, `2.5`), positive.
+    public var quantity: String
+    /// A UN/ECE Recommendation 20 unit code (`KGM`, `LTR`); `nil` for a count of pieces.
+    public var uom: String?
+
+    /// - Throws: ``InputError`` naming a quantity that is not a positive decimal, or a unit that is not a
+    ///   code of two or three capital letters and digits.
+    public init(sku: String, lot: String? = nil, quantity: String, uom: String? = nil) throws(InputError) {
+        try Field.code(sku, name: "product")
+        if let lot { try Field.serial(lot, name: "lot") }
+        guard let value = Double(quantity), value.isFinite, value > 0,
+            quantity.allSatisfy({ $0.isASCIIDigit || $0 == "." }), let canonical = JSONValue.canonicalNumber(value)
+        else {
+            throw InputError(
+                code: .invalidField,
+                message: "quantity '\(Limits.quote(quantity))' must be a positive decimal like 12 or 2.5")
+        }
+        if let uom {
+            guard (2...3).contains(uom.count), uom.allSatisfy({ $0.isASCII && ($0.isUppercase || $0.isNumber) }) else {
+                throw InputError(
+                    code: .invalidField,
+                    message: "unit of measure '\(Limits.quote(uom))' must be a UN/ECE code like KGM or LTR")
+            }
+        }
+        self.sku = sku
+        self.lot = lot
+        self.quantity = canonical
+        self.uom = uom
+    }
+}
+
 /// One immutable fact in the ledger.
 ///
 /// An event made by a Unitrace verb maps onto a GS1 EPCIS 2.0 event by its kind (``EPCISMapping``): `units`
@@ -156,6 +193,9 @@ public struct Event: Hashable, Sendable, Codable {
     /// The API request that recorded the event, when it carried an `Idempotency-Key`.
     public var request: RequestRef?
     public var units: [EventLine]
+    /// Quantities of lot-tracked and bulk products the event moves, beside its serialized units (EPCIS's
+    /// quantity list); `nil` when it has none, so that events recorded before quantities keep their bytes.
+    public var quantities: [QuantityLine]?
     /// The EPCIS event this one was captured from, as it came.
     public var epcis: EPCISEvent?
 
