@@ -186,9 +186,8 @@ extension Inventory {
         let conditions = [\EPCISQuery.anyEPCs, \.epcs, \.parentIDs, \.inputEPCs, \.outputEPCs]
         let values = Set(conditions.flatMap { query[keyPath: $0] ?? [] }.filter { !$0.hasSuffix("*") })
         guard !values.isEmpty else { return (query, []) }
-        let products = try await store.products()
         let byGTIN = Dictionary(
-            products.compactMap { product in product.gtin.map { ($0, product) } },
+            catalogue.products.values.compactMap { product in product.gtin.map { ($0, product) } },
             uniquingKeysWith: { first, _ in first })
         var resolved = query
         var sequences = Set<Int64>()
