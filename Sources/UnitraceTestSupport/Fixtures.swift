@@ -123,3 +123,20 @@ public struct ArrayLines: LineSource {
         return lines[index]
     }
 }
+
+/// EPCIS documents the store contracts and the engines' upgrade tests capture.
+public enum EPCISFixtures {
+    /// A partner's two events about objects Unitrace does not track: an SSCC packed with one SGTIN (as an
+    /// EPC URI), then that SGTIN observed (as its Digital Link).
+    public static let twoCapturedEvents = Array(
+        #"""
+        {"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],
+         "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2026-12-03T10:00:00Z",
+         "epcisBody": {"eventList": [
+           {"type": "AggregationEvent", "eventTime": "2026-12-01T09:00:00Z", "eventTimeZoneOffset": "+00:00",
+            "action": "ADD", "parentID": "urn:epc:id:sscc:0614141.1234567890",
+            "childEPCs": ["urn:epc:id:sgtin:0614141.107346.2017"]},
+           {"type": "ObjectEvent", "eventTime": "2026-12-01T10:00:00Z", "eventTimeZoneOffset": "+00:00",
+            "action": "OBSERVE", "epcList": ["https://id.gs1.org/01/10614141073464/21/2017"]}]}}
+        """#.utf8)
+}

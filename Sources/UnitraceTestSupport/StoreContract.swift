@@ -51,19 +51,9 @@ public struct StoreContract: Sendable, CustomTestStringConvertible {
             store in
             let inventory = try await Warehouse.make(on: store)
             try await Warehouse.receiveMotors(inventory, ["M-000117"])
-            let document = Array(
-                #"""
-                {"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],
-                 "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2026-12-03T10:00:00Z",
-                 "epcisBody": {"eventList": [
-                   {"type": "AggregationEvent", "eventTime": "2026-12-01T09:00:00Z", "eventTimeZoneOffset": "+00:00",
-                    "action": "ADD", "parentID": "urn:epc:id:sscc:0614141.1234567890",
-                    "childEPCs": ["urn:epc:id:sgtin:0614141.107346.2017"]},
-                   {"type": "ObjectEvent", "eventTime": "2026-12-01T10:00:00Z", "eventTimeZoneOffset": "+00:00",
-                    "action": "OBSERVE", "epcList": ["https://id.gs1.org/01/10614141073464/21/2017"]}]}}
-                """#.utf8)
             _ = try await inventory.importEPCIS(
-                open: { EPCISDocument.chunks(document) }, context: EventContext(actor: "partner"))
+                open: { EPCISDocument.chunks(EPCISFixtures.twoCapturedEvents) }, context: EventContext(actor: "partner")
+            )
             let child = IdentifierName(canonicalizing: "urn:epc:id:sgtin:0614141.107346.2017")
             #expect(child.value == "https://id.gs1.org/01/10614141073464/21/2017")
             #expect(try await store.sequences(naming: [child], after: 0, limit: 10) == [2, 3])

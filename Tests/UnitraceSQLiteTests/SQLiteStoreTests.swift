@@ -71,7 +71,8 @@ struct SQLiteFileTests {
             let path = dir.appendingPathComponent("unitrace.sqlite").path
             let inventory = Inventory(store: try SQLiteStore.create(path: path), environment: .fixed())
             _ = try await inventory.importEPCIS(
-                open: { EPCISDocument.chunks(twoCapturedEvents) }, context: EventContext(actor: "partner"))
+                open: { EPCISDocument.chunks(EPCISFixtures.twoCapturedEvents) }, context: EventContext(actor: "partner")
+            )
             // What the store was before migration 0006.
             try tamper(
                 path,
@@ -316,16 +317,3 @@ struct GroupCommitTests {
         }
     }
 }
-
-/// A store holding two captured EPCIS events, for the index upgrade tests.
-private let twoCapturedEvents = Array(
-    #"""
-    {"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],
-     "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2026-12-03T10:00:00Z",
-     "epcisBody": {"eventList": [
-       {"type": "AggregationEvent", "eventTime": "2026-12-01T09:00:00Z", "eventTimeZoneOffset": "+00:00",
-        "action": "ADD", "parentID": "urn:epc:id:sscc:0614141.1234567890",
-        "childEPCs": ["urn:epc:id:sgtin:0614141.107346.2017"]},
-       {"type": "ObjectEvent", "eventTime": "2026-12-01T10:00:00Z", "eventTimeZoneOffset": "+00:00",
-        "action": "OBSERVE", "epcList": ["https://id.gs1.org/01/10614141073464/21/2017"]}]}}
-    """#.utf8)
