@@ -189,33 +189,31 @@ extension Inventory {
         var pending: [ImportedEvent] = []
         var pendingUnits = 0
         var lineNumber = 0
-        // One batch is committed while the lines of the next are read and decoded, on the other core.
-        var inFlight: (commit: Task<ImportReport, any Error>, firstLine: Int)?
+        // Batches overlap: while one is written, the next is validated against what the first will leave
+        // (``PendingBatch``), and the lines of the one after are read and decoded.
+        var inFlight: [ImportFlight] = []
 
-        /// Waits for the batch being committed and counts what it recorded.
-        func settle() async throws {
-            guard let (commit, firstLine) = inFlight else { return }
-            inFlight = nil
-            do {
-                report.add(try await commit.value)
-            } catch {
-                throw ImportFailed(recorded: report, firstLine: firstLine, error: error)
+        /// Waits, oldest first, until at most `keeping` batches are in flight, counting what each recorded.
+        func settle(keeping: Int = 0) async throws {
+            while inFlight.count > keeping {
+                let flight = inFlight.removeFirst()
+                do {
+                    report.add(try await flight.recorded.value.report)
+                } catch {
+                    throw ImportFailed(recorded: report, firstLine: flight.firstLine, error: error)
+                }
             }
         }
 
-        /// Starts committing the pending batch, once the one before it is recorded: batches stay in order,
-        /// and each is validated against everything recorded before it.
+        /// Sends the pending batch on its way once at most one batch is ahead of it: batches are recorded in
+        /// order, each validated against everything recorded before it.
         func flush() async throws {
-            try await settle()
+            try await settle(keeping: 1)
             guard let first = pending.first else { return }
-            let batch = pending
-            let (skus, places) = (skus, places)
+            let flight = startImport(pending, skus: skus, places: places, after: inFlight.last, firstLine: first.line)
+            inFlight.append(flight)
             pending.removeAll(keepingCapacity: true)
             pendingUnits = 0
-            inFlight = (
-                Task { try await retryingConflicts { try await commitImported(batch, skus: skus, places: places) } },
-                first.line
-            )
         }
 
         while let text = try source.nextLine() {
@@ -264,12 +262,70 @@ extension Inventory {
 
     typealias ImportedEvent = (line: Int, event: Event, sequence: Int64?, hash: LedgerHash.Digest?)
 
-    /// Records one batch; returns what it recorded and skipped.
-    private func commitImported(_ pending: [ImportedEvent], skus: Set<String>, places: Set<String>) async throws
-        -> ImportReport
+    /// Starts validating and recording one batch of an import. With `previous` (the batch ahead of it, still
+    /// being written), the batch is validated against what `previous` will leave, at once, and recorded as
+    /// validated when `previous` was recorded as it was validated; otherwise, or when the store refuses it,
+    /// it is validated again against what is recorded and written then, as it would have been alone.
+    private func startImport(
+        _ batch: [ImportedEvent], skus: Set<String>, places: Set<String>, after previous: ImportFlight?,
+        firstLine: Int
+    ) -> ImportFlight {
+        let prepared = Task { () -> PreparedImport? in
+            guard let previous else { return try? await prepareImported(batch, skus: skus, places: places) }
+            guard let ahead = await previous.prepared.value else { return nil }
+            return try? await prepareImported(batch, skus: skus, places: places, after: ahead.pending)
+        }
+        let recorded = Task { () -> ImportFlight.Recorded in
+            var ahead: (pending: PendingBatch?, receipt: BatchReceipt?)?
+            if let previous {
+                // A batch ahead that failed stops the import there; this one is not written.
+                let done = try await previous.recorded.value
+                guard done.asPrepared, let validated = await previous.prepared.value else {
+                    return try await recordAlone(batch, skus: skus, places: places)
+                }
+                ahead = (validated.pending, done.receipt)
+            }
+            if var early = await prepared.value {
+                if let pending = ahead?.pending, let receipt = ahead?.receipt {
+                    early.batch?.rebase(on: pending, receipt: receipt)
+                }
+                if let recorded = try? await record(early) { return recorded }
+            }
+            return try await recordAlone(batch, skus: skus, places: places)
+        }
+        return ImportFlight(firstLine: firstLine, prepared: prepared, recorded: recorded)
+    }
+
+    /// Validates one batch against what is recorded now and records it.
+    private func recordAlone(_ batch: [ImportedEvent], skus: Set<String>, places: Set<String>) async throws
+        -> ImportFlight.Recorded
     {
+        var recorded = try await retryingConflicts {
+            try await record(try await prepareImported(batch, skus: skus, places: places))
+        }
+        recorded.asPrepared = false
+        return recorded
+    }
+
+    private func record(_ prepared: PreparedImport) async throws -> ImportFlight.Recorded {
         var report = ImportReport()
-        let already = try await store.recordedIDs(among: Set(pending.map(\.event.id)))
+        report.skipped = prepared.skipped
+        guard let batch = prepared.batch else { return .init(report: report, receipt: nil, asPrepared: true) }
+        let receipt = try await store.commit(batch)
+        report.events = receipt.events
+        report.units = prepared.units
+        report.batches = 1
+        return .init(report: report, receipt: receipt, asPrepared: true)
+    }
+
+    /// Validates one batch of an import, against what is recorded and, with `pending`, what the batch ahead
+    /// of it will leave: events already recorded are skipped, every other line is checked as a verb's would be.
+    private func prepareImported(
+        _ pending: [ImportedEvent], skus: Set<String>, places: Set<String>, after ahead: PendingBatch? = nil
+    ) async throws -> PreparedImport {
+        let ids = Set(pending.map(\.event.id))
+        var already = try await store.recordedIDs(among: ids)
+        if let ahead { already.formUnion(ahead.eventIDs.intersection(ids)) }
         var drafts: [Draft] = []
         var problems: [LineProblem] = []
         var seenIDs = Set<UUID>()
@@ -301,16 +357,10 @@ extension Inventory {
             if let sequence = entry.sequence, let hash = entry.hash { draft.expected = (sequence, hash) }
             drafts.append(draft)
         }
-        if drafts.isEmpty && problems.isEmpty {
-            report.skipped += skipped
-            return report
-        }
-        let receipt = try await commit(drafts, earlier: problems)
-        report.events += receipt.events
-        report.units += drafts.reduce(0) { $0 + $1.event.units.count }
-        report.skipped += skipped
-        report.batches += 1
-        return report
+        if drafts.isEmpty && problems.isEmpty { return PreparedImport(batch: nil, units: 0, skipped: skipped) }
+        let batch = try await prepare(drafts, earlier: problems, after: ahead)
+        return PreparedImport(
+            batch: batch, units: drafts.reduce(0) { $0 + $1.event.units.count }, skipped: skipped)
     }
 
     /// What is wrong with a JSON document, by field path, for an error message.
@@ -327,4 +377,34 @@ extension Inventory {
         default: "\(error)"
         }
     }
+}
+
+/// One batch of an import, validated: what to write (`nil` when every event in it is already recorded).
+struct PreparedImport: Sendable {
+    var batch: CommitBatch?
+    var units: Int
+    var skipped: Int
+    /// What the batch leaves behind, for validating the next one while this one is written.
+    let pending: PendingBatch?
+
+    init(batch: CommitBatch?, units: Int, skipped: Int) {
+        self.batch = batch
+        self.units = units
+        self.skipped = skipped
+        pending = batch.map(PendingBatch.init)
+    }
+}
+
+/// One batch of an import on its way: validated ahead (`nil` when it could not be) and recorded.
+struct ImportFlight: Sendable {
+    struct Recorded: Sendable {
+        var report: ImportReport
+        var receipt: BatchReceipt?
+        /// Whether the batch was recorded as validated ahead; when not, the batch after it is validated again.
+        var asPrepared: Bool
+    }
+
+    let firstLine: Int
+    let prepared: Task<PreparedImport?, Never>
+    let recorded: Task<Recorded, any Error>
 }

@@ -70,6 +70,42 @@ struct Draft {
     var expected: (sequence: Int64, hash: LedgerHash.Digest)?
 }
 
+/// A batch handed to the store but perhaps not yet written, seen as what it will leave behind: the next batch
+/// of an import is validated against it while it is written, instead of after.
+///
+/// The guess is checked, not trusted. A state taken from here has no version yet: once the batch is
+/// recorded, ``CommitBatch/rebase(on:receipt:)`` gives it the sequence its last event got, and the store
+/// refuses the next batch with `conflict` unless each of its units is still at that version.
+struct PendingBatch: Sendable {
+    var states: [UnitKey: UnitState] = [:]
+    /// For each unit, the index of the batch's last event that touched it.
+    var lastItem: [UnitKey: Int] = [:]
+    var eventIDs: Set<UUID> = []
+    var aliases: [String: UnitKey] = [:]
+
+    init(_ batch: CommitBatch) {
+        for change in batch.changes {
+            states[change.after.key] = change.after
+            lastItem[change.after.key] = change.lastItem
+            for alias in change.after.aliases { aliases[alias.value] = change.after.key }
+        }
+        eventIDs = Set(batch.items.map(\.event.id))
+    }
+}
+
+extension CommitBatch {
+    /// Gives the units this batch found in `pending` the versions they got when `pending` was recorded as
+    /// `receipt` (see ``PendingBatch``).
+    mutating func rebase(on pending: PendingBatch, receipt: BatchReceipt) {
+        for index in changes.indices {
+            let key = changes[index].after.key
+            if let item = pending.lastItem[key] {
+                changes[index].before?.version = receipt.firstSequence + Int64(item)
+            }
+        }
+    }
+}
+
 extension Inventory {
     /// How often a batch is re-read and re-validated after another writer changed one of its units.
     static let conflictRetries = 10
@@ -106,6 +142,15 @@ extension Inventory {
     func commit(
         _ drafts: [Draft], earlier: [LineProblem] = [], serialCounters: [String: SerialCounterChange] = [:]
     ) async throws -> BatchReceipt {
+        try await store.commit(try await prepare(drafts, earlier: earlier, serialCounters: serialCounters))
+    }
+
+    /// What ``commit(_:earlier:serialCounters:)`` writes: the drafts validated against the current state, or,
+    /// with `pending`, against the state a batch still being written leaves (see ``PendingBatch``).
+    func prepare(
+        _ drafts: [Draft], earlier: [LineProblem] = [], serialCounters: [String: SerialCounterChange] = [:],
+        after pending: PendingBatch? = nil
+    ) async throws -> CommitBatch {
         var problems = earlier
         var drafts = drafts
         for index in drafts.indices {
@@ -125,7 +170,10 @@ extension Inventory {
         problems += try await ruleProblems(drafts)
         var keys = Set<UnitKey>()
         for draft in drafts { for line in draft.event.units { keys.insert(line.unit) } }
-        let current = try await store.states(of: keys)
+        var current = try await store.states(of: pending.map { keys.subtracting($0.states.keys) } ?? keys)
+        if let pending {
+            for key in keys { if let state = pending.states[key] { current[key] = state } }
+        }
 
         var working = current
         var changeIndex: [UnitKey: Int] = [:]
@@ -174,7 +222,10 @@ extension Inventory {
         }
 
         if !aliasLines.isEmpty {
-            let owners = try await store.aliasOwners(of: Set(aliasLines.map(\.value)))
+            var owners = try await store.aliasOwners(of: Set(aliasLines.map(\.value)))
+            if let pending {
+                for entry in aliasLines { if let owner = pending.aliases[entry.value] { owners[entry.value] = owner } }
+            }
             for entry in aliasLines {
                 if let owner = owners[entry.value], owner != entry.unit {
                     problems.append(
@@ -197,7 +248,7 @@ extension Inventory {
                 batch.notifications.append((subscription.id, index))
             }
         }
-        return try await store.commit(batch)
+        return batch
     }
 
     /// Checks every event new to the ledger against ``EventRules``. A lone event's refusal is thrown as it

@@ -108,6 +108,68 @@ struct TransferTests {
         #expect(try await target.store.head().sequence == 1)
     }
 
+    @Test("one event a batch, each moving a unit the batch before it moved, imports as the same ledger")
+    func overlappingBatches() async throws {
+        let source = try await Warehouse.make(on: try await TestStores.make(), environment: .fixed())
+        try await Warehouse.receiveMotors(source, ["M-1", "M-2"])
+        for round in 0..<12 {
+            _ = try await source.move(["M-1"], to: round.isMultiple(of: 2) ? "WH1-B" : "WH1-A", context: .dock)
+            if round.isMultiple(of: 3) {
+                _ = try await source.move(
+                    ["M-2"], to: (round / 3).isMultiple(of: 2) ? "WH1-B" : "WH1-A-01", context: .dock)
+            }
+        }
+        let lines = try await exported(source)
+
+        let target = Inventory(store: try await TestStores.make())
+        var input = ArrayLines(lines: lines)
+        let report = try await target.importLedger(from: &input, batchSize: 1)
+        #expect(report.events == 1 + 12 + 4)
+        #expect(report.batches == report.events)
+        #expect(try await target.store.head() == source.store.head())
+        #expect(try await target.verify().ok)
+        for serial in ["M-1", "M-2"] {
+            let unit = UnitKey(sku: "EVM-200", serial: serial)
+            #expect(try await target.store.states(of: [unit]) == source.store.states(of: [unit]))
+        }
+    }
+
+    @Test("a batch validated against one still being written is refused if a unit moved meanwhile")
+    func validatedAheadThenMoved() async throws {
+        let inventory = try await Warehouse.make(on: try await TestStores.make())
+        try await Warehouse.receiveMotors(inventory, ["M-1"])
+        let unit = UnitKey(sku: "EVM-200", serial: "M-1")
+        func draft(to location: String) -> Draft {
+            Draft(
+                event: inventory.newEvent(.move, context: .dock, location: location, lines: [EventLine(unit: unit)]),
+                lineNumbers: [1], scans: ["M-1"])
+        }
+        let first = try await inventory.prepare([draft(to: "WH1-B")])
+        let ahead = PendingBatch(first)
+        var second = try await inventory.prepare([draft(to: "WH1-A")], after: ahead)
+        // Validated against what the first batch leaves, before it is written.
+        #expect(second.changes.first?.before?.location == "WH1-B")
+        #expect(try await inventory.store.states(of: [unit])[unit]?.location == "WH1-A-01")
+
+        let receipt = try await inventory.store.commit(first)
+        var third = second
+        second.rebase(on: ahead, receipt: receipt)
+        #expect(second.changes.first?.before?.version == receipt.lastSequence)
+        // Another writer moves the unit before the second batch is written: the store refuses it.
+        _ = try await inventory.move(["M-1"], to: "WH1-A-01", context: .dock)
+        let head = try await inventory.store.head()
+        let refusal = try await #require(throws: StoreError.self) { try await inventory.store.commit(second) }
+        #expect(refusal.code == .conflict)
+        // Not rebased, it names the version the unit had before the first batch: refused too.
+        let unrebased = try await #require(throws: StoreError.self) { try await inventory.store.commit(third) }
+        #expect(unrebased.code == .conflict)
+        #expect(try await inventory.store.head() == head)
+        third = try await inventory.prepare([draft(to: "WH1-B")])
+        _ = try await inventory.store.commit(third)
+        #expect(try await inventory.store.states(of: [unit])[unit]?.location == "WH1-B")
+        #expect(try await inventory.verify().ok)
+    }
+
     @Test("the demo tells a consistent story")
     func demo() async throws {
         let inventory = Inventory(store: try await TestStores.make())
