@@ -19,7 +19,8 @@ public protocol LedgerStore: Sendable {
     func head() async throws -> LedgerHead
     /// Events with a sequence greater than `sequence`, oldest first, at most `limit`, matching `filter`.
     func events(after sequence: Int64, limit: Int, matching filter: EventFilter) async throws -> [RecordedEvent]
-    func event(sequence: Int64) async throws -> RecordedEvent?
+    /// The events at `sequences` that exist, oldest first, each once: a query's candidates in one read.
+    func events(at sequences: [Int64]) async throws -> [RecordedEvent]
     /// Every event that names `unit`, oldest first, each reduced to that unit's own line.
     func history(of unit: UnitKey) async throws -> [HistoryEntry]
     /// Which of `ids` are already in the ledger.
@@ -37,6 +38,12 @@ public protocol LedgerStore: Sendable {
     /// Replaces the identifier index entries of the events in `sequences` with `entries`: the repair
     /// ``Inventory/rebuild()`` makes.
     func replaceIdentifierEntries(in sequences: ClosedRange<Int64>, with entries: [IdentifierEntry]) async throws
+}
+
+extension LedgerStore {
+    public func event(sequence: Int64) async throws -> RecordedEvent? {
+        try await events(at: [sequence]).first
+    }
 }
 
 /// Products and locations.

@@ -39,9 +39,12 @@ public enum StoredForms {
         }
         return UnitState(
             key: key, status: status, location: location, destination: destination, owner: owner, lot: lot,
-            aliases: try aliases.map { try decode([Alias].self, $0, what: "alias list of \(key)") } ?? [],
-            attributes: try attributes.map { try decode([String: String].self, $0, what: "attributes of \(key)") }
-                ?? [:],
+            aliases: try aliases.map { text in
+                try QuickForms.aliases(text) ?? decode([Alias].self, text, what: "alias list of \(key)")
+            } ?? [],
+            attributes: try attributes.map { text in
+                try QuickForms.stringMap(text) ?? decode([String: String].self, text, what: "attributes of \(key)")
+            } ?? [:],
             version: version, expiry: expiry)
     }
 
@@ -64,8 +67,9 @@ public enum StoredForms {
         return Product(
             sku: sku, name: name, gtin: gtin, companyPrefixLength: companyPrefixLength, tracking: mode,
             warranty: warranty, serialTemplate: template,
-            attributes: try attributes.map { try decode([String: String].self, $0, what: "attributes of \(sku)") }
-                ?? [:])
+            attributes: try attributes.map { text in
+                try QuickForms.stringMap(text) ?? decode([String: String].self, text, what: "attributes of \(sku)")
+            } ?? [:])
     }
 
     /// A location row's columns back as a location.
@@ -82,7 +86,8 @@ public enum StoredForms {
     {
         RecordedEvent(
             sequence: sequence, hash: LedgerHash.Digest(bytes: hash),
-            event: try decode(Event.self, header, what: "event \(sequence)"), columns: columns)
+            event: try QuickForms.header(header) ?? decode(Event.self, header, what: "event \(sequence)"),
+            columns: columns)
     }
 }
 
@@ -93,6 +98,8 @@ public struct LineDetail: Codable {
     var expiry: String?
     var attributes: [String: String]?
     var restore: UnitSnapshot?
+
+    init() {}
 
     public init?(_ line: EventLine) {
         guard
@@ -110,7 +117,9 @@ public struct LineDetail: Codable {
 
     public static func line(unit: UnitKey, detail: String?) throws -> EventLine {
         guard let detail else { return EventLine(unit: unit) }
-        let value = try StoredForms.decode(LineDetail.self, detail, what: "event line for \(unit)")
+        let value =
+            try QuickForms.lineDetail(detail)
+            ?? StoredForms.decode(LineDetail.self, detail, what: "event line for \(unit)")
         return EventLine(
             unit: unit, aliases: value.aliases, lot: value.lot, attributes: value.attributes, restore: value.restore,
             expiry: value.expiry)

@@ -280,10 +280,26 @@ extension PostgresStore {
             conditions.append("e.occurred_ms < $\(binds.count)")
         }
         binds.append(limit)
+        return try await recordedEvents(
+            where: conditions.joined(separator: " AND "), binds: binds, limit: "LIMIT $\(binds.count)")
+    }
+
+    public func events(at sequences: [Int64]) async throws -> [RecordedEvent] {
+        let wanted = Set(sequences).sorted()
+        guard !wanted.isEmpty else { return [] }
+        var binds = PostgresBindings()
+        binds.append(wanted)
+        return try await recordedEvents(where: "e.sequence = ANY($1)", binds: binds, limit: "")
+    }
+
+    /// The events a condition on `event e` selects, oldest first, with their lines.
+    private func recordedEvents(where condition: String, binds: PostgresBindings, limit: String) async throws
+        -> [RecordedEvent]
+    {
         let sql = """
             SELECT e.sequence, e.header, e.hash, e.id, e.kind, e.occurred_ms, e.unit_count, e.request_id
-            FROM event e WHERE \(conditions.joined(separator: " AND "))
-            ORDER BY e.sequence LIMIT $\(binds.count)
+            FROM event e WHERE \(condition)
+            ORDER BY e.sequence \(limit)
             """
         return try await translating {
             var events: [RecordedEvent] = []
@@ -299,11 +315,20 @@ extension PostgresStore {
                             id: id, kind: kind, occurredMs: occurred, unitCount: count, requestID: request)))
             }
             guard let first = events.first?.sequence, let last = events.last?.sequence else { return [] }
-            let lines = try await client.query(
-                """
-                SELECT eu.sequence, u.sku, u.serial, eu.detail FROM event_unit eu JOIN unit u ON u.id = eu.unit_id
-                WHERE eu.sequence BETWEEN \(first) AND \(last) ORDER BY eu.sequence, eu.line
-                """, logger: logger)
+            // Lines by range when the events are contiguous (a page), else only those of the events read.
+            let read = events.map(\.sequence)
+            let lines =
+                Int64(events.count) == last - first + 1
+                ? try await client.query(
+                    """
+                    SELECT eu.sequence, u.sku, u.serial, eu.detail FROM event_unit eu JOIN unit u ON u.id = eu.unit_id
+                    WHERE eu.sequence BETWEEN \(first) AND \(last) ORDER BY eu.sequence, eu.line
+                    """, logger: logger)
+                : try await client.query(
+                    """
+                    SELECT eu.sequence, u.sku, u.serial, eu.detail FROM event_unit eu JOIN unit u ON u.id = eu.unit_id
+                    WHERE eu.sequence = ANY(\(read)) ORDER BY eu.sequence, eu.line
+                    """, logger: logger)
             for try await (sequence, sku, serial, detail) in lines.decode((Int64, String, String, String?).self) {
                 guard let position = index[sequence] else { continue }
                 events[position].event.units.append(
@@ -311,10 +336,6 @@ extension PostgresStore {
             }
             return events
         }
-    }
-
-    public func event(sequence: Int64) async throws -> RecordedEvent? {
-        try await events(after: sequence - 1, limit: 1, matching: .all).first { $0.sequence == sequence }
     }
 
     public func history(of unit: UnitKey) async throws -> [HistoryEntry] {

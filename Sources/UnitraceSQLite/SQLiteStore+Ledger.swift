@@ -174,42 +174,64 @@ extension SQLiteStore {
                 arguments.append(until.millisecondsSince1970)
             }
             arguments.append(limit)
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT e.sequence, e.header, e.hash, e.id, e.kind, e.occurred_ms, e.unit_count, e.request_id
-                    FROM event e WHERE \(conditions.joined(separator: " AND "))
-                    ORDER BY e.sequence LIMIT ?
-                    """,
-                arguments: StatementArguments(arguments))
-            guard let first = rows.first, let last = rows.last else { return [] }
-            var events = try rows.map { row in
-                let hash: Data = row[2]
-                return try StoredForms.recorded(
-                    sequence: row[0], header: row[1], hash: Array(hash),
-                    columns: EventColumns(
-                        id: row[3], kind: row[4], occurredMs: row[5], unitCount: row[6], requestID: row[7]))
-            }
-            var index: [Int64: Int] = [:]
-            for (position, event) in events.enumerated() { index[event.sequence] = position }
-            let lines = try Row.fetchCursor(
-                db,
-                sql: """
-                    SELECT eu.sequence, u.sku, u.serial, eu.detail FROM event_unit eu JOIN unit u ON u.id = eu.unit_id
-                    WHERE eu.sequence BETWEEN ? AND ? ORDER BY eu.sequence, eu.line
-                    """,
-                arguments: [first[0] as Int64, last[0] as Int64])
-            while let row = try lines.next() {
-                guard let position = index[row[0]] else { continue }
-                events[position].event.units.append(
-                    try LineDetail.line(unit: UnitKey(sku: row[1], serial: row[2]), detail: row[3]))
-            }
-            return events
+            return try Self.recordedEvents(
+                db, where: conditions.joined(separator: " AND "), arguments: arguments, limited: true)
         }
     }
 
-    public func event(sequence: Int64) async throws -> RecordedEvent? {
-        try await events(after: sequence - 1, limit: 1, matching: .all).first { $0.sequence == sequence }
+    public func events(at sequences: [Int64]) async throws -> [RecordedEvent] {
+        let wanted = Set(sequences).sorted()
+        guard !wanted.isEmpty else { return [] }
+        return try read { db in
+            try Self.recordedEvents(
+                db, where: "e.sequence IN (\(Array(repeating: "?", count: wanted.count).joined(separator: ",")))",
+                arguments: wanted, limited: false)
+        }
+    }
+
+    /// The events a condition on `event e` selects, oldest first, with their lines; `limited` when the last
+    /// argument is a row limit.
+    private static func recordedEvents(
+        _ db: Database, where condition: String, arguments: [any DatabaseValueConvertible], limited: Bool
+    ) throws -> [RecordedEvent] {
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT e.sequence, e.header, e.hash, e.id, e.kind, e.occurred_ms, e.unit_count, e.request_id
+                FROM event e WHERE \(condition)
+                ORDER BY e.sequence\(limited ? " LIMIT ?" : "")
+                """,
+            arguments: StatementArguments(arguments))
+        guard let first = rows.first, let last = rows.last else { return [] }
+        var events = try rows.map { row in
+            let hash: Data = row[2]
+            return try StoredForms.recorded(
+                sequence: row[0], header: row[1], hash: Array(hash),
+                columns: EventColumns(
+                    id: row[3], kind: row[4], occurredMs: row[5], unitCount: row[6], requestID: row[7]))
+        }
+        var index: [Int64: Int] = [:]
+        for (position, event) in events.enumerated() { index[event.sequence] = position }
+        // Lines by range when the events are contiguous (a page), else only those of the events read.
+        let contiguous = Int64(events.count) == (last[0] as Int64) - (first[0] as Int64) + 1
+        let lineCondition =
+            contiguous
+            ? "eu.sequence BETWEEN ? AND ?"
+            : "eu.sequence IN (\(Array(repeating: "?", count: events.count).joined(separator: ",")))"
+        let lineArguments: [Int64] = contiguous ? [first[0], last[0]] : events.map(\.sequence)
+        let lines = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT eu.sequence, u.sku, u.serial, eu.detail FROM event_unit eu JOIN unit u ON u.id = eu.unit_id
+                WHERE \(lineCondition) ORDER BY eu.sequence, eu.line
+                """,
+            arguments: StatementArguments(lineArguments))
+        while let row = try lines.next() {
+            guard let position = index[row[0]] else { continue }
+            events[position].event.units.append(
+                try LineDetail.line(unit: UnitKey(sku: row[1], serial: row[2]), detail: row[3]))
+        }
+        return events
     }
 
     public func history(of unit: UnitKey) async throws -> [HistoryEntry] {

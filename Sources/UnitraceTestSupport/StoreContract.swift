@@ -226,6 +226,16 @@ public struct StoreContract: Sendable, CustomTestStringConvertible {
             let byUnit = try await store.events(
                 after: 0, limit: 10, matching: EventFilter(unit: UnitKey(sku: "EVM-200", serial: "M-1")))
             #expect(byUnit.map(\.sequence) == [1, 3])
+            let motor = UnitKey(sku: "EVM-200", serial: "M-1")
+            let pack = UnitKey(sku: "BP-75", serial: "B-1")
+            #expect(byUnit.map { $0.event.units.map(\.unit) } == [[motor], [motor]])
+            // Events picked by sequence, in any order, missing ones left out, each with its own lines.
+            let picked = try await store.events(at: [3, 1, 3, 99])
+            #expect(picked.map(\.sequence) == [1, 3])
+            #expect(picked.map { $0.event.units.map(\.unit) } == [[motor], [motor]])
+            #expect(try await store.events(at: [2, 1]).map { $0.event.units.map(\.unit) } == [[motor], [pack]])
+            #expect(try await store.events(at: []).isEmpty)
+            #expect(try await store.event(sequence: 2)?.event.units.map(\.unit) == [pack])
             let byProduct = try await store.events(after: 0, limit: 10, matching: EventFilter(sku: "BP-75"))
             #expect(byProduct.map(\.sequence) == [2])
             let late = try await store.events(

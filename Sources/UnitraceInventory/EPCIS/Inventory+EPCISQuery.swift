@@ -163,13 +163,18 @@ extension Inventory {
             let indexed = try await store.sequences(naming: names, after: position, limit: chunk)
             let bound = indexed.count == chunk ? indexed.last! : Int64.max
             let candidates = Set(indexed).union(fromUnits.filter { $0 > position && $0 <= bound }).sorted()
-            for sequence in candidates {
-                position = sequence
-                guard let recorded = try await store.event(sequence: sequence) else { continue }
-                let event = try await epcisForm(of: recorded.event, catalogue: catalogue)
-                if query.matches(event) {
-                    found.append(event)
-                    if found.count == limit { return EPCISQueryPage(events: found, next: sequence) }
+            // Candidates are read a slice at a time, each slice in one read; a full page stops early.
+            var start = 0
+            while start < candidates.count {
+                let slice = Array(candidates[start..<min(candidates.count, start + 64)])
+                start += slice.count
+                for recorded in try await store.events(at: slice) {
+                    position = recorded.sequence
+                    let event = try await epcisForm(of: recorded.event, catalogue: catalogue)
+                    if query.matches(event) {
+                        found.append(event)
+                        if found.count == limit { return EPCISQueryPage(events: found, next: position) }
+                    }
                 }
             }
             if bound == Int64.max { return EPCISQueryPage(events: found, next: nil) }
