@@ -221,7 +221,11 @@ extension Inventory {
             if text.allSatisfy(\.isWhitespace) { continue }
             let record: LedgerRecord
             do {
-                record = try decoder.decode(LedgerRecord.self, from: Data(text.utf8))
+                if let quick = QuickForms.eventRecord(text) {
+                    record = .event(quick.event, sequence: quick.sequence, hash: quick.hash)
+                } else {
+                    record = try decoder.decode(LedgerRecord.self, from: Data(text.utf8))
+                }
             } catch {
                 try await flush()
                 try await settle()

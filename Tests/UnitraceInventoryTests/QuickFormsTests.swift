@@ -47,6 +47,33 @@ struct QuickFormsTests {
         #expect(lines > 10)
     }
 
+    @Test("every event line of the demo's export reads as the import's decoder reads it, or is left to it")
+    func exportLines() async throws {
+        let inventory = Inventory(store: try await TestStores.make(), environment: .fixed())
+        _ = try await inventory.loadDemo()
+        var lines: [String] = []
+        _ = try await inventory.export(.all) { lines.append($0) }
+        var quick = 0
+        for line in lines {
+            let record = try Self.decoded(LedgerRecord.self, line)
+            guard case .event(let event, let sequence, let hash) = record else {
+                #expect(QuickForms.eventRecord(line) == nil)
+                continue
+            }
+            guard let read = QuickForms.eventRecord(line) else {
+                #expect(event.sale != nil || event.request != nil || event.units.contains { $0.restore != nil })
+                continue
+            }
+            #expect(read.event == event)
+            #expect(read.sequence == sequence && read.hash == hash)
+            quick += 1
+        }
+        #expect(quick > lines.count / 2)
+        let altered = try #require(lines.last { $0.contains(#""hash":""#) })
+        let badHash = altered.replacingOccurrences(of: #""hash":""#, with: #""hash":"zz"#)
+        #expect(QuickForms.eventRecord(badHash) == nil)
+    }
+
     @Test("anything outside the shapes it knows is left to the decoder, which refuses what is broken")
     func outsideItsShapes() throws {
         let header =
