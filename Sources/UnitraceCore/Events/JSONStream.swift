@@ -292,6 +292,21 @@ public struct JSONStream {
 
     private mutating func stringValue() throws -> String {
         advance()  // the opening quote
+        // Most strings end in the chunk at hand with no escape or control character: taken as they are.
+        var end = index
+        while end < buffer.count {
+            let byte = buffer[end]
+            if byte == UInt8(ascii: "\"") {
+                guard let text = String(validating: buffer[index..<end], as: UTF8.self) else {
+                    throw failure("a string is not valid UTF-8")
+                }
+                offset += end + 1 - index
+                index = end + 1
+                return text
+            }
+            if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            end += 1
+        }
         var bytes: [UInt8] = []
         while true {
             guard let byte = try next() else { throw failure("the document ends inside a string") }
