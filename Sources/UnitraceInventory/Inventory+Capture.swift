@@ -58,8 +58,10 @@ extension Inventory {
                 case .ship:
                     destination = try await shipDestination(toLocation: request.location, toCustomer: request.customer)
                     location = nil
-                case .arrive:
+                case .arrive, .found:
                     if let place = location { _ = try await requirePlace(place) }
+                case .lost:
+                    location = nil
                 case .sell:
                     location = request.sale?.storeCode
                 case .quarantine, .release, .scrap:

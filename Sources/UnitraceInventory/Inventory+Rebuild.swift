@@ -8,6 +8,8 @@ public struct RebuildReport: Hashable, Sendable, Codable {
     public var identifiers = 0
     /// Index entries that were not what the ledger gives (missing, or extra), now repaired.
     public var repaired = 0
+    /// Whether the lots, quantities and sales tally differed from what the ledger gives, and were rewritten.
+    public var stockRewritten = false
 
     public init() {}
 }
@@ -20,17 +22,23 @@ extension Inventory {
         try Field.positive(pageSize, name: "page size", maximum: 100_000)
         var report = RebuildReport()
         var after: Int64 = 0
+        var stock = Projections.StockTotals()
         while true {
             let page = try await store.events(after: after, limit: pageSize, matching: .all)
             guard let first = page.first, let last = page.last else { break }
             after = last.sequence
             report.events += Int64(page.count)
+            for recorded in page { stock.add(recorded.event) }
             let expected = Projections.entries(of: page)
             report.identifiers += expected.count
             let stored = try await store.identifierEntries(in: first.sequence...last.sequence)
             guard stored != expected else { continue }
             report.repaired += Set(expected).symmetricDifference(stored).count
             try await store.replaceIdentifierEntries(in: first.sequence...last.sequence, with: expected)
+        }
+        if try await !stockDifferences(from: stock).isEmpty {
+            try await store.replaceStock(with: stock)
+            report.stockRewritten = true
         }
         return report
     }

@@ -346,7 +346,14 @@ extension Inventory {
                         reason: .invalid(
                             InputError(code: .unknownProduct, message: "unknown product '\(Limits.quote(line.sku))'"))))
             }
-            for code in [entry.event.location, entry.event.destination].compactMap({ $0 })
+            for line in entry.event.quantities ?? [] where !skus.contains(line.sku) && entry.event.epcis == nil {
+                problems.append(
+                    LineProblem(
+                        line: entry.line, scan: line.sku,
+                        reason: .invalid(
+                            InputError(code: .unknownProduct, message: "unknown product '\(Limits.quote(line.sku))'"))))
+            }
+            for code in [entry.event.location, entry.event.destination, entry.event.source].compactMap({ $0 })
             where !code.hasPrefix("customer:") && !places.contains(code) {
                 problems.append(
                     LineProblem(

@@ -83,6 +83,7 @@ extension Inventory {
             }
         }
         var indexProblems = 0
+        var stock = Projections.StockTotals()
         scan: while true {
             let page = try await store.events(after: after, limit: pageSize, matching: .all)
             if page.isEmpty { break }
@@ -133,6 +134,7 @@ extension Inventory {
                     witnessSeen = true
                 }
                 previous = hash
+                stock.add(recorded.event)
                 for line in recorded.event.units {
                     do {
                         var next = try UnitLifecycle.apply(recorded.event, line: line, to: replayed[line.unit])
@@ -159,6 +161,7 @@ extension Inventory {
         }
 
         guard report.firstBrokenSequence == nil else { return report }
+        report.problems += try await stockDifferences(from: stock)
         var expectedIndex: [UnitKey: (aliases: Set<Alias>, attributes: [String: String])] = [:]
         for (key, state) in replayed { expectedIndex[key] = (Set(state.aliases), state.attributes) }
         var cursor: UnitKey?

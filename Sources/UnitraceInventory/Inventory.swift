@@ -168,6 +168,7 @@ extension Inventory {
             }
         }
         problems += try await ruleProblems(drafts)
+        problems += try await stockProblems(drafts, checkLevels: pending == nil)
         var keys = Set<UnitKey>()
         for draft in drafts { for line in draft.event.units { keys.insert(line.unit) } }
         var current = try await store.states(of: pending.map { keys.subtracting($0.states.keys) } ?? keys)
@@ -188,6 +189,7 @@ extension Inventory {
             for (lineIndex, line) in draft.event.units.enumerated() {
                 let key = line.unit
                 do {
+                    if draft.expected == nil { try StockRules.checkExpiry(of: working[key], in: draft.event) }
                     let next = try UnitLifecycle.apply(draft.event, line: line, to: working[key])
                     if let location = working[key]?.location { places.before.insert(location) }
                     places.after.insert(next.location)

@@ -6,7 +6,7 @@ import UnitraceCore
 /// `SQLiteStore` and `PostgresStore`.
 ///
 /// Stores translate, they never decide: every business rule lives in `UnitraceCore` and `Inventory`.
-public protocol InventoryStore: LedgerStore, CatalogueStore, UnitStore, AccessStore {}
+public protocol InventoryStore: LedgerStore, CatalogueStore, UnitStore, AccessStore, StockStore {}
 
 /// The hash-chained ledger: appending a batch (with its projections, in the same transaction) and reading
 /// events back.

@@ -12,6 +12,15 @@ public enum ProjectionChange: Hashable, Sendable {
     /// An event (by its index in the batch) names an identifier: what `MATCH_epc`, `MATCH_anyEPC` and the
     /// other identifier queries of EPCIS look up.
     case identifier(item: Int, IdentifierName)
+    /// An event (by its index in the batch) defines a lot: its dates and origin, kept with the event that
+    /// brought it in. The store throws `conflict` if the lot exists.
+    case lot(item: Int, Lot)
+    /// An event (by its index in the batch) changes a quantity row by a quantity line (``StockMovements``).
+    /// A negative change is written only if the row holds enough: otherwise the store throws `conflict`, and
+    /// the use case reads again and refuses with the quantity there is.
+    case stock(item: Int, StockMovement)
+    /// An event sold a quantity of a product (units count one each): the sales tally.
+    case sale(item: Int, SalesKey, Quantity)
 }
 
 /// An identifier as the index holds it: its canonical GS1 Digital Link when it has one (so that an EPC URI
@@ -46,8 +55,55 @@ public struct IdentifierEntry: Hashable, Sendable {
 public enum Projections {
     /// The projection changes of a batch's events.
     public static func changes(of events: [Event]) -> [ProjectionChange] {
-        events.enumerated().flatMap { index, event in
-            identifiers(of: event).map { ProjectionChange.identifier(item: index, $0) }
+        var changes: [ProjectionChange] = []
+        for (index, event) in events.enumerated() {
+            for name in identifiers(of: event) { changes.append(.identifier(item: index, name)) }
+            if event.epcis == nil { for lot in event.lots ?? [] { changes.append(.lot(item: index, lot)) } }
+            for movement in StockMovements.of(event) { changes.append(.stock(item: index, movement)) }
+            for (key, quantity) in sales(of: event) { changes.append(.sale(item: index, key, quantity)) }
+        }
+        return changes
+    }
+
+    /// What a `sell` event adds to the sales tally: each serialized unit counts one, each quantity line its
+    /// quantity, at the store of a store sale, or where an online order was taken from.
+    public static func sales(of event: Event) -> [(SalesKey, Quantity)] {
+        guard event.kind == .sell, event.epcis == nil else { return [] }
+        let day = CalendarDay(event.occurredAt)
+        let store = event.sale?.storeCode
+        let channel = store != nil ? "store" : "online"
+        let location = store ?? event.source ?? event.location ?? "online"
+        var totals: [String: Quantity] = [:]
+        var order: [String] = []
+        func add(_ sku: String, _ quantity: Quantity) {
+            if totals[sku] == nil { order.append(sku) }
+            totals[sku, default: .zero] += quantity
+        }
+        for line in event.units { add(line.sku, Quantity(whole: 1)) }
+        for line in event.quantities ?? [] {
+            if let quantity = try? Quantity(parsing: line.quantity) { add(line.sku, quantity) }
+        }
+        return order.map { (SalesKey(sku: $0, day: day, location: location, channel: channel), totals[$0]!) }
+    }
+
+    /// The quantity rows and sales tally the ledger's events add up to: what `verify` compares the stored
+    /// projection with, and `rebuild` writes.
+    public struct StockTotals: Sendable {
+        public var levels: [StockKey: Quantity] = [:]
+        public var sales: [SalesKey: Quantity] = [:]
+        public var lots: [LotKey: Lot] = [:]
+
+        public init() {}
+
+        public mutating func add(_ event: Event) {
+            if event.epcis == nil {
+                for lot in event.lots ?? [] { lots[LotKey(sku: lot.sku, code: lot.code)] = lot }
+            }
+            for movement in StockMovements.of(event) {
+                let total = levels[movement.key, default: .zero] + movement.delta
+                levels[movement.key] = total == .zero ? nil : total
+            }
+            for (key, quantity) in Projections.sales(of: event) { sales[key, default: .zero] += quantity }
         }
     }
 

@@ -67,6 +67,7 @@ enum QuickForms {
         var documents: [DocumentRef]?
         var location: String?
         var destination: String?
+        var source: String?
         var disposition: String?
         var reason: String?
         var corrects: UUID?
@@ -79,6 +80,7 @@ enum QuickForms {
             case "businessStep": businessStep = try string(&stream)
             case "corrects": corrects = try optionalString(&stream).map(uuid)
             case "destination": destination = try optionalString(&stream)
+            case "source": source = try optionalString(&stream)
             case "disposition": disposition = try optionalString(&stream)
             case "documents": documents = try documentList(&stream)
             case "form":
@@ -111,6 +113,7 @@ enum QuickForms {
             destination: destination, actor: actor, businessStep: businessStep, disposition: disposition,
             reason: reason, documents: documents, corrects: corrects, units: units)
         event.form = form
+        event.source = source
         return event
     }
 

@@ -51,7 +51,8 @@ public enum StoredForms {
     /// A product row's columns back as a product.
     public static func product(
         sku: String, name: String, gtin: String?, tracking: String, warrantyMonths: Int?, warrantyBasis: String?,
-        serialTemplate pattern: String, attributes: String?, companyPrefixLength: Int?
+        serialTemplate pattern: String, attributes: String?, companyPrefixLength: Int?, uom: String? = nil,
+        shelfLifeDays: Int? = nil
     ) throws -> Product {
         func corrupt(_ what: String) -> StoreError {
             StoreError(.corrupt, "product \(sku) has an unreadable \(what); the store was edited outside Unitrace")
@@ -69,7 +70,7 @@ public enum StoredForms {
             warranty: warranty, serialTemplate: template,
             attributes: try attributes.map { text in
                 try QuickForms.stringMap(text) ?? decode([String: String].self, text, what: "attributes of \(sku)")
-            } ?? [:])
+            } ?? [:], uom: uom, shelfLifeDays: shelfLifeDays)
     }
 
     /// A location row's columns back as a location.

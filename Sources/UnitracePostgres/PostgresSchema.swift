@@ -163,10 +163,52 @@ enum PostgresSchema {
             CREATE INDEX event_identifier_by_sequence ON event_identifier(sequence);
             """
         ),
+        (
+            "0007_stock",
+            """
+            ALTER TABLE product ADD COLUMN uom TEXT;
+            ALTER TABLE product ADD COLUMN shelf_life_days INTEGER;
+            CREATE INDEX unit_by_expiry ON unit(expiry) WHERE expiry IS NOT NULL;
+            CREATE TABLE lot (
+                sku TEXT NOT NULL REFERENCES product(sku),
+                code TEXT NOT NULL,
+                made_on TEXT,
+                expiry TEXT,
+                best_before TEXT,
+                supplier TEXT,
+                run TEXT,
+                PRIMARY KEY (sku, code)
+            );
+            CREATE TABLE stock_level (
+                sku TEXT NOT NULL,
+                lot TEXT NOT NULL,
+                location TEXT NOT NULL,
+                state TEXT NOT NULL,
+                quantity BIGINT NOT NULL CHECK (quantity > 0),
+                expiry TEXT NOT NULL,
+                PRIMARY KEY (sku, lot, location, state)
+            );
+            CREATE INDEX stock_level_pick ON stock_level(sku, state, expiry, lot, location);
+            CREATE INDEX stock_level_expiry ON stock_level(expiry);
+            CREATE TABLE sales_day (
+                sku TEXT NOT NULL,
+                day TEXT NOT NULL,
+                location TEXT NOT NULL,
+                channel TEXT NOT NULL,
+                quantity BIGINT NOT NULL,
+                PRIMARY KEY (sku, day, location, channel)
+            );
+            CREATE INDEX sales_day_by_day ON sales_day(day);
+            CREATE TABLE reorder_rule (
+                sku TEXT NOT NULL REFERENCES product(sku),
+                location TEXT NOT NULL REFERENCES location(code),
+                point BIGINT NOT NULL,
+                quantity BIGINT NOT NULL,
+                PRIMARY KEY (sku, location)
+            );
+            """
+        ),
     ]
-
-    /// Migrations that also fill what they create from the events already there, in their transaction.
-    static let backfills: Set<String> = ["0006_identifier_index"]
 
     /// A migration's statements, one by one: the extended query protocol takes one statement at a time.
     /// Statements end with a semicolon at the end of a line; one inside a function body does not.

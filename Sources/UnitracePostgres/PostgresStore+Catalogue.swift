@@ -4,14 +4,14 @@ import UnitraceCore
 import UnitraceInventory
 
 extension PostgresStore {
-    typealias ProductColumns = (String, String, String?, String, Int?, String?, String, String?, Int?)
+    typealias ProductColumns = (String, String, String?, String, Int?, String?, String, String?, Int?, String?, Int?)
     static let productColumns =
-        "sku, name, gtin, tracking, warranty_months, warranty_basis, serial_template, attributes, company_prefix_length"
+        "sku, name, gtin, tracking, warranty_months, warranty_basis, serial_template, attributes, company_prefix_length, uom, shelf_life_days"
 
     static func product(_ c: ProductColumns) throws -> Product {
         try StoredForms.product(
             sku: c.0, name: c.1, gtin: c.2, tracking: c.3, warrantyMonths: c.4, warrantyBasis: c.5,
-            serialTemplate: c.6, attributes: c.7, companyPrefixLength: c.8)
+            serialTemplate: c.6, attributes: c.7, companyPrefixLength: c.8, uom: c.9, shelfLifeDays: c.10)
     }
 
     public func insertProduct(_ product: Product) async throws {
@@ -20,10 +20,11 @@ extension PostgresStore {
             try await client.query(
                 """
                 INSERT INTO product (sku, name, gtin, tracking, warranty_months, warranty_basis, serial_template,
-                    attributes, company_prefix_length)
+                    attributes, company_prefix_length, uom, shelf_life_days)
                 VALUES (\(product.sku), \(product.name), \(product.gtin), \(product.tracking.rawValue),
                     \(product.warranty?.months), \(product.warranty?.basis.rawValue),
-                    \(product.serialTemplate?.pattern ?? ""), \(attributes), \(product.companyPrefixLength))
+                    \(product.serialTemplate?.pattern ?? ""), \(attributes), \(product.companyPrefixLength),
+                    \(product.uom), \(product.shelfLifeDays))
                 """, logger: logger)
         }
     }

@@ -108,6 +108,12 @@ extension PostgresStore {
             switch change {
             case .identifier(let item, let name):
                 identifiers.append(IdentifierEntry(sequence: sequences[item], identifier: name))
+            case .lot(_, let lot):
+                try await insertLot(lot, on: connection, logger: logger)
+            case .stock(_, let movement):
+                try await applyStock(movement, on: connection, logger: logger)
+            case .sale(_, let key, let quantity):
+                try await addSale(key, quantity, on: connection, logger: logger)
             }
         }
         try await insertIdentifiers(identifiers, on: connection, logger: logger)

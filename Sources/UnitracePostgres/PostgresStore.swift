@@ -200,8 +200,10 @@ public final class PostgresStore: InventoryStore {
                         for statement in PostgresSchema.statements(migration.sql) {
                             try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                         }
-                        if PostgresSchema.backfills.contains(migration.id) {
-                            try await Self.fillIdentifierIndex(on: connection, logger: logger)
+                        switch migration.id {
+                        case "0006_identifier_index": try await Self.fillIdentifierIndex(on: connection, logger: logger)
+                        case "0007_stock": try await Self.fillStock(on: connection, logger: logger)
+                        default: break
                         }
                         try await connection.query(
                             "INSERT INTO unitrace_migration (id) VALUES (\(migration.id))", logger: logger)

@@ -18,12 +18,13 @@ enum UnitRow {
 
 enum ProductRow {
     static let columns =
-        "sku, name, gtin, tracking, warranty_months, warranty_basis, serial_template, attributes, company_prefix_length"
+        "sku, name, gtin, tracking, warranty_months, warranty_basis, serial_template, attributes, company_prefix_length, uom, shelf_life_days"
 
     static func product(_ row: Row) throws -> Product {
         try StoredForms.product(
             sku: row[0], name: row[1], gtin: row[2], tracking: row[3], warrantyMonths: row[4], warrantyBasis: row[5],
-            serialTemplate: row[6], attributes: row[7], companyPrefixLength: row[8])
+            serialTemplate: row[6], attributes: row[7], companyPrefixLength: row[8], uom: row[9],
+            shelfLifeDays: row[10])
     }
 }
 

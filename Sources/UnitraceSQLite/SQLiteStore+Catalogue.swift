@@ -10,13 +10,13 @@ extension SQLiteStore {
             try db.execute(
                 sql: """
                     INSERT INTO product (sku, name, gtin, tracking, warranty_months, warranty_basis, serial_template, attributes,
-                        company_prefix_length)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        company_prefix_length, uom, shelf_life_days)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     product.sku, product.name, product.gtin, product.tracking.rawValue, product.warranty?.months,
                     product.warranty?.basis.rawValue, product.serialTemplate?.pattern ?? "", attributes,
-                    product.companyPrefixLength,
+                    product.companyPrefixLength, product.uom, product.shelfLifeDays,
                 ])
         }
     }

@@ -51,6 +51,12 @@ extension SQLiteStore {
             switch change {
             case .identifier(let item, let name):
                 try insertIdentifier.execute(arguments: [name.value, sequences[item]])
+            case .lot(_, let lot):
+                try insertLot(lot, db)
+            case .stock(_, let movement):
+                try applyStock(movement, db)
+            case .sale(_, let key, let quantity):
+                try addSale(key, quantity, db)
             }
         }
 
@@ -191,7 +197,7 @@ extension SQLiteStore {
 
     /// The events a condition on `event e` selects, oldest first, with their lines; `limited` when the last
     /// argument is a row limit.
-    private static func recordedEvents(
+    static func recordedEvents(
         _ db: Database, where condition: String, arguments: [any DatabaseValueConvertible], limited: Bool
     ) throws -> [RecordedEvent] {
         let rows = try Row.fetchAll(

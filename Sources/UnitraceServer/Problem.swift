@@ -52,7 +52,8 @@ public struct Problem: Error, Encodable, Sendable {
         case let error as InputError:
             let status: Int
             switch error.code {
-            case .unknownUnit, .unknownProduct, .unknownLocation, .unknownEvent, .unknownKey, .unknownWebhook:
+            case .unknownUnit, .unknownProduct, .unknownLocation, .unknownEvent, .unknownKey, .unknownWebhook,
+                .unknownLot:
                 status = 404
             case .duplicateProduct, .duplicateLocation: status = 409
             // The server, not the request, lacks the secret key.

@@ -56,7 +56,8 @@ extension SealingKey {
     public static let testing = try! SealingKey(text: Data(repeating: 0x2A, count: 32).base64EncodedString())
 }
 
-/// A small warehouse: one site with two bins, a store, and two serialized products.
+/// A small warehouse: one site with two bins, a store, two serialized products, a lot-tracked one (yoghurt, by
+/// the kilogram, 21 days of shelf life) and a bulk one (screws).
 public enum Warehouse {
     /// Sets up the catalogue and returns an inventory over `store`.
     public static func make(
@@ -68,7 +69,9 @@ public enum Warehouse {
                 sku: "EVM-200", name: "Drive motor", gtin: "03760123450010",
                 warranty: WarrantyPolicy(months: 24, basis: .sale), attributes: ["power_kw": "200"]))
         _ = try await inventory.addProduct(Product(sku: "BP-75", name: "Battery pack"))
-        _ = try await inventory.addProduct(Product(sku: "YOG-1", name: "Yoghurt", tracking: .lot))
+        _ = try await inventory.addProduct(
+            Product(sku: "YOG-1", name: "Yoghurt", tracking: .lot, uom: "KGM", shelfLifeDays: 21))
+        _ = try await inventory.addProduct(Product(sku: "SCREW-4", name: "Wood screw 4 mm", tracking: .bulk))
         _ = try await inventory.addLocation(Location(code: "WH1", name: "Main warehouse", kind: .warehouse))
         _ = try await inventory.addLocation(Location(code: "WH1-A", name: "Zone A", kind: .zone, parent: "WH1"))
         _ = try await inventory.addLocation(Location(code: "WH1-A-01", name: "Bin A-01", kind: .bin, parent: "WH1-A"))

@@ -147,6 +147,11 @@ public enum EPCISMapping {
                 ])
             }
         }
+        if let source = event.source {
+            fields["sourceList"] = .array([
+                .object(["type": .string("location"), "source": .string(uri(ofLocation: source))])
+            ])
+        }
         if let reason = event.reason { fields["\(prefix):reason"] = .string(reason) }
         if let sale = event.sale {
             var members: [String: JSONValue] = ["\(prefix):channel": .string(sale.channel)]

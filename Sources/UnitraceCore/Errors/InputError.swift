@@ -29,6 +29,13 @@ public struct InputError: Error, Hashable, Sendable {
         case saleRequired = "sale-required"
         /// A sale in person at a location that is not a store or pop-up.
         case notAStore = "not-a-store"
+        /// Taking more of a product or lot than the location holds.
+        case insufficientStock = "insufficient-stock"
+        /// Picking, selling or shipping to a customer stock past its expiry date.
+        case expired
+        case unknownLot = "unknown-lot"
+        /// A lot received again with dates or a supplier that differ from the ones it has.
+        case lotMismatch = "lot-mismatch"
     }
 
     public var code: Code

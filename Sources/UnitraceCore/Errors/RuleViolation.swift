@@ -17,6 +17,9 @@ public struct RuleViolation: Error, Hashable, Sendable {
         case alreadyQuarantined = "already-quarantined"
         case notLatestEvent = "not-latest-event"
         case missingRestore = "missing-restore"
+        case notMissing = "not-missing"
+        /// The unit is past its expiry date and cannot be sold or shipped to a customer.
+        case expired
     }
 
     public var rule: Rule

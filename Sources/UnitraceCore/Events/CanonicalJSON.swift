@@ -120,6 +120,7 @@ struct CanonicalJSON {
             o.string("id", event.id.uuidString)
             o.string("kind", event.kind.rawValue)
             o.string("location", event.location)
+            if let lots = event.lots, !lots.isEmpty { o.value("lots") { $0.array(lots) { $0.lot($1) } } }
             o.string("occurredAt", event.occurredAt.iso8601)
             if let quantities = event.quantities, !quantities.isEmpty {
                 o.value("quantities") { $0.array(quantities) { $0.quantity($1) } }
@@ -128,6 +129,7 @@ struct CanonicalJSON {
             o.string("recordedAt", event.recordedAt.iso8601)
             if let request = event.request { o.value("request") { $0.request(request) } }
             if let sale = event.sale { o.value("sale") { $0.sale(sale) } }
+            o.string("source", event.source)
             o.value("units") { $0.array(event.units) { $0.line($1) } }
         }
     }
@@ -138,6 +140,18 @@ struct CanonicalJSON {
             o.string("quantity", line.quantity)
             o.string("sku", line.sku)
             o.string("uom", line.uom)
+        }
+    }
+
+    mutating func lot(_ lot: Lot) {
+        object { o in
+            o.string("bestBefore", lot.bestBefore?.description)
+            o.string("code", lot.code)
+            o.string("expiry", lot.expiry?.description)
+            o.string("madeOn", lot.madeOn?.description)
+            o.string("run", lot.run)
+            o.string("sku", lot.sku)
+            o.string("supplier", lot.supplier)
         }
     }
 

@@ -182,6 +182,9 @@ public struct Event: Hashable, Sendable, Codable {
     public var location: String?
     /// Where a shipment is headed: a location code or `customer:<reference>`.
     public var destination: String?
+    /// Where the event's quantities are taken from (EPCIS's source list): a move's origin, the place a
+    /// shipment, sale, scrap or loss takes stock away from. `nil` when the event has no quantities to take.
+    public var source: String?
     public var actor: String
     public var businessStep: String
     public var disposition: String?
@@ -196,6 +199,9 @@ public struct Event: Hashable, Sendable, Codable {
     /// Quantities of lot-tracked and bulk products the event moves, beside its serialized units (EPCIS's
     /// quantity list); `nil` when it has none, so that events recorded before quantities keep their bytes.
     public var quantities: [QuantityLine]?
+    /// The lots this event brings into the ledger, with their dates and origin (EPCIS's lot master data):
+    /// the receipt of a lot's first quantity defines it; `nil` when it defines none.
+    public var lots: [Lot]?
     /// The EPCIS event this one was captured from, as it came.
     public var epcis: EPCISEvent?
 

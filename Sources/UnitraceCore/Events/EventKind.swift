@@ -15,6 +15,11 @@ public enum EventKind: String, Sendable, Codable, CaseIterable {
     /// An event captured from an EPCIS document about objects Unitrace does not track (another company's
     /// EPCs, a partner's observations): kept, queryable, traced, changing no unit and no stock.
     case observe
+    /// Stock seen that the ledger did not know was there: a count's surplus of a quantity, or a missing unit
+    /// seen again.
+    case found
+    /// Stock the ledger holds that is not there: a count's shortfall, or a unit not found where it should be.
+    case lost
 
     /// The GS1 CBV business step recorded with this kind of event.
     public var businessStep: String {
@@ -30,6 +35,7 @@ public enum EventKind: String, Sendable, Codable, CaseIterable {
         case .scrap: "destroying"
         case .correct: "other"
         case .observe: "other"
+        case .found, .lost: "cycle_counting"
         }
     }
 
@@ -63,6 +69,7 @@ extension UnitStatus {
         case .installed: "active"
         case .scrapped: "destroyed"
         case .voided: nil
+        case .missing: "unknown"
         }
     }
 }

@@ -13,6 +13,8 @@
 /// | scrap      | in stock, returned, quarantined     | scrapped                 | scrapped                 |
 /// | correct    | a unit whose latest event is the corrected one | the state recorded in the line | |
 /// | observe    | any known unit                      | unchanged                | unchanged                |
+/// | lost       | in stock, returned, quarantined     | missing                  | unchanged                |
+/// | found      | missing                             | in stock                 | the event's location, or unchanged |
 ///
 /// Nothing happens to a scrapped unit.
 public enum UnitLifecycle {
@@ -118,6 +120,15 @@ public enum UnitLifecycle {
         case .release:
             guard [.quarantined, .returned].contains(next.status) else { throw refuse(.notHeld) }
             next.status = .inStock
+
+        case .lost:
+            guard [.inStock, .returned, .quarantined].contains(next.status) else { throw refuse(.notInStock) }
+            next.status = .missing
+
+        case .found:
+            guard next.status == .missing else { throw refuse(.notMissing) }
+            next.status = .inStock
+            next.location = event.location ?? next.location
 
         case .scrap:
             guard [.inStock, .returned, .quarantined].contains(next.status) else { throw refuse(.notInStock) }

@@ -41,6 +41,11 @@ public struct Product: Hashable, Sendable, Codable {
     /// against it. Without one, `receive --count` numbers serials with ``SerialTemplate/default``.
     public var serialTemplate: SerialTemplate?
     public var attributes: [String: String]
+    /// The unit of measure of a lot-tracked or bulk product's quantities (a UN/ECE code: `KGM`, `LTR`);
+    /// `nil` counts pieces, in whole numbers.
+    public var uom: String?
+    /// How many days a lot keeps from its made-on date: the expiry of a lot received without one.
+    public var shelfLifeDays: Int?
 
     public init(
         sku: String,
@@ -50,8 +55,12 @@ public struct Product: Hashable, Sendable, Codable {
         tracking: TrackingMode = .serialized,
         warranty: WarrantyPolicy? = nil,
         serialTemplate: SerialTemplate? = nil,
-        attributes: [String: String] = [:]
+        attributes: [String: String] = [:],
+        uom: String? = nil,
+        shelfLifeDays: Int? = nil
     ) {
+        self.uom = uom
+        self.shelfLifeDays = shelfLifeDays
         self.sku = sku
         self.name = name
         self.gtin = gtin
@@ -80,6 +89,23 @@ public struct Product: Hashable, Sendable, Codable {
         }
         if let warranty { try Field.positive(warranty.months, name: "warranty months", minimum: 0, maximum: 1200) }
         product.attributes = try Field.attributes(attributes)
+        if let uom {
+            try MeasureUnit.validate(uom)
+            guard tracking != .serialized else {
+                throw InputError(
+                    code: .invalidField,
+                    message:
+                        "a unit of measure is for lot-tracked and bulk products; serialized units are counted one by one"
+                )
+            }
+        }
+        if let shelfLifeDays {
+            try Field.positive(shelfLifeDays, name: "shelf life days", maximum: 36_600)
+            guard tracking != .bulk else {
+                throw InputError(
+                    code: .invalidField, message: "a shelf life is for products with lots; a bulk product has none")
+            }
+        }
         return product
     }
 }

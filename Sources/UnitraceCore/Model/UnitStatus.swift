@@ -14,6 +14,8 @@ public enum UnitStatus: String, Sendable, Codable, CaseIterable {
     case scrapped
     /// The event that created the unit was declared an error; the serial may be received again.
     case voided
+    /// Not where the ledger says it is: a count did not find it (`lost`); a `found` event brings it back.
+    case missing
 }
 
 extension UnitStatus: CustomStringConvertible {

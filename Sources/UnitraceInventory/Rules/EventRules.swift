@@ -11,14 +11,14 @@ import UnitraceCore
 public enum EventRules {
     /// The verbs that must say why: a unit leaves stock for good, is held back, comes back, or an event is
     /// declared an error.
-    public static let needsReason: Set<EventKind> = [.return, .quarantine, .scrap, .correct]
+    public static let needsReason: Set<EventKind> = [.return, .quarantine, .scrap, .correct, .found, .lost]
 
     /// The kinds of location where a sale in person may happen.
     public static let salePlaces: Set<LocationKind> = [.store, .popUp]
 
     /// The verbs that put units at the event's location: it must be a real place, not a built-in one
     /// (`customer`, `supplier`, `in-transit`, `scrapped` are where units go by other verbs).
-    public static let placing: Set<EventKind> = [.receive, .move, .return, .arrive]
+    public static let placing: Set<EventKind> = [.receive, .move, .return, .arrive, .found]
 
     /// `place`, the location `code` names, when it is a real place.
     /// - Throws: ``InputError`` `unknown-location` or `not-a-place`.
@@ -37,6 +37,7 @@ public enum EventRules {
     /// - Throws: ``InputError`` with the rule's code.
     public static func check(_ event: Event, places: [String: Location]) throws(InputError) {
         if placing.contains(event.kind), let code = event.location { _ = try realPlace(code, places[code]) }
+        if let code = event.source, event.epcis == nil { _ = try realPlace(code, places[code]) }
         if event.kind == .ship, let code = event.destination, !code.hasPrefix("customer:") {
             _ = try realPlace(code, places[code])
         }
@@ -74,6 +75,7 @@ public enum EventRules {
     static func placesNamed(by event: Event) -> Set<String> {
         var codes = Set<String>()
         if placing.contains(event.kind), let code = event.location { codes.insert(code) }
+        if let code = event.source, event.epcis == nil { codes.insert(code) }
         if event.kind == .ship, let code = event.destination, !code.hasPrefix("customer:") { codes.insert(code) }
         if event.kind == .sell, let code = event.sale?.storeCode { codes.insert(code) }
         return codes
@@ -85,6 +87,7 @@ public enum EventRules {
         case .quarantine: "a quarantine"
         case .scrap: "a scrap"
         case .correct: "a correction"
+        case .found, .lost: "a stock adjustment"
         default: "this event"
         }
     }

@@ -11,6 +11,7 @@ enum SQLiteSchema {
         case serverTables = "0004_keys_webhooks_requests"
         case webhookHead = "0005_webhook_head"
         case identifierIndex = "0006_identifier_index"
+        case stock = "0007_stock"
     }
 
     static var migrator: DatabaseMigrator {
@@ -21,11 +22,79 @@ enum SQLiteSchema {
         migrator.registerMigration(MigrationID.serverTables.rawValue, migrate: v0004)
         migrator.registerMigration(MigrationID.webhookHead.rawValue, migrate: v0005)
         migrator.registerMigration(MigrationID.identifierIndex.rawValue, migrate: v0006)
+        migrator.registerMigration(MigrationID.stock.rawValue, migrate: v0007)
         return migrator
     }
 
     /// The newest migration this build knows.
     static var latest: String { MigrationID.allCases.last!.rawValue }
+
+    /// Lots, the quantity and sales projections (filled from the events already there), reorder rules, a
+    /// product's unit of measure and shelf life, and an index of units by expiry.
+    private static func v0007(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE product ADD COLUMN uom TEXT;
+                ALTER TABLE product ADD COLUMN shelf_life_days INTEGER;
+                CREATE INDEX unit_by_expiry ON unit(expiry) WHERE expiry IS NOT NULL;
+
+                CREATE TABLE lot (
+                    sku TEXT NOT NULL REFERENCES product(sku),
+                    code TEXT NOT NULL,
+                    made_on TEXT,
+                    expiry TEXT,
+                    best_before TEXT,
+                    supplier TEXT,
+                    run TEXT,
+                    PRIMARY KEY (sku, code)
+                ) WITHOUT ROWID;
+
+                -- quantity is in thousandths; lot is '' for a bulk product; expiry is the lot's, or '9999-12-31'
+                -- when it has none, so that first-expired-first-out reads the index in order.
+                CREATE TABLE stock_level (
+                    sku TEXT NOT NULL,
+                    lot TEXT NOT NULL,
+                    location TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    quantity INTEGER NOT NULL CHECK (quantity > 0),
+                    expiry TEXT NOT NULL,
+                    PRIMARY KEY (sku, lot, location, state)
+                ) WITHOUT ROWID;
+                CREATE INDEX stock_level_pick ON stock_level(sku, state, expiry, lot, location);
+                CREATE INDEX stock_level_expiry ON stock_level(expiry);
+
+                CREATE TABLE sales_day (
+                    sku TEXT NOT NULL,
+                    day TEXT NOT NULL,
+                    location TEXT NOT NULL,
+                    channel TEXT NOT NULL,
+                    quantity INTEGER NOT NULL,
+                    PRIMARY KEY (sku, day, location, channel)
+                ) WITHOUT ROWID;
+                CREATE INDEX sales_day_by_day ON sales_day(day);
+
+                CREATE TABLE reorder_rule (
+                    sku TEXT NOT NULL REFERENCES product(sku),
+                    location TEXT NOT NULL REFERENCES location(code),
+                    point INTEGER NOT NULL,
+                    quantity INTEGER NOT NULL,
+                    PRIMARY KEY (sku, location)
+                ) WITHOUT ROWID;
+                """)
+        var totals = Projections.StockTotals()
+        var after: Int64 = 0
+        while true {
+            let page = try SQLiteStore.recordedEvents(
+                db,
+                where:
+                    #"e.sequence > ? AND (e.kind = 'sell' OR e.header LIKE '%"quantities":%' OR e.header LIKE '%"lots":%')"#,
+                arguments: [after, 1000], limited: true)
+            guard let last = page.last else { break }
+            for recorded in page { totals.add(recorded.event) }
+            after = last.sequence
+        }
+        try SQLiteStore.writeStock(db, totals)
+    }
 
     /// The identifier index of captured EPCIS events (``Projections``), filled from the events already there.
     private static func v0006(_ db: Database) throws {

@@ -123,7 +123,7 @@ struct UnitsController: Controller {
             case .release: return try await inventory.release(body.units, product: body.product, context: eventContext)
             case .scrap:
                 return try await inventory.scrap(body.units, product: body.product, context: eventContext)
-            case .receive, .correct, .observe:
+            case .receive, .correct, .observe, .found, .lost:
                 throw Problem(status: 404, code: "not-found", title: "no such route")
             }
         }

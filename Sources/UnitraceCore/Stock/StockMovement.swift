@@ -1,0 +1,145 @@
+/// Whether a quantity is on a shelf or on its way.
+public enum StockState: String, Sendable, Codable, CaseIterable, Comparable {
+    /// At its location, ready to be picked (holds are counted against it, not taken from it).
+    case available
+    /// Shipped to a location of ours and not arrived: the row's location is where it is headed.
+    case inTransit = "in-transit"
+
+    public static func < (lhs: StockState, rhs: StockState) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// Where a quantity of a lot or bulk product is: the row of the stock projection it is counted in.
+public struct StockKey: Hashable, Sendable, Comparable {
+    public var sku: String
+    /// The lot code; empty for a bulk product.
+    public var lot: String
+    public var location: String
+    public var state: StockState
+
+    public init(sku: String, lot: String?, location: String, state: StockState = .available) {
+        self.sku = sku
+        self.lot = lot ?? ""
+        self.location = location
+        self.state = state
+    }
+
+    public static func < (lhs: StockKey, rhs: StockKey) -> Bool {
+        (lhs.sku, lhs.lot, lhs.location, lhs.state) < (rhs.sku, rhs.lot, rhs.location, rhs.state)
+    }
+}
+
+extension StockKey: CustomStringConvertible {
+    public var description: String {
+        let lot = lot.isEmpty ? "" : " lot \(lot)"
+        let state = state == .inTransit ? " (in transit)" : ""
+        return "\(sku)\(lot) at \(location)\(state)"
+    }
+}
+
+/// One change of one stock row by one quantity line of an event.
+public struct StockMovement: Hashable, Sendable {
+    public var key: StockKey
+    /// Positive: stock comes in; negative: it goes out.
+    public var delta: Quantity
+    /// Index of the line in the event's `quantities`.
+    public var line: Int
+
+    public init(key: StockKey, delta: Quantity, line: Int) {
+        self.key = key
+        self.delta = delta
+        self.line = line
+    }
+}
+
+/// How an event's quantity lines change stock. Pure: the same table serves the commit, `verify` and
+/// `rebuild`.
+///
+/// | event   | takes from                            | puts to                                  |
+/// |---------|---------------------------------------|------------------------------------------|
+/// | receive, found, return | —                      | the event's location                     |
+/// | move    | the source                            | the event's location                     |
+/// | ship    | the source                            | the destination, in transit (nothing for a customer) |
+/// | arrive  | in transit to the source (else the location) | the event's location              |
+/// | sell, scrap, lost | the source                  | —                                        |
+///
+/// Other kinds move no quantities; ``StockMovements/check(_:)`` refuses quantities on them.
+public enum StockMovements {
+    /// The kinds of event whose quantities change stock.
+    public static let kinds: Set<EventKind> = [
+        .receive, .found, .return, .move, .ship, .arrive, .sell, .scrap, .lost,
+    ]
+
+    /// The movements of `event`'s quantity lines, line by line; none for a captured EPCIS event (its
+    /// quantities are another party's).
+    public static func of(_ event: Event) -> [StockMovement] {
+        guard let quantities = event.quantities, !quantities.isEmpty, event.epcis == nil,
+            kinds.contains(event.kind)
+        else { return [] }
+        var movements: [StockMovement] = []
+        movements.reserveCapacity(quantities.count * 2)
+        for (index, line) in quantities.enumerated() {
+            guard let amount = try? Quantity(parsing: line.quantity) else { continue }
+            func take(_ location: String?, _ state: StockState = .available) {
+                guard let location else { return }
+                movements.append(
+                    StockMovement(
+                        key: StockKey(sku: line.sku, lot: line.lot, location: location, state: state),
+                        delta: -amount, line: index))
+            }
+            func put(_ location: String?, _ state: StockState = .available) {
+                guard let location else { return }
+                movements.append(
+                    StockMovement(
+                        key: StockKey(sku: line.sku, lot: line.lot, location: location, state: state),
+                        delta: amount, line: index))
+            }
+            switch event.kind {
+            case .receive, .found, .return: put(event.location)
+            case .move:
+                take(event.source)
+                put(event.location)
+            case .ship:
+                take(event.source)
+                if event.destinationCustomer == nil { put(event.destination, .inTransit) }
+            case .arrive:
+                take(event.source ?? event.location, .inTransit)
+                put(event.location)
+            case .sell, .scrap, .lost: take(event.source)
+            default: break
+            }
+        }
+        return movements
+    }
+
+    /// Checks that an event's quantities fit its kind: a kind that moves quantities, and the places it
+    /// takes from and puts to. - Throws: ``InputError`` naming what is missing.
+    public static func check(_ event: Event) throws(InputError) {
+        guard let quantities = event.quantities, !quantities.isEmpty, event.epcis == nil else { return }
+        guard kinds.contains(event.kind) else {
+            throw InputError(
+                code: .invalidField,
+                message:
+                    "\(event.kind) does not move quantities; quantities are received, moved, shipped, arrived, sold, returned, scrapped, found or lost"
+            )
+        }
+        for line in quantities {
+            let amount = try Quantity(parsing: line.quantity)
+            guard amount.isPositive else {
+                throw InputError(code: .invalidField, message: "quantity of \(line.sku) must be more than zero")
+            }
+        }
+        let needsSource: Set<EventKind> = [.move, .ship, .sell, .scrap, .lost]
+        if needsSource.contains(event.kind), event.source == nil {
+            throw InputError(
+                code: .invalidField, message: "\(event.kind) of a quantity needs the location it is taken from")
+        }
+        let needsLocation: Set<EventKind> = [.receive, .found, .return, .move, .arrive]
+        if needsLocation.contains(event.kind), event.location == nil {
+            throw InputError(code: .invalidField, message: "\(event.kind) of a quantity needs the location it goes to")
+        }
+        if event.kind == .move, event.source == event.location {
+            throw InputError(
+                code: .invalidField, message: "a move of a quantity needs two places: \(event.source ?? "") is both")
+        }
+    }
+}
