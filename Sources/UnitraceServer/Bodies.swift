@@ -90,7 +90,7 @@ struct CaptureBody: RecordingBody {
 struct ProductBody: StrictBody {
     static let fields: Set<String> = [
         "sku", "name", "gtin", "companyPrefixLength", "tracking", "warrantyMonths", "warrantyFrom", "serialTemplate",
-        "attributes",
+        "attributes", "uom", "shelfLifeDays",
     ]
     var sku: String
     var name: String
@@ -101,6 +101,8 @@ struct ProductBody: StrictBody {
     var warrantyFrom: String?
     var serialTemplate: String?
     var attributes: [String: String]?
+    var uom: String?
+    var shelfLifeDays: Int?
 }
 
 struct LocationBody: StrictBody {

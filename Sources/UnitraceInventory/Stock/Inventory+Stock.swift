@@ -285,7 +285,7 @@ extension LotDetails {
 
 extension Lot {
     /// Its dates and origin in words, for messages.
-    var summary: String {
+    public var summary: String {
         var parts: [String] = []
         if let madeOn { parts.append("made on \(madeOn)") }
         if let expiry { parts.append("expiry \(expiry)") }

@@ -37,7 +37,7 @@ struct CatalogueController: Controller {
                     sku: body.sku, name: body.name, gtin: body.gtin, companyPrefixLength: body.companyPrefixLength,
                     tracking: tracking, warranty: body.warrantyMonths.map { WarrantyPolicy(months: $0, basis: basis) },
                     serialTemplate: try body.serialTemplate.map { text throws(InputError) in try SerialTemplate(text) },
-                    attributes: body.attributes ?? [:]))
+                    attributes: body.attributes ?? [:], uom: body.uom, shelfLifeDays: body.shelfLifeDays))
             return (try API.encoder.encode(product), .created)
         }
     }

@@ -21,6 +21,10 @@ struct ProductCommand: AsyncParsableCommand {
         @Option(help: "How this product's serials look, e.g. M-{YY}-{SEQ:6} (see docs/identifiers.md).")
         var serialTemplate: String?
         @Option(name: .customLong("attr"), help: "An attribute key=value (repeatable).") var attributes: [String] = []
+        @Option(help: "A lot or bulk product's unit of measure, a UN/ECE code like KGM or LTR (default: pieces).")
+        var uom: String?
+        @Option(parsing: .unconditional, help: "Days a lot keeps from its made-on date (sets a new lot's expiry).")
+        var shelfLifeDays: Int?
 
         func run() async throws {
             let output = store.output
@@ -43,7 +47,7 @@ struct ProductCommand: AsyncParsableCommand {
                     sku: sku, name: name, gtin: gtin, companyPrefixLength: companyPrefixLength, tracking: mode,
                     warranty: warrantyMonths.map { WarrantyPolicy(months: $0, basis: basis) },
                     serialTemplate: try serialTemplate.map { text throws(InputError) in try SerialTemplate(text) },
-                    attributes: attributeMap)
+                    attributes: attributeMap, uom: uom, shelfLifeDays: shelfLifeDays)
                 let added = try await store.openInventory().addProduct(product)
                 output.emit(added) { "added product \(added.sku) (\(added.name), \(added.tracking.rawValue))" }
             }
@@ -85,6 +89,8 @@ struct ProductCommand: AsyncParsableCommand {
                     gtin             \(product.gtin ?? "-")\(product.companyPrefixLength.map { " (company prefix \($0) digits)" } ?? "")
                     warranty         \(warrantyText(product.warranty))
                     serial template  \(product.serialTemplate?.pattern ?? "-")
+                    unit of measure  \(product.tracking == .serialized ? "-" : product.uom ?? "pieces")
+                    shelf life       \(product.shelfLifeDays.map { "\($0) days" } ?? "-")
                     attributes       \(attributeText(product.attributes))
                     """
                 }

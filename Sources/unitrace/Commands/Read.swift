@@ -114,8 +114,9 @@ struct Find: AsyncParsableCommand {
     }
 }
 
-struct Stock: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Count units by product × location × status.")
+struct StockUnits: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "units", abstract: "Count serialized units by product × location × status (the default).")
     @OptionGroup var store: StoreOptions
     @Option(help: "Only this product.") var product: String?
     @Option(help: "Only this location and beneath it.") var location: String?
