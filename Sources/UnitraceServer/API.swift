@@ -110,6 +110,15 @@ extension Controller {
         if let unknown = object.keys.sorted().first(where: { !Body.fields.contains($0) }) {
             throw Problem(status: 422, code: "unknown-field", title: "unknown field '\(Limits.quote(unknown))'")
         }
+        for (member, allowed) in Body.nested {
+            for case let (index, item as [String: Any]) in (object[member] as? [Any] ?? []).enumerated() {
+                if let unknown = item.keys.sorted().first(where: { !allowed.contains($0) }) {
+                    throw Problem(
+                        status: 422, code: "unknown-field",
+                        title: "unknown field '\(Limits.quote(unknown))' in \(member)[\(index)]")
+                }
+            }
+        }
         return (try API.decoder.decode(Body.self, from: data), StrictJSON.canonical(object) ?? data)
     }
 
@@ -165,32 +174,64 @@ extension Controller {
         _ request: Request, _ context: AppRequestContext, body: Data, kind: EventKind,
         _ perform: (RequestRef?) async throws -> Outcome
     ) async throws -> Response {
-        let ref = try requestRef(request, context, body: body)
-        if let ref, let replay = try await replay(ref, kind: kind) { return replay }
-        do {
+        try await recordingOnce(request, context, body: body) { ref in
             let outcome = try await perform(ref)
             metrics.eventsCaptured.increment(by: Int64(outcome.receipt.events))
             metrics.unitsCaptured.increment(by: Int64(outcome.receipt.units))
             return try API.json(OutcomeJSON(kind, outcome))
+        }
+    }
+
+    /// The same for a use case that records an event of quantities.
+    func recordingStock(
+        _ request: Request, _ context: AppRequestContext, body: Data,
+        _ perform: (RequestRef?) async throws -> StockOutcome
+    ) async throws -> Response {
+        try await recordingOnce(request, context, body: body) { ref in
+            let outcome = try await perform(ref)
+            metrics.eventsCaptured.increment(by: Int64(outcome.receipt.events))
+            return try API.json(StockOutcomeJSON(outcome))
+        }
+    }
+
+    private func recordingOnce(
+        _ request: Request, _ context: AppRequestContext, body: Data,
+        _ perform: (RequestRef?) async throws -> Response
+    ) async throws -> Response {
+        let ref = try requestRef(request, context, body: body)
+        if let ref, let replay = try await replay(ref) { return replay }
+        do {
+            return try await perform(ref)
         } catch {
             // A retry that raced its own first attempt finds the first attempt's event.
-            if let ref, let replay = try await replay(ref, kind: kind) { return replay }
+            if let ref, let replay = try await replay(ref) { return replay }
             throw error
         }
     }
 
-    func replay(_ ref: RequestRef, kind: EventKind) async throws -> Response? {
+    /// The answer the request `ref` got when it recorded its event, rebuilt from the event.
+    func replay(_ ref: RequestRef) async throws -> Response? {
         guard let recorded = try await inventory.event(requestID: ref.id) else { return nil }
         guard recorded.event.request?.fingerprint == ref.fingerprint else {
             throw Problem(
                 status: 422, code: "idempotency-key-reused",
                 title: "this Idempotency-Key was used for a different request")
         }
+        let event = recorded.event
         let receipt = BatchReceipt(
             firstSequence: recorded.sequence, lastSequence: recorded.sequence, events: 1,
-            units: recorded.event.units.count, lastHash: recorded.hash.hex)
-        let outcome = Outcome(receipt: receipt, units: recorded.event.units.map(\.unit))
-        let data = try API.encoder.encode(OutcomeJSON(recorded.event.kind, outcome))
+            units: event.units.count, lastHash: recorded.hash.hex)
+        let data: Data
+        if event.units.isEmpty, let quantities = event.quantities, !quantities.isEmpty {
+            data = try API.encoder.encode(
+                StockOutcomeJSON(
+                    StockOutcome(
+                        receipt: receipt, kind: event.kind, lines: quantities, lots: event.lots ?? [],
+                        source: event.source, location: event.location, destination: event.destination)))
+        } else {
+            data = try API.encoder.encode(
+                OutcomeJSON(event.kind, Outcome(receipt: receipt, units: event.units.map(\.unit))))
+        }
         return API.json(data: data, status: .ok, replayed: true)
     }
 

@@ -5,6 +5,12 @@ import UnitraceInventory
 /// A request body that names the fields it accepts; any other field is refused.
 protocol StrictBody: Decodable {
     static var fields: Set<String> { get }
+    /// For a member that holds a list of objects: the members those objects may have.
+    static var nested: [String: Set<String>] { get }
+}
+
+extension StrictBody {
+    static var nested: [String: Set<String>] { [:] }
 }
 
 /// Who, when, why and with which documents, for every route that records events.
@@ -212,4 +218,87 @@ struct BodyLines: LineSource {
         defer { index += 1 }
         return String(lines[index])
     }
+}
+
+/// One quantity line of a stock request.
+struct StockLineBody: Codable, Sendable {
+    var product: String
+    var lot: String?
+    var quantity: String
+    var madeOn: String?
+    var expiry: String?
+    var bestBefore: String?
+    var supplier: String?
+    var run: String?
+
+    static let fields: Set<String> = [
+        "product", "lot", "quantity", "madeOn", "expiry", "bestBefore", "supplier", "run",
+    ]
+
+    func request() throws(InputError) -> StockLineRequest {
+        func day(_ text: String?, _ name: String) throws(InputError) -> CalendarDay? {
+            try text.map { value throws(InputError) in try CalendarDay(parsing: value, name: name) }
+        }
+        let details = LotDetails(
+            madeOn: try day(madeOn, "madeOn"), expiry: try day(expiry, "expiry"),
+            bestBefore: try day(bestBefore, "bestBefore"), supplier: supplier, run: run)
+        return StockLineRequest(
+            sku: product, lot: lot, quantity: quantity, details: details.isEmpty ? nil : details)
+    }
+}
+
+/// The events that change quantities: which members each route needs is the route's to say.
+struct StockBody: RecordingBody {
+    static let fields = CommonFields.names.union([
+        "lines", "location", "from", "to", "customer", "headedTo", "channel", "price", "currency", "receipt", "order",
+    ])
+    static var nested: [String: Set<String>] { ["lines": StockLineBody.fields] }
+    var lines: [StockLineBody]
+    var location: String?
+    var from: String?
+    var to: String?
+    var customer: String?
+    var headedTo: String?
+    var channel: String?
+    var price: String?
+    var currency: String?
+    var receipt: String?
+    var order: String?
+    var occurredAt: String?
+    var documents: [String]?
+    var reason: String?
+    var actor: String?
+}
+
+struct AdjustBody: RecordingBody {
+    static let fields = CommonFields.names.union(["product", "lot", "location", "to", "by"])
+    var product: String
+    var lot: String?
+    var location: String
+    var to: String?
+    var by: String?
+    var occurredAt: String?
+    var documents: [String]?
+    var reason: String?
+    var actor: String?
+}
+
+struct PickBody: StrictBody {
+    struct Line: Codable, Sendable {
+        var product: String
+        var quantity: String
+        var lot: String?
+    }
+    static let fields: Set<String> = ["lines", "location"]
+    static var nested: [String: Set<String>] { ["lines": ["product", "quantity", "lot"]] }
+    var lines: [Line]
+    var location: String?
+}
+
+struct ReorderRuleBody: StrictBody {
+    static let fields: Set<String> = ["product", "location", "point", "quantity"]
+    var product: String
+    var location: String
+    var point: String
+    var quantity: String
 }

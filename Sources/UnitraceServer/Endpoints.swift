@@ -81,6 +81,22 @@ extension Endpoint {
     public static let captureEvents = post("/api/v1/events", warehouse)
     public static let listEvents = get("/api/v1/events", [.auditor])
     public static let stock = get("/api/v1/stock", readers)
+    public static let stockLevels = get("/api/v1/stock/levels", readers)
+    public static let stockReceive = post("/api/v1/stock/receive", warehouse)
+    public static let stockMove = post("/api/v1/stock/move", warehouse)
+    public static let stockShip = post("/api/v1/stock/ship", warehouse)
+    public static let stockArrive = post("/api/v1/stock/arrive", warehouse)
+    public static let stockSell = post("/api/v1/stock/sell", [.sales])
+    public static let stockReturn = post("/api/v1/stock/return", [.operator, .sales])
+    public static let stockScrap = post("/api/v1/stock/scrap", warehouse)
+    public static let stockAdjust = post("/api/v1/stock/adjust", warehouse)
+    public static let lots = get("/api/v1/products/{sku}/lots", readers)
+    public static let lot = get("/api/v1/products/{sku}/lots/{code}", readers)
+    public static let expiring = get("/api/v1/expiring", readers)
+    public static let pick = post("/api/v1/pick", [.operator, .sales, .support])
+    public static let reorder = get("/api/v1/reorder", readers)
+    public static let reorderRules = post("/api/v1/reorder/rules", warehouse)
+    public static let sales = get("/api/v1/sales", readers)
     public static let verify = get("/api/v1/verify", [.auditor])
     public static let importLedger = post("/api/v1/import", [])
     public static let parseIdentifier = get("/api/v1/identifiers/parse", readers)
@@ -100,7 +116,9 @@ extension Endpoint {
     public static let all: [Endpoint] = [
         health, openAPI, metrics, listProducts, addProduct, showProduct, listLocations, addLocation, findUnits,
         lookupUnit, showUnit, receive, move, ship, arrive, sell, returnUnits, quarantine, release, scrap, correct,
-        captureEvents, listEvents, stock, verify, importLedger, parseIdentifier, listKeys, createKey, revokeKey,
+        captureEvents, listEvents, stock, stockLevels, stockReceive, stockMove, stockShip, stockArrive, stockSell,
+        stockReturn, stockScrap, stockAdjust, lots, lot, expiring, pick, reorder, reorderRules, sales, verify,
+        importLedger, parseIdentifier, listKeys, createKey, revokeKey,
         listWebhooks, addWebhook, removeWebhook, webhookDeliveries, epcisCapture, epcisCaptureJob, epcisEvents,
         epcisEvent,
     ]

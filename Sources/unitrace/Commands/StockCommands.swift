@@ -62,7 +62,8 @@ struct StockLevels: AsyncParsableCommand {
         try await reporting(output) {
             let state = try self.state.map { text throws(InputError) in
                 guard let value = StockState(rawValue: text) else {
-                    throw InputError(code: .invalidField, message: "--state must be available or in-transit, not '\(text)'")
+                    throw InputError(
+                        code: .invalidField, message: "--state must be available or in-transit, not '\(text)'")
                 }
                 return value
             }
@@ -232,7 +233,8 @@ struct StockScrap: AsyncParsableCommand {
 struct StockAdjust: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "adjust",
-        abstract: "Set a quantity to what was counted (--to), or change it (--by): a found or lost event, with --reason.")
+        abstract:
+            "Set a quantity to what was counted (--to), or change it (--by): a found or lost event, with --reason.")
     @OptionGroup var store: StoreOptions
     @OptionGroup var event: EventOptions
     @Option(help: "The product (SKU).") var product: String
@@ -311,7 +313,8 @@ struct Pick: AsyncParsableCommand {
                 let name = text[..<equals]
                 let slash = name.firstIndex(of: "/")
                 return PickRequest(
-                    sku: String(name[..<(slash ?? name.endIndex)]), quantity: String(text[text.index(after: equals)...]),
+                    sku: String(name[..<(slash ?? name.endIndex)]),
+                    quantity: String(text[text.index(after: equals)...]),
                     lot: slash.map { String(name[name.index(after: $0)...]) })
             }
             let list = try await store.openInventory().pick(requests, at: at)
