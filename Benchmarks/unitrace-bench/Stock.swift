@@ -41,7 +41,9 @@ struct StockWorkload {
                 }
             }
         }
-        print("  E8 store: \(lots.formatted()) lots over \(Self.bins) bins, received in \(String(format: "%.1f", receiving)) s")
+        print(
+            "  E8 store: \(lots.formatted()) lots over \(Self.bins) bins, received in \(String(format: "%.1f", receiving)) s"
+        )
         var anywhere: [Latencies] = []
         var inBin: [Latencies] = []
         for run in 0...options.repeats {

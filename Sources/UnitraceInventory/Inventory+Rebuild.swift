@@ -10,6 +10,8 @@ public struct RebuildReport: Hashable, Sendable, Codable {
     public var repaired = 0
     /// Whether the lots, quantities and sales tally differed from what the ledger gives, and were rewritten.
     public var stockRewritten = false
+    /// Whether the unit tally differed from the unit rows, and was counted again.
+    public var unitsRecounted = false
 
     public init() {}
 }
@@ -35,6 +37,18 @@ extension Inventory {
             guard stored != expected else { continue }
             report.repaired += Set(expected).symmetricDifference(stored).count
             try await store.replaceIdentifierEntries(in: first.sequence...last.sequence, with: expected)
+        }
+        var counts: [UnitCountKey: Int] = [:]
+        var cursor: UnitKey?
+        while true {
+            let page = try await store.allUnits(after: cursor, limit: pageSize)
+            guard let last = page.last else { break }
+            cursor = last.key
+            for (key, count) in Projections.unitCounts(of: page) { counts[key, default: 0] += count }
+        }
+        if try await store.unitCounts() != counts {
+            try await store.recountUnits()
+            report.unitsRecounted = true
         }
         if try await !stockDifferences(from: stock).isEmpty {
             try await store.replaceStock(with: stock)

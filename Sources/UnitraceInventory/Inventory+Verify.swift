@@ -162,6 +162,10 @@ extension Inventory {
 
         guard report.firstBrokenSequence == nil else { return report }
         report.problems += try await stockDifferences(from: stock)
+        if try await store.unitCounts() != Projections.unitCounts(of: replayed.values) {
+            report.problems.append(
+                "the unit tally differs from the units the ledger adds up to: repair it with `unitrace rebuild`")
+        }
         var expectedIndex: [UnitKey: (aliases: Set<Alias>, attributes: [String: String])] = [:]
         for (key, state) in replayed { expectedIndex[key] = (Set(state.aliases), state.attributes) }
         var cursor: UnitKey?

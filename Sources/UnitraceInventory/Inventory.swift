@@ -169,6 +169,8 @@ extension Inventory {
         }
         problems += try await ruleProblems(drafts)
         problems += try await stockProblems(drafts, checkLevels: pending == nil)
+        let holdCheck = try await holdProblems(drafts)
+        problems += holdCheck.problems
         var keys = Set<UnitKey>()
         for draft in drafts { for line in draft.event.units { keys.insert(line.unit) } }
         var current = try await store.states(of: pending.map { keys.subtracting($0.states.keys) } ?? keys)
@@ -244,6 +246,7 @@ extension Inventory {
         guard problems.isEmpty else { throw BatchRejected(problems: problems) }
         let items = drafts.map { CommitBatch.Item(event: $0.event, expected: $0.expected) }
         var batch = CommitBatch(items: items, changes: changes, serialCounters: serialCounters)
+        batch.fulfilledHolds = holdCheck.fulfilled
         let subscriptions = try await store.subscriptions(after: nil, limit: 10_000)
         for (index, item) in items.enumerated() {
             for subscription in subscriptions where subscription.wants(item.event) {

@@ -6,7 +6,7 @@ import UnitraceCore
 /// `SQLiteStore` and `PostgresStore`.
 ///
 /// Stores translate, they never decide: every business rule lives in `UnitraceCore` and `Inventory`.
-public protocol InventoryStore: LedgerStore, CatalogueStore, UnitStore, AccessStore, StockStore {}
+public protocol InventoryStore: LedgerStore, CatalogueStore, UnitStore, AccessStore, StockStore, HoldStore {}
 
 /// The hash-chained ledger: appending a batch (with its projections, in the same transaction) and reading
 /// events back.
@@ -205,12 +205,15 @@ public struct CommitBatch: Sendable {
     public var serialCounters: [String: SerialCounterChange]
     /// What the events change besides unit state (``Projections``), computed here, outside the transaction.
     public var projections: [ProjectionChange]
+    /// Holds the batch's sales fulfil (``Hold``): closed in its transaction, so a sale and the end of the
+    /// hold it fulfilled are never apart.
+    public var fulfilledHolds: [String] = []
 
     public init(items: [Item], changes: [UnitChange], serialCounters: [String: SerialCounterChange] = [:]) {
         self.items = items
         self.changes = changes
         self.serialCounters = serialCounters
-        self.projections = Projections.changes(of: items.map(\.event))
+        self.projections = Projections.changes(of: items.map(\.event)) + Projections.unitCounts(of: changes)
     }
 }
 

@@ -21,6 +21,30 @@ public enum ProjectionChange: Hashable, Sendable {
     case stock(item: Int, StockMovement)
     /// An event sold a quantity of a product (units count one each): the sales tally.
     case sale(item: Int, SalesKey, Quantity)
+    /// The number of units of a product at a location in a status changes by `delta`: the tally `stock`
+    /// reads instead of counting units.
+    case unitCount(UnitCountKey, delta: Int)
+}
+
+/// A row of the unit tally: how many units of a product are at a location in a status.
+public struct UnitCountKey: Hashable, Sendable, Comparable {
+    public var sku: String
+    public var location: String
+    public var status: UnitStatus
+
+    public init(sku: String, location: String, status: UnitStatus) {
+        self.sku = sku
+        self.location = location
+        self.status = status
+    }
+
+    public init(_ state: UnitState) {
+        self.init(sku: state.key.sku, location: state.location, status: state.status)
+    }
+
+    public static func < (lhs: UnitCountKey, rhs: UnitCountKey) -> Bool {
+        (lhs.sku, lhs.location, lhs.status.rawValue) < (rhs.sku, rhs.location, rhs.status.rawValue)
+    }
 }
 
 /// An identifier as the index holds it: its canonical GS1 Digital Link when it has one (so that an EPC URI
@@ -63,6 +87,23 @@ public enum Projections {
             for (key, quantity) in sales(of: event) { changes.append(.sale(item: index, key, quantity)) }
         }
         return changes
+    }
+
+    /// How a batch's unit changes move the unit tally, one change per row that moves, in key order.
+    public static func unitCounts(of changes: [CommitBatch.UnitChange]) -> [ProjectionChange] {
+        var deltas: [UnitCountKey: Int] = [:]
+        for change in changes {
+            if let before = change.before { deltas[UnitCountKey(before), default: 0] -= 1 }
+            deltas[UnitCountKey(change.after), default: 0] += 1
+        }
+        return deltas.filter { $0.value != 0 }.sorted { $0.key < $1.key }.map { .unitCount($0.key, delta: $0.value) }
+    }
+
+    /// The tally `states` add up to.
+    public static func unitCounts(of states: some Sequence<UnitState>) -> [UnitCountKey: Int] {
+        var counts: [UnitCountKey: Int] = [:]
+        for state in states { counts[UnitCountKey(state), default: 0] += 1 }
+        return counts
     }
 
     /// What a `sell` event adds to the sales tally: each serialized unit counts one, each quantity line its

@@ -208,6 +208,37 @@ enum PostgresSchema {
             );
             """
         ),
+        (
+            "0008_holds",
+            """
+            CREATE TABLE hold (
+                id TEXT PRIMARY KEY,
+                party TEXT NOT NULL,
+                sku TEXT NOT NULL REFERENCES product(sku),
+                serial TEXT,
+                lot TEXT,
+                location TEXT,
+                quantity BIGINT,
+                until TEXT NOT NULL,
+                until_ms BIGINT NOT NULL,
+                created_at TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                closed_at TEXT,
+                outcome TEXT
+            );
+            CREATE INDEX hold_open ON hold(sku, until_ms) WHERE closed_at IS NULL;
+            CREATE INDEX stock_level_pick_at ON stock_level(sku, location, state, expiry, lot);
+            CREATE TABLE unit_count (
+                sku TEXT NOT NULL,
+                location TEXT NOT NULL,
+                status TEXT NOT NULL,
+                count BIGINT NOT NULL,
+                PRIMARY KEY (sku, location, status)
+            );
+            INSERT INTO unit_count (sku, location, status, count)
+                SELECT sku, location, status, count(*) FROM unit GROUP BY sku, location, status;
+            """
+        ),
     ]
 
     /// A migration's statements, one by one: the extended query protocol takes one statement at a time.

@@ -104,6 +104,7 @@ extension PostgresStore {
 
         // The projections' writers (``ProjectionChange``), one per kind.
         var identifiers: [IdentifierEntry] = []
+        var counts: [(UnitCountKey, Int)] = []
         for change in batch.projections {
             switch change {
             case .identifier(let item, let name):
@@ -114,9 +115,17 @@ extension PostgresStore {
                 try await applyStock(movement, on: connection, logger: logger)
             case .sale(_, let key, let quantity):
                 try await addSale(key, quantity, on: connection, logger: logger)
+            case .unitCount(let key, let delta):
+                counts.append((key, delta))
             }
         }
         try await insertIdentifiers(identifiers, on: connection, logger: logger)
+        try await addUnitCounts(counts, on: connection, logger: logger)
+        if let recordedAt = batch.items.first?.event.recordedAt {
+            for id in batch.fulfilledHolds {
+                try await closeHold(id: id, at: recordedAt, outcome: .fulfilled, on: connection, logger: logger)
+            }
+        }
 
         var inserted: [UnitRow] = []
         var updated: [UnitRow] = []

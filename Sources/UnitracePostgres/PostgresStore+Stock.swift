@@ -371,3 +371,52 @@ extension PostgresStore {
         }
     }
 }
+
+extension PostgresStore {
+    static func addUnitCounts(_ counts: [(UnitCountKey, Int)], on connection: PostgresConnection, logger: Logger)
+        async throws
+    {
+        guard !counts.isEmpty else { return }
+        try await connection.query(
+            """
+            INSERT INTO unit_count (sku, location, status, count)
+            SELECT * FROM unnest(\(counts.map(\.0.sku))::text[], \(counts.map(\.0.location))::text[],
+                \(counts.map(\.0.status.rawValue))::text[], \(counts.map { Int64($0.1) })::bigint[])
+            ON CONFLICT (sku, location, status) DO UPDATE SET count = unit_count.count + excluded.count
+            """, logger: logger)
+        if counts.contains(where: { $0.1 < 0 }) {
+            try await connection.query(
+                "DELETE FROM unit_count WHERE count = 0 AND sku = ANY(\(Array(Set(counts.map(\.0.sku)))))",
+                logger: logger)
+        }
+    }
+
+    public func unitCounts() async throws -> [UnitCountKey: Int] {
+        try await translating {
+            var counts: [UnitCountKey: Int] = [:]
+            for try await (sku, location, text, count) in try await client.query(
+                "SELECT sku, location, status, count FROM unit_count", logger: logger
+            ).decode((String, String, String, Int64).self) {
+                guard let status = UnitStatus(rawValue: text) else {
+                    throw StoreError(
+                        .corrupt, "the unit tally has an unknown status; the store was edited outside Unitrace")
+                }
+                counts[UnitCountKey(sku: sku, location: location, status: status)] = Int(count)
+            }
+            return counts
+        }
+    }
+
+    public func recountUnits() async throws {
+        try await writing {
+            try await client.withTransaction(logger: logger) { connection in
+                try await connection.query("DELETE FROM unit_count", logger: logger)
+                try await connection.query(
+                    """
+                    INSERT INTO unit_count (sku, location, status, count)
+                    SELECT sku, location, status, count(*) FROM unit GROUP BY sku, location, status
+                    """, logger: logger)
+            }
+        }
+    }
+}

@@ -131,9 +131,10 @@ extension PostgresStore {
             binds.append(code)
             conditions.append("location IN \(Self.subtree(binds.count))")
         }
+        conditions.append("count > 0")
         let sql = """
-            SELECT sku, location, status, count(*) FROM unit WHERE \(conditions.joined(separator: " AND "))
-            GROUP BY sku, location, status ORDER BY sku, location, status
+            SELECT sku, location, status, count FROM unit_count WHERE \(conditions.joined(separator: " AND "))
+            ORDER BY sku, location, status
             """
         return try await translating {
             var lines: [StockLine] = []

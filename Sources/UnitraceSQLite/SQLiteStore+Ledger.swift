@@ -57,6 +57,8 @@ extension SQLiteStore {
                 try applyStock(movement, db)
             case .sale(_, let key, let quantity):
                 try addSale(key, quantity, db)
+            case .unitCount(let key, let delta):
+                try addUnitCount(key, delta, db)
             }
         }
 
@@ -126,6 +128,9 @@ extension SQLiteStore {
                 try insertLine.execute(arguments: [sequences[index], line + 1, id, details[index][line]])
                 unitLines += 1
             }
+        }
+        if let recordedAt = batch.items.first?.event.recordedAt {
+            for id in batch.fulfilledHolds { try closeHold(id: id, at: recordedAt, outcome: .fulfilled, db) }
         }
         let due = batch.items.first?.event.recordedAt.millisecondsSince1970 ?? 0
         for notification in batch.notifications {

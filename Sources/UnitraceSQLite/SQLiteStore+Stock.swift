@@ -178,7 +178,8 @@ extension SQLiteStore {
             return try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT \(Self.levelColumns) FROM stock_level INDEXED BY stock_level_pick
+                    SELECT \(Self.levelColumns) FROM stock_level
+                        INDEXED BY \(!locations.isEmpty && locations.count <= 16 ? "stock_level_pick_at" : "stock_level_pick")
                     WHERE \(conditions.joined(separator: " AND ")) ORDER BY expiry, lot, location LIMIT ?
                     """,
                 arguments: StatementArguments(arguments)
@@ -292,6 +293,47 @@ extension SQLiteStore {
                         sku: row[0], location: row[1], point: Quantity(thousandths: row[2]),
                         quantity: Quantity(thousandths: row[3]))
                 }
+        }
+    }
+}
+
+extension SQLiteStore {
+    static func addUnitCount(_ key: UnitCountKey, _ delta: Int, _ db: Database) throws {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO unit_count (sku, location, status, count) VALUES (?, ?, ?, ?)
+                ON CONFLICT (sku, location, status) DO UPDATE SET count = count + excluded.count
+                """
+        ).execute(arguments: [key.sku, key.location, key.status.rawValue, delta])
+        if delta < 0 {
+            try db.cachedStatement(
+                sql: "DELETE FROM unit_count WHERE sku = ? AND location = ? AND status = ? AND count = 0"
+            ).execute(arguments: [key.sku, key.location, key.status.rawValue])
+        }
+    }
+
+    public func unitCounts() async throws -> [UnitCountKey: Int] {
+        try await scan { db in
+            var counts: [UnitCountKey: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT sku, location, status, count FROM unit_count") {
+                guard let status = UnitStatus(rawValue: row[2]) else {
+                    throw StoreError(
+                        .corrupt, "the unit tally has an unknown status; the store was edited outside Unitrace")
+                }
+                counts[UnitCountKey(sku: row[0], location: row[1], status: status)] = row[3]
+            }
+            return counts
+        }
+    }
+
+    public func recountUnits() async throws {
+        try await write { db in
+            try db.execute(
+                sql: """
+                    DELETE FROM unit_count;
+                    INSERT INTO unit_count (sku, location, status, count)
+                        SELECT sku, location, status, count(*) FROM unit GROUP BY sku, location, status;
+                    """)
         }
     }
 }

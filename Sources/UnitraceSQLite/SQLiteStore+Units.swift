@@ -130,10 +130,10 @@ extension SQLiteStore {
                 conditions.append("location IN \(Self.subtree)")
                 arguments.append(code)
             }
+            conditions.append("count > 0")
             let sql = """
-                SELECT sku, location, status, count(*) FROM unit
-                WHERE \(conditions.joined(separator: " AND "))
-                GROUP BY sku, location, status ORDER BY sku, location, status
+                SELECT sku, location, status, count FROM unit_count
+                WHERE \(conditions.joined(separator: " AND ")) ORDER BY sku, location, status
                 """
             return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
                 let text: String = row[2]

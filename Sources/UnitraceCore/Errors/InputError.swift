@@ -36,6 +36,9 @@ public struct InputError: Error, Hashable, Sendable {
         case unknownLot = "unknown-lot"
         /// A lot received again with dates or a supplier that differ from the ones it has.
         case lotMismatch = "lot-mismatch"
+        /// Stock held for another customer or order.
+        case held
+        case unknownHold = "unknown-hold"
     }
 
     public var code: Code

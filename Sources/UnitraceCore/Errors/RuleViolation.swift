@@ -20,6 +20,8 @@ public struct RuleViolation: Error, Hashable, Sendable {
         case notMissing = "not-missing"
         /// The unit is past its expiry date and cannot be sold or shipped to a customer.
         case expired
+        /// The unit is held for another customer or order.
+        case held
     }
 
     public var rule: Rule

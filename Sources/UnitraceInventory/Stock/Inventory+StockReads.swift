@@ -150,6 +150,8 @@ extension Inventory {
         }
         let places = location == nil ? [] : try await subtree(location!)
         let today = CalendarDay(environment.now())
+        let holds = try await store.activeHolds(skus: Set(requests.map(\.sku)), at: environment.now())
+        let heldUnits = Set(holds.compactMap(\.unit))
         var lines: [PickLine] = []
         var short: [String: Quantity] = [:]
         for request in requests {
@@ -191,6 +193,7 @@ extension Inventory {
                 let usable = units.compactMap { state -> (UnitState, CalendarDay?)? in
                     let expiry = state.expiry.flatMap { try? CalendarDay(parsing: $0) }
                     if let expiry, expiry < today { return nil }
+                    if heldUnits.contains(state.key) { return nil }
                     return (state, expiry)
                 }.sorted { a, b in
                     let (x, y) = (a.1 ?? CalendarDay(daysSince1970: .max), b.1 ?? CalendarDay(daysSince1970: .max))
@@ -211,7 +214,11 @@ extension Inventory {
                     for level in page {
                         cursor = PickCursor(expiry: level.expiry, lot: level.key.lot, location: level.key.location)
                         if let lot = request.lot, level.key.lot != lot { continue }
-                        let take = min(level.quantity, remaining)
+                        let held = holds.filter {
+                            $0.location == level.key.location && ($0.lot ?? "") == level.key.lot
+                        }.reduce(Quantity.zero) { $0 + ($1.quantity ?? .zero) }
+                        let take = min(level.quantity - held, remaining)
+                        guard take > .zero else { continue }
                         lines.append(
                             PickLine(
                                 sku: product.sku, lot: level.key.lot.isEmpty ? nil : level.key.lot, unit: nil,

@@ -31,6 +31,10 @@ public protocol StockStore: Sendable {
     func sales(sku: String?, days: ClosedRange<CalendarDay>) async throws -> [SalesKey: Quantity]
     /// Every sales tally row.
     func allSales() async throws -> [SalesKey: Quantity]
+    /// The unit tally: units by product, location and status (``ProjectionChange/unitCount(_:delta:)``).
+    func unitCounts() async throws -> [UnitCountKey: Int]
+    /// Counts the unit rows again into the tally: the repair ``Inventory/rebuild()`` makes.
+    func recountUnits() async throws
     func setReorderRule(_ rule: ReorderRule) async throws
     func reorderRules() async throws -> [ReorderRule]
 }

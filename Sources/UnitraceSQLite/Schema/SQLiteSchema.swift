@@ -12,6 +12,7 @@ enum SQLiteSchema {
         case webhookHead = "0005_webhook_head"
         case identifierIndex = "0006_identifier_index"
         case stock = "0007_stock"
+        case holds = "0008_holds"
     }
 
     static var migrator: DatabaseMigrator {
@@ -23,11 +24,47 @@ enum SQLiteSchema {
         migrator.registerMigration(MigrationID.webhookHead.rawValue, migrate: v0005)
         migrator.registerMigration(MigrationID.identifierIndex.rawValue, migrate: v0006)
         migrator.registerMigration(MigrationID.stock.rawValue, migrate: v0007)
+        migrator.registerMigration(MigrationID.holds.rawValue, migrate: v0008)
         return migrator
     }
 
     /// The newest migration this build knows.
     static var latest: String { MigrationID.allCases.last!.rawValue }
+
+    /// Holds for customers and orders; an index for picks in a few places, by expiry within each.
+    private static func v0008(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE hold (
+                    id TEXT PRIMARY KEY,
+                    party TEXT NOT NULL,
+                    sku TEXT NOT NULL REFERENCES product(sku),
+                    serial TEXT,
+                    lot TEXT,
+                    location TEXT,
+                    quantity INTEGER,
+                    until TEXT NOT NULL,
+                    until_ms INTEGER NOT NULL,
+                    created_at TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    closed_at TEXT,
+                    outcome TEXT
+                ) WITHOUT ROWID;
+                CREATE INDEX hold_open ON hold(sku, until_ms) WHERE closed_at IS NULL;
+                CREATE INDEX stock_level_pick_at ON stock_level(sku, location, state, expiry, lot);
+
+                -- How many units of a product are at a location in a status: what `stock` reads.
+                CREATE TABLE unit_count (
+                    sku TEXT NOT NULL,
+                    location TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    count INTEGER NOT NULL,
+                    PRIMARY KEY (sku, location, status)
+                ) WITHOUT ROWID;
+                INSERT INTO unit_count (sku, location, status, count)
+                    SELECT sku, location, status, count(*) FROM unit GROUP BY sku, location, status;
+                """)
+    }
 
     /// Lots, the quantity and sales projections (filled from the events already there), reorder rules, a
     /// product's unit of measure and shelf life, and an index of units by expiry.
