@@ -302,3 +302,18 @@ struct ReorderRuleBody: StrictBody {
     var point: String
     var quantity: String
 }
+
+struct HoldBody: StrictBody {
+    static let fields: Set<String> = [
+        "unit", "product", "lot", "location", "quantity", "customer", "order", "until", "actor",
+    ]
+    var unit: String?
+    var product: String?
+    var lot: String?
+    var location: String?
+    var quantity: String?
+    var customer: String?
+    var order: String?
+    var until: String
+    var actor: String?
+}

@@ -97,6 +97,10 @@ extension Endpoint {
     public static let reorder = get("/api/v1/reorder", readers)
     public static let reorderRules = post("/api/v1/reorder/rules", warehouse)
     public static let sales = get("/api/v1/sales", readers)
+    public static let listHolds = get("/api/v1/holds", readers)
+    public static let addHold = post("/api/v1/holds", [.operator, .sales])
+    public static let releaseHold = delete("/api/v1/holds/{id}", [.operator, .sales])
+    public static let availability = get("/api/v1/availability", readers)
     public static let verify = get("/api/v1/verify", [.auditor])
     public static let importLedger = post("/api/v1/import", [])
     public static let parseIdentifier = get("/api/v1/identifiers/parse", readers)
@@ -117,7 +121,9 @@ extension Endpoint {
         health, openAPI, metrics, listProducts, addProduct, showProduct, listLocations, addLocation, findUnits,
         lookupUnit, showUnit, receive, move, ship, arrive, sell, returnUnits, quarantine, release, scrap, correct,
         captureEvents, listEvents, stock, stockLevels, stockReceive, stockMove, stockShip, stockArrive, stockSell,
-        stockReturn, stockScrap, stockAdjust, lots, lot, expiring, pick, reorder, reorderRules, sales, verify,
+        stockReturn, stockScrap, stockAdjust, lots, lot, expiring, pick, reorder, reorderRules, sales, listHolds,
+        addHold,
+        releaseHold, availability, verify,
         importLedger, parseIdentifier, listKeys, createKey, revokeKey,
         listWebhooks, addWebhook, removeWebhook, webhookDeliveries, epcisCapture, epcisCaptureJob, epcisEvents,
         epcisEvent,

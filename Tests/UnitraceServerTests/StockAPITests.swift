@@ -142,4 +142,44 @@ struct StockAPITests {
             ) { #expect($0.status == .ok) }
         }
     }
+
+    @Test("a hold is made, honoured by sales, listed, and released over the API")
+    func holds() async throws {
+        let fixture = try await ServerFixture.make()
+        try await fixture.app().test(.router) { client in
+            var id = ""
+            try await client.execute(
+                uri: "/api/v1/holds", method: .post, headers: fixture.headers(.sales),
+                body: json(#"{"unit":"EVM-200/M-1","customer":"C-7","until":"2026-11-28T18:00:00+01:00"}"#)
+            ) { response in
+                #expect(response.status == .created)
+                struct Created: Decodable { var id: String }
+                id = try response.decode(Created.self).id
+            }
+            try await client.execute(
+                uri: "/api/v1/units/sell", method: .post, headers: fixture.headers(.sales),
+                body: json(#"{"units":["EVM-200/M-1"],"channel":"online","customer":"C-8"}"#)
+            ) { response in
+                #expect(response.status == .conflict)
+                let problem = try response.decode(ProblemBody.self)
+                #expect(problem.lines?.map(\.code) == ["held"])
+            }
+            try await client.execute(
+                uri: "/api/v1/availability?product=EVM-200", method: .get, headers: fixture.headers(.support)
+            ) { response in
+                #expect(response.status == .ok)
+                #expect(response.text.contains(#""held":"1""#))
+            }
+            try await client.execute(uri: "/api/v1/holds", method: .get, headers: fixture.headers(.auditor)) {
+                #expect($0.text.contains(id))
+            }
+            try await client.execute(uri: "/api/v1/holds/\(id)", method: .delete, headers: fixture.headers(.sales)) {
+                #expect($0.status == .ok)
+                #expect($0.text.contains(#""outcome":"released""#))
+            }
+            try await client.execute(uri: "/api/v1/holds/\(id)", method: .delete, headers: fixture.headers(.sales)) {
+                #expect($0.status == .notFound)
+            }
+        }
+    }
 }

@@ -64,7 +64,7 @@ extension Inventory {
             throw InputError(code: .invalidField, message: "a hold runs at most a year")
         }
         var hold = Hold(
-            id: "H-" + String(environment.newID().uuidString.replacingOccurrences(of: "-", with: "").prefix(10)),
+            id: "H-" + String(environment.newID().uuidString.replacingOccurrences(of: "-", with: "").suffix(10)),
             party: party, sku: "", until: request.until, createdAt: now, actor: context.actor)
         if let scan = request.unit {
             guard request.sku == nil || request.quantity == nil, request.location == nil else {
