@@ -6,7 +6,8 @@ import UnitraceCore
 /// `SQLiteStore` and `PostgresStore`.
 ///
 /// Stores translate, they never decide: every business rule lives in `UnitraceCore` and `Inventory`.
-public protocol InventoryStore: LedgerStore, CatalogueStore, UnitStore, AccessStore, StockStore, HoldStore {}
+public protocol InventoryStore: LedgerStore, CatalogueStore, UnitStore, AccessStore, StockStore, HoldStore, CountStore {
+}
 
 /// The hash-chained ledger: appending a batch (with its projections, in the same transaction) and reading
 /// events back.
@@ -208,6 +209,9 @@ public struct CommitBatch: Sendable {
     /// Holds the batch's sales fulfil (``Hold``): closed in its transaction, so a sale and the end of the
     /// hold it fulfilled are never apart.
     public var fulfilledHolds: [String] = []
+    /// The count whose adjustments these events are: marked approved in the same transaction, and the store
+    /// throws `conflict` unless it is still closed.
+    public var approvedCount: String?
 
     public init(items: [Item], changes: [UnitChange], serialCounters: [String: SerialCounterChange] = [:]) {
         self.items = items

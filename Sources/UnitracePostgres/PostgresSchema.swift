@@ -239,6 +239,25 @@ enum PostgresSchema {
                 SELECT sku, location, status, count(*) FROM unit GROUP BY sku, location, status;
             """
         ),
+        (
+            "0009_counts",
+            """
+            CREATE TABLE stock_count (
+                id TEXT PRIMARY KEY,
+                state TEXT NOT NULL,
+                opened_at TEXT NOT NULL,
+                closed_at TEXT,
+                approved_at TEXT,
+                count TEXT NOT NULL
+            );
+            CREATE TABLE count_scan (
+                count_id TEXT NOT NULL REFERENCES stock_count(id),
+                n INTEGER NOT NULL,
+                scan TEXT NOT NULL,
+                PRIMARY KEY (count_id, n)
+            );
+            """
+        ),
     ]
 
     /// A migration's statements, one by one: the extended query protocol takes one statement at a time.

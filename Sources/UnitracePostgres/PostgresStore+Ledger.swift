@@ -121,6 +121,13 @@ extension PostgresStore {
         }
         try await insertIdentifiers(identifiers, on: connection, logger: logger)
         try await addUnitCounts(counts, on: connection, logger: logger)
+        if let id = batch.approvedCount {
+            guard
+                try await setCountState(
+                    id: id, from: .closed, to: .approved, at: batch.items.first?.event.recordedAt ?? .now(),
+                    on: connection, logger: logger)
+            else { throw StoreError(.conflict, "count \(id) is not closed any more; try again") }
+        }
         if let recordedAt = batch.items.first?.event.recordedAt {
             for id in batch.fulfilledHolds {
                 try await closeHold(id: id, at: recordedAt, outcome: .fulfilled, on: connection, logger: logger)

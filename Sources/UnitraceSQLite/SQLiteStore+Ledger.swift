@@ -129,6 +129,12 @@ extension SQLiteStore {
                 unitLines += 1
             }
         }
+        if let id = batch.approvedCount {
+            guard
+                try setCountState(
+                    id: id, from: .closed, to: .approved, at: batch.items.first?.event.recordedAt ?? .now(), db)
+            else { throw StoreError(.conflict, "count \(id) is not closed any more; try again") }
+        }
         if let recordedAt = batch.items.first?.event.recordedAt {
             for id in batch.fulfilledHolds { try closeHold(id: id, at: recordedAt, outcome: .fulfilled, db) }
         }

@@ -39,6 +39,7 @@ public struct InputError: Error, Hashable, Sendable {
         /// Stock held for another customer or order.
         case held
         case unknownHold = "unknown-hold"
+        case unknownCount = "unknown-count"
     }
 
     public var code: Code

@@ -13,6 +13,7 @@ enum SQLiteSchema {
         case identifierIndex = "0006_identifier_index"
         case stock = "0007_stock"
         case holds = "0008_holds"
+        case counts = "0009_counts"
     }
 
     static var migrator: DatabaseMigrator {
@@ -25,11 +26,33 @@ enum SQLiteSchema {
         migrator.registerMigration(MigrationID.identifierIndex.rawValue, migrate: v0006)
         migrator.registerMigration(MigrationID.stock.rawValue, migrate: v0007)
         migrator.registerMigration(MigrationID.holds.rawValue, migrate: v0008)
+        migrator.registerMigration(MigrationID.counts.rawValue, migrate: v0009)
         return migrator
     }
 
     /// The newest migration this build knows.
     static var latest: String { MigrationID.allCases.last!.rawValue }
+
+    /// Cycle counts: what each expected when it was opened, and its scans.
+    private static func v0009(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE stock_count (
+                    id TEXT PRIMARY KEY,
+                    state TEXT NOT NULL,
+                    opened_at TEXT NOT NULL,
+                    closed_at TEXT,
+                    approved_at TEXT,
+                    count TEXT NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TABLE count_scan (
+                    count_id TEXT NOT NULL REFERENCES stock_count(id),
+                    n INTEGER NOT NULL,
+                    scan TEXT NOT NULL,
+                    PRIMARY KEY (count_id, n)
+                ) WITHOUT ROWID;
+                """)
+    }
 
     /// Holds for customers and orders; an index for picks in a few places, by expiry within each.
     private static func v0008(_ db: Database) throws {
