@@ -24,7 +24,7 @@ public func buildApplication(
     let routes = Routes(router: router)
     let controllers: [any Controller] = [
         OperationsController(api: api), CatalogueController(api: api), UnitsController(api: api),
-        StockController(api: api), HoldsController(api: api),
+        StockController(api: api), HoldsController(api: api), CountsController(api: api),
         LedgerController(api: api), IdentifiersController(api: api), AccessController(api: api),
         EPCISController(api: api),
     ]

@@ -317,3 +317,32 @@ struct HoldBody: StrictBody {
     var until: String
     var actor: String?
 }
+
+struct CountOpenBody: StrictBody {
+    static let fields: Set<String> = ["location", "products", "actor"]
+    var location: String
+    var products: [String]?
+    var actor: String?
+}
+
+struct CountScansBody: StrictBody {
+    struct Quantity: Codable, Sendable {
+        var product: String
+        var lot: String?
+        var quantity: String
+    }
+    static let fields: Set<String> = ["scans", "quantities", "location", "actor"]
+    static var nested: [String: Set<String>] { ["quantities": ["product", "lot", "quantity"]] }
+    var scans: [String]?
+    var quantities: [Quantity]?
+    var location: String?
+    var actor: String?
+}
+
+struct CountApproveBody: RecordingBody {
+    static let fields = CommonFields.names
+    var occurredAt: String?
+    var documents: [String]?
+    var reason: String?
+    var actor: String?
+}

@@ -101,6 +101,13 @@ extension Endpoint {
     public static let addHold = post("/api/v1/holds", [.operator, .sales])
     public static let releaseHold = delete("/api/v1/holds/{id}", [.operator, .sales])
     public static let availability = get("/api/v1/availability", readers)
+    public static let listCounts = get("/api/v1/counts", readers)
+    public static let openCount = post("/api/v1/counts", warehouse)
+    public static let countSample = get("/api/v1/counts/sample", readers)
+    public static let showCount = get("/api/v1/counts/{id}", readers)
+    public static let countScans = post("/api/v1/counts/{id}/scans", warehouse)
+    public static let closeCount = post("/api/v1/counts/{id}/close", warehouse)
+    public static let approveCount = post("/api/v1/counts/{id}/approve", warehouse)
     public static let verify = get("/api/v1/verify", [.auditor])
     public static let importLedger = post("/api/v1/import", [])
     public static let parseIdentifier = get("/api/v1/identifiers/parse", readers)
@@ -123,7 +130,8 @@ extension Endpoint {
         captureEvents, listEvents, stock, stockLevels, stockReceive, stockMove, stockShip, stockArrive, stockSell,
         stockReturn, stockScrap, stockAdjust, lots, lot, expiring, pick, reorder, reorderRules, sales, listHolds,
         addHold,
-        releaseHold, availability, verify,
+        releaseHold, availability, listCounts, openCount, countSample, showCount, countScans, closeCount, approveCount,
+        verify,
         importLedger, parseIdentifier, listKeys, createKey, revokeKey,
         listWebhooks, addWebhook, removeWebhook, webhookDeliveries, epcisCapture, epcisCaptureJob, epcisEvents,
         epcisEvent,
