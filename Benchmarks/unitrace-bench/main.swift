@@ -8,10 +8,10 @@ import UnitraceInventory
 /// `http`, `embedded` and `all` (the default) name groups.
 struct Options {
     static let http = ["w1", "w2", "w3", "w4", "w5"]
-    static let embedded = ["e1", "e2", "e3", "e4", "e5", "e8"]
+    static let embedded = ["e1", "e2", "e3", "e4", "e5", "e8", "e9"]
     static let usage = """
         usage: unitrace-bench [WORKLOAD…] [options]
-          workloads: parse w1 w2 w3 w4 w5 e1 e2 e3 e4 e5 e8 | http | embedded | all (default)
+          workloads: parse w1 w2 w3 w4 w5 e1 e2 e3 e4 e5 e8 e9 | http | embedded | all (default)
           --n N            units created, moved and looked up over HTTP (default 2000)
           --events E,E…    sizes of the ledgers imported by E1; the largest also serves E3 and W4 (default 1000000,10000000)
           --repeat R       timed runs after the warm-up (default 3; ledgers over 2M events are imported once)
@@ -19,6 +19,7 @@ struct Options {
           --epcis E,E…     sizes of the EPCIS documents E5 (JSON-LD) and E6 (XML) import (default 100000,1000000)
           --scans S        scans decoded per run by parse (default 1000000)
           --lots L         lots of one product E8 picks among (default 100000)
+          --count-scans C  scans of the cycle count E9 (default 100000)
           --work DIR       where ledgers and stores are written (default .build/unitrace-bench)
           --out FILE       the JSON result file (default <work>/results.json)
           --store STORE    E3 and W4 read this store, imported earlier from the largest ledger, instead of importing it
@@ -34,6 +35,7 @@ struct Options {
     var lookups = 200
     var scans = 1_000_000
     var lots = 100_000
+    var countScans = 100_000
     var work = ".build/unitrace-bench"
     var out: String?
     var db: String?
@@ -53,6 +55,7 @@ struct Options {
             case "--lookups": lookups = try number(argument)
             case "--scans": scans = try number(argument)
             case "--lots": lots = try number(argument)
+            case "--count-scans": countScans = try number(argument)
             case "--events":
                 let sizes = (iterator.next() ?? "").split(separator: ",").compactMap {
                     Int($0.replacingOccurrences(of: "_", with: ""))
@@ -76,7 +79,7 @@ struct Options {
             case "all": workloads.formUnion(["parse"] + Self.http + Self.embedded)
             case "http": workloads.formUnion(Self.http)
             case "embedded": workloads.formUnion(Self.embedded)
-            case "parse", "w1", "w2", "w3", "w4", "w5", "e1", "e2", "e3", "e4", "e5", "e8":
+            case "parse", "w1", "w2", "w3", "w4", "w5", "e1", "e2", "e3", "e4", "e5", "e8", "e9":
                 workloads.insert(argument)
             case "-h", "--help":
                 print(Self.usage)
@@ -92,7 +95,8 @@ struct Options {
             "workloads": workloads.sorted().joined(separator: ","), "n": "\(n)",
             "events": events.map(String.init).joined(separator: ","), "repeat": "\(repeats)", "lookups": "\(lookups)",
             "epcis": epcis.map(String.init).joined(separator: ","),
-            "scans": "\(scans)", "lots": "\(lots)", "engine": db == nil ? "sqlite" : "postgres",
+            "scans": "\(scans)", "lots": "\(lots)", "countScans": "\(countScans)",
+            "engine": db == nil ? "sqlite" : "postgres",
         ]
     }
 }
@@ -152,6 +156,9 @@ func runSuite(_ options: Options) async throws {
     }
     if selected.contains("e5") {
         try await EPCISWorkload(options: options, stores: stores, results: results).run(sizes: options.epcis)
+    }
+    if selected.contains("e9") {
+        try await CountWorkload(options: options, stores: stores, results: results).run()
     }
     if selected.contains("e8") {
         try await StockWorkload(options: options, stores: stores, results: results).run()

@@ -40,6 +40,8 @@ extension Inventory {
                 sku: "CITY-HATCH", name: "Voltaro City hatchback", warranty: WarrantyPolicy(months: 36, basis: .sale),
                 attributes: ["body": "hatchback"]),
             Product(sku: "CABLE-T2", name: "Type 2 charging cable", tracking: .bulk),
+            Product(
+                sku: "COOLANT-5L", name: "Battery coolant, 5 l can", tracking: .lot, uom: "LTR", shelfLifeDays: 730),
         ]
         for product in products { _ = try await addProduct(product) }
 
@@ -145,6 +147,37 @@ extension Inventory {
             context: ctx("2026-10-03T14:00:00+02:00", reason: "end-of-line test failed: winding short"))
         _ = try await scrap(
             [motors.units[3].description], context: ctx("2026-10-04T09:00:00+02:00", reason: "winding short confirmed"))
+
+        // Stock by the lot and in bulk: coolant in two lots (the older one expires at the start of December),
+        // cables by the hundred; some go to Paris, where a few are sold.
+        _ = try await receiveStock(
+            [
+                StockLineRequest(
+                    sku: "COOLANT-5L", lot: "CL-2412", quantity: "400",
+                    details: LotDetails(madeOn: try CalendarDay(parsing: "2024-12-01"), supplier: "FLUIDA-SA")),
+                StockLineRequest(
+                    sku: "COOLANT-5L", lot: "CL-2609", quantity: "600",
+                    details: LotDetails(madeOn: try CalendarDay(parsing: "2026-09-15"), supplier: "FLUIDA-SA")),
+                StockLineRequest(sku: "CABLE-T2", quantity: "200"),
+            ], at: "DC-MACON", context: ctx("2026-10-05T07:40:00+02:00", ["desadv:ASN-FL-220"]))
+        _ = try await shipStock(
+            [
+                StockLineRequest(sku: "COOLANT-5L", lot: "CL-2412", quantity: "60"),
+                StockLineRequest(sku: "CABLE-T2", quantity: "40"),
+            ],
+            from: "DC-MACON", toLocation: "DEALER-PARIS", context: ctx("2026-10-12T06:45:00+02:00", ["desadv:ASN-5532"])
+        )
+        _ = try await arriveStock(
+            [
+                StockLineRequest(sku: "COOLANT-5L", lot: "CL-2412", quantity: "60"),
+                StockLineRequest(sku: "CABLE-T2", quantity: "40"),
+            ],
+            at: "DEALER-PARIS", context: ctx("2026-10-13T10:15:00+02:00", ["recadv:GRN-89"]))
+        _ = try await sellStock(
+            [StockLineRequest(sku: "CABLE-T2", quantity: "3")], from: nil,
+            sale: Sale(customer: "CUST-10388", channel: "store:DEALER-PARIS", price: "189.00", currency: "EUR"),
+            context: ctx("2026-10-24T11:07:00+02:00", ["receipt:PAR-2026-0432"]))
+        _ = try await setReorderRule(sku: "CABLE-T2", location: "DEALER-PARIS", point: "40", quantity: "50")
 
         let head = try await store.head()
         return DemoSummary(

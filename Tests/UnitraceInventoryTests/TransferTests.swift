@@ -25,7 +25,7 @@ struct TransferTests {
         var input = ArrayLines(lines: lines)
         let report = try await target.importLedger(from: &input, batchSize: 7)
         #expect(report.events == demo.events)
-        #expect(report.batches == 4)
+        #expect(report.batches == 5)
         #expect(report.products == demo.products)
         #expect(try await target.store.head() == source.store.head())
         #expect(try await target.verify().ok)

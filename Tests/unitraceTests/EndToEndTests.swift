@@ -173,15 +173,15 @@ struct EndToEndTests {
             #expect(try unitrace(["init", "--db", "b.sqlite"], in: dir).code == 0)
             let imported = try unitrace(["import", "--db", "b.sqlite", "ledger.jsonl", "--batch-size", "5"], in: dir)
             #expect(
-                imported.out == "imported 26 events (63 unit lines) in 6 batches; added 5 products, 11 locations\n",
+                imported.out == "imported 30 events (63 unit lines) in 6 batches; added 6 products, 11 locations\n",
                 "\(imported)")
             #expect(try unitrace(["verify", "--db", "b.sqlite"], in: dir).code == 0)
             let first = try unitrace(["export", "--db", "a.sqlite"], in: dir)
             let second = try unitrace(["export", "--db", "b.sqlite"], in: dir)
             #expect(first.out == second.out)
-            #expect(first.out.split(separator: "\n").count == 42)
+            #expect(first.out.split(separator: "\n").count == 47)
             let again = try unitrace(["import", "--db", "b.sqlite", "ledger.jsonl"], in: dir)
-            #expect(again.out == "imported 0 events (0 unit lines) in 0 batches; skipped 26 already recorded\n")
+            #expect(again.out == "imported 0 events (0 unit lines) in 0 batches; skipped 30 already recorded\n")
         }
     }
 
@@ -227,7 +227,7 @@ struct EndToEndTests {
                         err: "error: unitrace.sqlite already holds data; run the demo with --db on a new file\n",
                         code: 65))
             let first = try unitrace(["demo", "--db", "demo.sqlite"], in: dir)
-            #expect(first.out.hasPrefix("demo store demo.sqlite: 5 products, 11 locations, 34 units, 26 events\n"))
+            #expect(first.out.hasPrefix("demo store demo.sqlite: 6 products, 11 locations, 34 units, 30 events\n"))
             let again = try unitrace(["demo", "--db", "demo.sqlite"], in: dir)
             #expect(again == first)
         }

@@ -42,6 +42,8 @@ struct Demo: AsyncParsableCommand {
                 try:  unitrace show\(db) \(summary.featuredUnit)
                       unitrace find\(db) --attr body=suv --attr color=red
                       unitrace stock\(db) --location LYON
+                      unitrace stock levels\(db)
+                      unitrace expiring\(db) --within 30d
                       unitrace verify\(db)
                 """
             }
