@@ -250,6 +250,10 @@ enum PostgresSchema {
                 approved_at TEXT,
                 count TEXT NOT NULL
             );
+            CREATE TABLE count_expected (
+                count_id TEXT PRIMARY KEY REFERENCES stock_count(id),
+                expected TEXT NOT NULL
+            );
             CREATE TABLE count_scan (
                 count_id TEXT NOT NULL REFERENCES stock_count(id),
                 n INTEGER NOT NULL,

@@ -8,10 +8,13 @@ extension PostgresStore {
     private func stockCounts(_ query: PostgresQuery) async throws -> [StockCount] {
         try await translating {
             var found: [StockCount] = []
-            for try await (id, json, state, closed, approved) in try await client.query(query, logger: logger)
-                .decode((String, String, String, String?, String?).self)
+            for try await (id, json, state, closed, approved, expected) in try await client.query(query, logger: logger)
+                .decode((String, String, String, String?, String?, String?).self)
             {
                 var count = try StoredForms.decode(StockCount.self, json, what: "count \(id)")
+                if let expected {
+                    count.expected = try StoredForms.decode(CountExpectation.self, expected, what: "count \(id)")
+                }
                 guard let value = StockCount.State(rawValue: state) else {
                     throw StoreError(.corrupt, "a count has an unreadable state; the store was edited outside Unitrace")
                 }
@@ -25,29 +28,42 @@ extension PostgresStore {
     }
 
     public func insertCount(_ count: StockCount) async throws {
-        let json = try StoredForms.json(count)
+        var header = count
+        header.expected = CountExpectation()
+        let json = try StoredForms.json(header)
+        let expected = try StoredForms.json(count.expected)
         try await writing {
             let inserted = try await client.query(
                 """
-                INSERT INTO stock_count (id, state, opened_at, count)
-                VALUES (\(count.id), \(count.state.rawValue), \(count.openedAt.iso8601), \(json))
-                ON CONFLICT DO NOTHING RETURNING 1
+                WITH header AS (
+                    INSERT INTO stock_count (id, state, opened_at, count)
+                    VALUES (\(count.id), \(count.state.rawValue), \(count.openedAt.iso8601), \(json))
+                    ON CONFLICT DO NOTHING RETURNING id
+                )
+                INSERT INTO count_expected (count_id, expected) SELECT id, \(expected) FROM header RETURNING 1
                 """, logger: logger
             ).collect()
             guard inserted.count == 1 else { throw StoreError(.conflict, "count \(count.id) exists; try again") }
         }
     }
 
-    public func count(id: String) async throws -> StockCount? {
+    public func count(id: String, expectation: Bool) async throws -> StockCount? {
         try await stockCounts(
-            "SELECT id, count, state, closed_at, approved_at FROM stock_count WHERE id = \(id)"
+            expectation
+                ? """
+                SELECT id, count, state, closed_at, approved_at, x.expected
+                FROM stock_count JOIN count_expected x ON x.count_id = stock_count.id WHERE id = \(id)
+                """
+                : "SELECT id, count, state, closed_at, approved_at, NULL::text FROM stock_count WHERE id = \(id)"
         ).first
     }
 
     public func counts(limit: Int) async throws -> [StockCount] {
         try await stockCounts(
-            "SELECT id, count, state, closed_at, approved_at FROM stock_count ORDER BY opened_at DESC, id LIMIT \(limit)"
-        )
+            """
+            SELECT id, count, state, closed_at, approved_at, NULL::text FROM stock_count
+            ORDER BY opened_at DESC, id LIMIT \(limit)
+            """)
     }
 
     public func appendScans(_ scans: [CountScan], to id: String) async throws -> Int {
@@ -65,7 +81,7 @@ extension PostgresStore {
                 guard open else { throw StoreError(.conflict, "count \(id) is not open") }
                 var next = 0
                 for try await value in try await connection.query(
-                    "SELECT count(*) FROM count_scan WHERE count_id = \(id)", logger: logger
+                    "SELECT coalesce(max(n), 0)::bigint FROM count_scan WHERE count_id = \(id)", logger: logger
                 ).decode(Int64.self) {
                     next = Int(value)
                 }

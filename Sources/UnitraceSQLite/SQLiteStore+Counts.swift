@@ -6,6 +6,9 @@ import UnitraceInventory
 extension SQLiteStore {
     static func stockCount(_ row: Row) throws -> StockCount {
         var count = try StoredForms.decode(StockCount.self, row[1], what: "count \(row[0] as String)")
+        if let expected: String = row[5] {
+            count.expected = try StoredForms.decode(CountExpectation.self, expected, what: "count \(count.id)")
+        }
         guard let state = StockCount.State(rawValue: row[2]) else {
             throw StoreError(.corrupt, "a count has an unreadable state; the store was edited outside Unitrace")
         }
@@ -16,22 +19,30 @@ extension SQLiteStore {
     }
 
     public func insertCount(_ count: StockCount) async throws {
-        let json = try StoredForms.json(count)
+        var header = count
+        header.expected = CountExpectation()
+        let json = try StoredForms.json(header)
+        let expected = try StoredForms.json(count.expected)
         try await write { db in
             do {
                 try db.execute(
                     sql: "INSERT INTO stock_count (id, state, opened_at, count) VALUES (?, ?, ?, ?)",
                     arguments: [count.id, count.state.rawValue, count.openedAt.iso8601, json])
+                try db.execute(
+                    sql: "INSERT INTO count_expected (count_id, expected) VALUES (?, ?)",
+                    arguments: [count.id, expected])
             } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
                 throw StoreError(.conflict, "count \(count.id) exists; try again")
             }
         }
     }
 
-    public func count(id: String) async throws -> StockCount? {
-        try await scan { db in
+    public func count(id: String, expectation: Bool) async throws -> StockCount? {
+        let expected =
+            expectation ? "(SELECT expected FROM count_expected WHERE count_id = stock_count.id)" : "NULL"
+        return try await scan { db in
             try Row.fetchOne(
-                db, sql: "SELECT id, count, state, closed_at, approved_at FROM stock_count WHERE id = ?",
+                db, sql: "SELECT id, count, state, closed_at, approved_at, \(expected) FROM stock_count WHERE id = ?",
                 arguments: [id]
             ).map(Self.stockCount)
         }
@@ -41,8 +52,10 @@ extension SQLiteStore {
         try await scan { db in
             try Row.fetchAll(
                 db,
-                sql:
-                    "SELECT id, count, state, closed_at, approved_at FROM stock_count ORDER BY opened_at DESC, id LIMIT ?",
+                sql: """
+                    SELECT id, count, state, closed_at, approved_at, NULL FROM stock_count
+                    ORDER BY opened_at DESC, id LIMIT ?
+                    """,
                 arguments: [limit]
             ).map(Self.stockCount)
         }
@@ -56,7 +69,8 @@ extension SQLiteStore {
             guard try String.fetchOne(db, sql: "SELECT state FROM stock_count WHERE id = ?", arguments: [id]) == "open"
             else { throw StoreError(.conflict, "count \(id) is not open") }
             var next =
-                try Int.fetchOne(db, sql: "SELECT count(*) FROM count_scan WHERE count_id = ?", arguments: [id]) ?? 0
+                try Int.fetchOne(
+                    db, sql: "SELECT coalesce(max(n), 0) FROM count_scan WHERE count_id = ?", arguments: [id]) ?? 0
             let insert = try db.cachedStatement(sql: "INSERT INTO count_scan (count_id, n, scan) VALUES (?, ?, ?)")
             for row in rows {
                 next += 1

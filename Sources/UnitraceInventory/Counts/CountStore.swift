@@ -5,8 +5,9 @@ import UnitraceCore
 public protocol CountStore: Sendable {
     /// Adds a count. - Throws: ``StoreError`` `conflict` when the id is taken.
     func insertCount(_ count: StockCount) async throws
-    func count(id: String) async throws -> StockCount?
-    /// Counts by id, newest first, at most `limit`.
+    /// A count, with what it expected when `expectation` (the largest part of it: leave it out for a scan).
+    func count(id: String, expectation: Bool) async throws -> StockCount?
+    /// Counts by id, newest first, at most `limit`, without what they expected.
     func counts(limit: Int) async throws -> [StockCount]
     /// Appends scans to an open count, numbered after those it has; returns how many it holds now.
     /// - Throws: ``StoreError`` `conflict` when the count is not open any more.

@@ -94,7 +94,7 @@ extension Inventory {
         _ id: String, scans texts: [String], quantities: [StockLineRequest] = [],
         at place: String? = nil, context: EventContext
     ) async throws -> Int {
-        let count = try await requireCount(id)
+        let count = try await requireCount(id, expectation: false)
         guard count.state == .open else {
             throw InputError(
                 code: .invalidField, message: "count \(id) is \(count.state.rawValue): it takes no more scans")
@@ -135,7 +135,7 @@ extension Inventory {
 
     /// Closes a count to scans and gives its result. - Throws: ``InputError`` when it is not open.
     public func closeCount(_ id: String) async throws -> CountResult {
-        let count = try await requireCount(id)
+        let count = try await requireCount(id, expectation: false)
         guard try await store.setCountState(id: id, from: .open, to: .closed, at: environment.now()) else {
             throw InputError(
                 code: .invalidField,
@@ -331,8 +331,8 @@ extension Inventory {
         return try await store.counts(limit: limit)
     }
 
-    func requireCount(_ id: String) async throws -> StockCount {
-        guard let count = try await store.count(id: id) else {
+    func requireCount(_ id: String, expectation: Bool = true) async throws -> StockCount {
+        guard let count = try await store.count(id: id, expectation: expectation) else {
             throw InputError(code: .unknownCount, message: "no count '\(Limits.quote(id))'")
         }
         return count

@@ -45,6 +45,10 @@ enum SQLiteSchema {
                     approved_at TEXT,
                     count TEXT NOT NULL
                 ) WITHOUT ROWID;
+                CREATE TABLE count_expected (
+                    count_id TEXT PRIMARY KEY REFERENCES stock_count(id),
+                    expected TEXT NOT NULL
+                ) WITHOUT ROWID;
                 CREATE TABLE count_scan (
                     count_id TEXT NOT NULL REFERENCES stock_count(id),
                     n INTEGER NOT NULL,
