@@ -148,20 +148,14 @@ extension Inventory {
         guard !requests.isEmpty else {
             throw InputError(code: .nothingToDo, message: "nothing to pick: name a product and a quantity")
         }
-        // The catalogue, the places and the open holds are read at once: over a network each is a round trip.
-        let now = environment.now()
-        async let placesRead = location == nil ? [] : subtree(location!)
-        async let holdsRead = store.activeHolds(skus: Set(requests.map(\.sku)), at: now)
-        async let catalogueRead = store.products()
-        let (places, holds, catalogue) = try await (placesRead, holdsRead, catalogueRead)
-        let today = CalendarDay(now)
+        let places = location == nil ? [] : try await subtree(location!)
+        let today = CalendarDay(environment.now())
+        let holds = try await store.activeHolds(skus: Set(requests.map(\.sku)), at: environment.now())
         let heldUnits = Set(holds.compactMap(\.unit))
         var lines: [PickLine] = []
         var short: [String: Quantity] = [:]
         for request in requests {
-            guard let product = catalogue.first(where: { $0.sku == request.sku }) else {
-                throw InputError(code: .unknownProduct, message: "unknown product '\(Limits.quote(request.sku))'")
-            }
+            let product = try await requireProduct(request.sku)
             let wanted = try Quantity(parsing: request.quantity)
             guard wanted.isPositive else {
                 throw InputError(code: .invalidField, message: "quantity of \(request.sku) must be more than zero")
