@@ -21,6 +21,26 @@ protocol RecordingBody: StrictBody {
     var actor: String? { get }
 }
 
+/// The members of a body that records a sale, the same for units and for quantities.
+protocol SaleFields {
+    var customer: String? { get }
+    var channel: String? { get }
+    var price: String? { get }
+    var currency: String? { get }
+    var receipt: String? { get }
+    var order: String? { get }
+}
+
+extension SaleFields {
+    /// The sale the body describes (`nil` without a channel), with its receipt and order added to `context`'s
+    /// documents.
+    func sale(documenting context: inout EventContext) throws(InputError) -> Sale? {
+        if let receipt { context.documents.append(try DocumentRef(parsing: "receipt:\(receipt)")) }
+        if let order { context.documents.append(try DocumentRef(parsing: "order:\(order)")) }
+        return channel.map { Sale(customer: customer, channel: $0, price: price, currency: currency) }
+    }
+}
+
 struct CommonFields {
     static let names: Set<String> = ["occurredAt", "documents", "reason", "actor"]
 }
@@ -45,7 +65,7 @@ struct ReceiveBody: RecordingBody {
 }
 
 /// The body of move, ship, arrive, sell, return, quarantine, release and scrap.
-struct UnitsBody: RecordingBody {
+struct UnitsBody: RecordingBody, SaleFields {
     static let fields = CommonFields.names.union([
         "units", "product", "location", "customer", "channel", "price", "currency", "receipt", "order",
     ])
@@ -248,7 +268,7 @@ struct StockLineBody: Codable, Sendable {
 }
 
 /// The events that change quantities: which members each route needs is the route's to say.
-struct StockBody: RecordingBody {
+struct StockBody: RecordingBody, SaleFields {
     static let fields = CommonFields.names.union([
         "lines", "location", "from", "to", "customer", "headedTo", "channel", "price", "currency", "receipt", "order",
     ])

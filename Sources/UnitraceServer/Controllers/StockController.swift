@@ -70,13 +70,7 @@ struct StockController: Controller {
                 return try await inventory.arriveStock(
                     lines, at: try required(body.location, "location"), headedTo: body.headedTo, context: eventContext)
             case .sell:
-                if let receipt = body.receipt {
-                    eventContext.documents.append(try DocumentRef(parsing: "receipt:\(receipt)"))
-                }
-                if let order = body.order { eventContext.documents.append(try DocumentRef(parsing: "order:\(order)")) }
-                let sale = body.channel.map {
-                    Sale(customer: body.customer, channel: $0, price: body.price, currency: body.currency)
-                }
+                let sale = try body.sale(documenting: &eventContext)
                 return try await inventory.sellStock(lines, from: body.from, sale: sale, context: eventContext)
             case .return:
                 return try await inventory.returnStock(

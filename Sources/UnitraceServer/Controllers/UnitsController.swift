@@ -106,13 +106,7 @@ struct UnitsController: Controller {
                 return try await inventory.arrive(
                     body.units, product: body.product, at: body.location, context: eventContext)
             case .sell:
-                if let receipt = body.receipt {
-                    eventContext.documents.append(try DocumentRef(parsing: "receipt:\(receipt)"))
-                }
-                if let order = body.order { eventContext.documents.append(try DocumentRef(parsing: "order:\(order)")) }
-                let sale = body.channel.map {
-                    Sale(customer: body.customer, channel: $0, price: body.price, currency: body.currency)
-                }
+                let sale = try body.sale(documenting: &eventContext)
                 return try await inventory.sell(body.units, product: body.product, sale: sale, context: eventContext)
             case .return:
                 return try await inventory.returnUnits(
