@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
+        .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
     ],
     targets: [
         .target(
@@ -32,7 +33,11 @@ let package = Package(
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
-        .target(name: "UnitraceInventory", dependencies: ["UnitraceCore"], swiftSettings: strict),
+        .target(
+            name: "UnitraceInventory",
+            dependencies: ["UnitraceCore", .product(name: "SwiftCSV", package: "SwiftCSV")],
+            swiftSettings: strict
+        ),
         .target(
             name: "UnitraceSQLite",
             dependencies: ["UnitraceInventory", .product(name: "GRDB", package: "GRDB.swift")],

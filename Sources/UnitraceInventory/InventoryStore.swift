@@ -6,7 +6,9 @@ import UnitraceCore
 /// `SQLiteStore` and `PostgresStore`.
 ///
 /// Stores translate, they never decide: every business rule lives in `UnitraceCore` and `Inventory`.
-public protocol InventoryStore: LedgerStore, CatalogueStore, UnitStore, AccessStore, StockStore, HoldStore, CountStore {
+public protocol InventoryStore: LedgerStore, CatalogueStore, UnitStore, AccessStore, StockStore, HoldStore, CountStore,
+    NoticeStore
+{
 }
 
 /// The hash-chained ledger: appending a batch (with its projections, in the same transaction) and reading
@@ -212,6 +214,9 @@ public struct CommitBatch: Sendable {
     /// The count whose adjustments these events are: marked approved in the same transaction, and the store
     /// throws `conflict` unless it is still closed.
     public var approvedCount: String?
+    /// The notice these events receive, as it is once settled: written in the same transaction, and the
+    /// store throws `conflict` unless it is still open.
+    public var settledNotice: ShipNotice?
 
     public init(items: [Item], changes: [UnitChange], serialCounters: [String: SerialCounterChange] = [:]) {
         self.items = items

@@ -262,6 +262,23 @@ enum PostgresSchema {
             );
             """
         ),
+        (
+            "0010_notices",
+            """
+            CREATE TABLE ship_notice (
+                id TEXT PRIMARY KEY,
+                state TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                notice TEXT NOT NULL
+            );
+            CREATE TABLE notice_scan (
+                notice_id TEXT NOT NULL REFERENCES ship_notice(id),
+                n INTEGER NOT NULL,
+                scan TEXT NOT NULL,
+                PRIMARY KEY (notice_id, n)
+            );
+            """
+        ),
     ]
 
     /// A migration's statements, one by one: the extended query protocol takes one statement at a time.

@@ -67,6 +67,16 @@ extension PostgresStore {
     }
 
     public func appendScans(_ scans: [CountScan], to id: String) async throws -> Int {
+        try await appendScans(scans, to: id, in: .count)
+    }
+
+    public func scans(of id: String) async throws -> [CountScan] {
+        try await scans(of: id, in: .count)
+    }
+
+    /// Appends scans to the open count or notice `id`, numbered after those it has. The table names come
+    /// from ``ScanLog``, never from input.
+    func appendScans(_ scans: [CountScan], to id: String, in log: ScanLog) async throws -> Int {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let rows = try scans.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
@@ -74,39 +84,56 @@ extension PostgresStore {
             try await client.withTransaction(logger: logger) { connection in
                 var open = false
                 for try await state in try await connection.query(
-                    "SELECT state FROM stock_count WHERE id = \(id) FOR UPDATE", logger: logger
+                    PostgresQuery(
+                        unsafeSQL: "SELECT state FROM \(log.header) WHERE id = $1 FOR UPDATE",
+                        binds: Self.binds(id)), logger: logger
                 ).decode(String.self) {
                     open = state == "open"
                 }
-                guard open else { throw StoreError(.conflict, "count \(id) is not open") }
+                guard open else { throw StoreError(.conflict, "\(log.rawValue) \(id) is not open") }
                 var next = 0
                 for try await value in try await connection.query(
-                    "SELECT coalesce(max(n), 0)::bigint FROM count_scan WHERE count_id = \(id)", logger: logger
+                    PostgresQuery(
+                        unsafeSQL: "SELECT coalesce(max(n), 0)::bigint FROM \(log.table) WHERE \(log.owner) = $1",
+                        binds: Self.binds(id)), logger: logger
                 ).decode(Int64.self) {
                     next = Int(value)
                 }
                 let numbers = rows.indices.map { Int64(next + $0 + 1) }
+                var binds = PostgresBindings()
+                binds.append(id)
+                binds.append(numbers)
+                binds.append(rows)
                 try await connection.query(
-                    """
-                    INSERT INTO count_scan (count_id, n, scan)
-                    SELECT \(id), * FROM unnest(\(numbers)::bigint[], \(rows)::text[])
-                    """, logger: logger)
+                    PostgresQuery(
+                        unsafeSQL: """
+                            INSERT INTO \(log.table) (\(log.owner), n, scan)
+                            SELECT $1, * FROM unnest($2::bigint[], $3::text[])
+                            """, binds: binds), logger: logger)
                 return next + rows.count
             }
         }
     }
 
-    public func scans(of id: String) async throws -> [CountScan] {
+    func scans(of id: String, in log: ScanLog) async throws -> [CountScan] {
         try await translating {
             let decoder = JSONDecoder()
             var found: [CountScan] = []
             for try await text in try await client.query(
-                "SELECT scan FROM count_scan WHERE count_id = \(id) ORDER BY n", logger: logger
+                PostgresQuery(
+                    unsafeSQL: "SELECT scan FROM \(log.table) WHERE \(log.owner) = $1 ORDER BY n",
+                    binds: Self.binds(id)), logger: logger
             ).decode(String.self) {
                 found.append(try decoder.decode(CountScan.self, from: Data(text.utf8)))
             }
             return found
         }
+    }
+
+    static func binds(_ value: String) -> PostgresBindings {
+        var binds = PostgresBindings()
+        binds.append(value)
+        return binds
     }
 
     public func setCountState(id: String, from: StockCount.State, to: StockCount.State, at time: Timestamp)

@@ -128,6 +128,11 @@ extension PostgresStore {
                     on: connection, logger: logger)
             else { throw StoreError(.conflict, "count \(id) is not closed any more; try again") }
         }
+        if let notice = batch.settledNotice {
+            guard try await Self.settleNotice(notice, on: connection, logger: logger) else {
+                throw StoreError(.conflict, "notice \(notice.id) is not open any more; try again")
+            }
+        }
         if let recordedAt = batch.items.first?.event.recordedAt {
             for id in batch.fulfilledHolds {
                 try await closeHold(id: id, at: recordedAt, outcome: .fulfilled, on: connection, logger: logger)

@@ -62,16 +62,29 @@ extension SQLiteStore {
     }
 
     public func appendScans(_ scans: [CountScan], to id: String) async throws -> Int {
+        try await appendScans(scans, to: id, in: .count)
+    }
+
+    public func scans(of id: String) async throws -> [CountScan] {
+        try await scans(of: id, in: .count)
+    }
+
+    /// Appends scans to the open count or notice `id`, numbered after those it has.
+    func appendScans(_ scans: [CountScan], to id: String, in log: ScanLog) async throws -> Int {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let rows = try scans.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
         return try await write { db in
-            guard try String.fetchOne(db, sql: "SELECT state FROM stock_count WHERE id = ?", arguments: [id]) == "open"
-            else { throw StoreError(.conflict, "count \(id) is not open") }
+            guard
+                try String.fetchOne(db, sql: "SELECT state FROM \(log.header) WHERE id = ?", arguments: [id])
+                    == "open"
+            else { throw StoreError(.conflict, "\(log.rawValue) \(id) is not open") }
             var next =
                 try Int.fetchOne(
-                    db, sql: "SELECT coalesce(max(n), 0) FROM count_scan WHERE count_id = ?", arguments: [id]) ?? 0
-            let insert = try db.cachedStatement(sql: "INSERT INTO count_scan (count_id, n, scan) VALUES (?, ?, ?)")
+                    db, sql: "SELECT coalesce(max(n), 0) FROM \(log.table) WHERE \(log.owner) = ?", arguments: [id])
+                ?? 0
+            let insert = try db.cachedStatement(
+                sql: "INSERT INTO \(log.table) (\(log.owner), n, scan) VALUES (?, ?, ?)")
             for row in rows {
                 next += 1
                 try insert.execute(arguments: [id, next, row])
@@ -80,11 +93,11 @@ extension SQLiteStore {
         }
     }
 
-    public func scans(of id: String) async throws -> [CountScan] {
+    func scans(of id: String, in log: ScanLog) async throws -> [CountScan] {
         try await scan { db in
             let decoder = JSONDecoder()
             return try String.fetchAll(
-                db, sql: "SELECT scan FROM count_scan WHERE count_id = ? ORDER BY n", arguments: [id]
+                db, sql: "SELECT scan FROM \(log.table) WHERE \(log.owner) = ? ORDER BY n", arguments: [id]
             )
             .map { try decoder.decode(CountScan.self, from: Data($0.utf8)) }
         }

@@ -40,6 +40,8 @@ public struct InputError: Error, Hashable, Sendable {
         case held
         case unknownHold = "unknown-hold"
         case unknownCount = "unknown-count"
+        /// An advance ship notice or purchase order id that names none.
+        case unknownNotice = "unknown-notice"
     }
 
     public var code: Code

@@ -104,6 +104,19 @@ extension Inventory {
             throw InputError(
                 code: .invalidField, message: "\(location) is not \(count.location) or a place beneath it")
         }
+        let scans = try await scanRecords(texts, quantities: quantities, at: location, context: context)
+        do {
+            return try await store.appendScans(scans, to: id)
+        } catch let error as StoreError where error.code == .conflict {
+            throw InputError(code: .invalidField, message: "count \(id) was closed meanwhile: it takes no more scans")
+        }
+    }
+
+    /// Scans as they are kept until they are judged: each unit scan cleaned and bounded, each quantity
+    /// checked against its product. - Throws: ``InputError`` when there is none, or one is bad.
+    func scanRecords(
+        _ texts: [String], quantities: [StockLineRequest], at location: String, context: EventContext
+    ) async throws -> [CountScan] {
         let now = context.occurredAt ?? environment.now()
         var scans: [CountScan] = []
         for text in texts {
@@ -119,18 +132,13 @@ extension Inventory {
             scans.append(
                 CountScan(
                     sku: line.sku, lot: line.lot, quantity: try Quantity(parsing: quantity.quantity),
-                    location: location,
-                    actor: context.actor, at: now))
+                    location: location, actor: context.actor, at: now))
         }
         guard !scans.isEmpty else {
             throw InputError(
                 code: .nothingToDo, message: "no scans given: pass them as arguments, with --from FILE, or a quantity")
         }
-        do {
-            return try await store.appendScans(scans, to: id)
-        } catch let error as StoreError where error.code == .conflict {
-            throw InputError(code: .invalidField, message: "count \(id) was closed meanwhile: it takes no more scans")
-        }
+        return scans
     }
 
     /// Closes a count to scans and gives its result. - Throws: ``InputError`` when it is not open.

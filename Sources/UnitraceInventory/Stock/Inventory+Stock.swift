@@ -193,6 +193,26 @@ extension Inventory {
         guard !requests.isEmpty else {
             throw InputError(code: .nothingToDo, message: "no quantities given: name a product and a quantity")
         }
+        let (lines, defined) = try await quantityLines(kind, requests)
+        var event = newEvent(
+            kind, context: context, location: location, destination: destination, sale: sale, lines: [])
+        event.source = source
+        event.quantities = lines
+        event.lots = defined.isEmpty ? nil : defined
+        event.disposition = Self.disposition(of: kind)
+        var draft = Draft(event: event, lineNumbers: [], scans: [])
+        draft.deriveDisposition = false
+        let receipt = try await commit([draft])
+        return StockOutcome(
+            receipt: receipt, kind: kind, lines: lines, lots: defined, source: source, location: location,
+            destination: destination)
+    }
+
+    /// Checks the quantity lines of an event of `kind` against their products, and, for a receipt, gives
+    /// the lots it brings in that the ledger does not know yet (with their dates).
+    func quantityLines(_ kind: EventKind, _ requests: [StockLineRequest]) async throws -> (
+        lines: [QuantityLine], defined: [Lot]
+    ) {
         var products: [String: Product] = [:]
         var lines: [QuantityLine] = []
         var seen = Set<LotKey>()
@@ -247,18 +267,7 @@ extension Inventory {
                     ).validated(for: products[key.sku]!))
             }
         }
-        var event = newEvent(
-            kind, context: context, location: location, destination: destination, sale: sale, lines: [])
-        event.source = source
-        event.quantities = lines
-        event.lots = defined.isEmpty ? nil : defined
-        event.disposition = Self.disposition(of: kind)
-        var draft = Draft(event: event, lineNumbers: [], scans: [])
-        draft.deriveDisposition = false
-        let receipt = try await commit([draft])
-        return StockOutcome(
-            receipt: receipt, kind: kind, lines: lines, lots: defined, source: source, location: location,
-            destination: destination)
+        return (lines, defined)
     }
 
     /// The CBV disposition of the quantities after a quantity event.

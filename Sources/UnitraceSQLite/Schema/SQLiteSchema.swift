@@ -14,6 +14,7 @@ enum SQLiteSchema {
         case stock = "0007_stock"
         case holds = "0008_holds"
         case counts = "0009_counts"
+        case notices = "0010_notices"
     }
 
     static var migrator: DatabaseMigrator {
@@ -27,11 +28,31 @@ enum SQLiteSchema {
         migrator.registerMigration(MigrationID.stock.rawValue, migrate: v0007)
         migrator.registerMigration(MigrationID.holds.rawValue, migrate: v0008)
         migrator.registerMigration(MigrationID.counts.rawValue, migrate: v0009)
+        migrator.registerMigration(MigrationID.notices.rawValue, migrate: v0010)
         return migrator
     }
 
     /// The newest migration this build knows.
     static var latest: String { MigrationID.allCases.last!.rawValue }
+
+    /// Advance ship notices and purchase orders, and the scans of their receipts.
+    private static func v0010(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE ship_notice (
+                    id TEXT PRIMARY KEY,
+                    state TEXT NOT NULL,
+                    created_at TEXT NOT NULL,
+                    notice TEXT NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TABLE notice_scan (
+                    notice_id TEXT NOT NULL REFERENCES ship_notice(id),
+                    n INTEGER NOT NULL,
+                    scan TEXT NOT NULL,
+                    PRIMARY KEY (notice_id, n)
+                ) WITHOUT ROWID;
+                """)
+    }
 
     /// Cycle counts: what each expected when it was opened, and its scans.
     private static func v0009(_ db: Database) throws {
