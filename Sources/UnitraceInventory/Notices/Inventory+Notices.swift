@@ -88,7 +88,7 @@ extension Inventory {
             throw InputError(
                 code: .invalidField, message: "notice type '\(Limits.quote(request.type ?? ""))' must be asn or po")
         }
-        let supplier = try Field.line(request.supplier, name: "supplier", limit: Limits.name)
+        let supplier = try Field.serial(request.supplier, name: "supplier")
         if let order = request.order { _ = try Field.serial(order, name: "order") }
         let orderedOn = try request.orderedOn.map { text throws(InputError) in
             try CalendarDay(parsing: text, name: "ordered-on")
