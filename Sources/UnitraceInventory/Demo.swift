@@ -11,6 +11,8 @@ public struct DemoSummary: Hashable, Sendable, Codable {
     public var units: Int
     /// A car worth looking at: sold, returned and quarantined.
     public var featuredUnit: String
+    /// An advance ship notice being received, with a missing and an unexpected unit: to accept or refuse.
+    public var openNotice: String
 }
 
 extension Inventory {
@@ -179,9 +181,30 @@ extension Inventory {
             context: ctx("2026-10-24T11:07:00+02:00", ["receipt:PAR-2026-0432"]))
         _ = try await setReorderRule(sku: "CABLE-T2", location: "DEALER-PARIS", point: "40", quantity: "50")
 
+        // A delivery on its way to the battery store: four packs, coolant and cables announced by the supplier.
+        // The clerk has scanned what came: one pack is missing, one nobody announced is in the box, and ten
+        // cables are short. It waits for someone to accept it (in full or in part) or refuse it.
+        let notice = try await addNotice(
+            NoticeRequest(
+                id: "ASN-CELL-3001", supplier: "CELLCO", order: "PO-CELL-2290", orderedOn: "2026-10-20",
+                expectedOn: "2026-11-02", location: "LYON-BATT",
+                lines: (13...16).map { NoticeRequest.Line(sku: "BP-75", serial: String(format: "BP-%06d", $0)) } + [
+                    NoticeRequest.Line(
+                        sku: "COOLANT-5L", lot: "CL-2610", quantity: "100", expiry: "2028-10-01", madeOn: "2026-10-01"),
+                    NoticeRequest.Line(sku: "CABLE-T2", quantity: "50"),
+                ]),
+            context: try at("2026-10-28T16:00:00+01:00"))
+        _ = try await addNoticeScans(
+            notice.id, scans: ["BP-000013", "BP-000014", "BP-000016", "BP-75/BP-000099"],
+            quantities: [
+                StockLineRequest(sku: "COOLANT-5L", lot: "CL-2610", quantity: "100"),
+                StockLineRequest(sku: "CABLE-T2", quantity: "40"),
+            ], context: try at("2026-11-02T08:20:00+01:00"))
+
         let head = try await store.head()
         return DemoSummary(
             products: products.count, locations: locations.count, events: Int(head.sequence),
-            units: motors.units.count + packs.count + suvs.count + hatches.count, featuredUnit: suvs[1])
+            units: motors.units.count + packs.count + suvs.count + hatches.count, featuredUnit: suvs[1],
+            openNotice: notice.id)
     }
 }

@@ -366,3 +366,48 @@ struct CountApproveBody: RecordingBody {
     var reason: String?
     var actor: String?
 }
+
+struct NoticeBody: StrictBody {
+    static let fields: Set<String> = [
+        "id", "type", "supplier", "order", "orderedOn", "expectedOn", "location", "lines", "actor",
+    ]
+    static var nested: [String: Set<String>] {
+        ["lines": ["product", "serial", "lot", "quantity", "expiry", "madeOn"]]
+    }
+    var id: String
+    var type: String?
+    var supplier: String
+    var order: String?
+    var orderedOn: String?
+    var expectedOn: String?
+    var location: String?
+    var lines: [NoticeRequest.Line]
+    var actor: String?
+
+    var request: NoticeRequest {
+        NoticeRequest(
+            id: id, type: type, supplier: supplier, order: order, orderedOn: orderedOn, expectedOn: expectedOn,
+            location: location, lines: lines)
+    }
+}
+
+struct NoticeScansBody: StrictBody {
+    static let fields: Set<String> = ["scans", "quantities", "actor"]
+    static var nested: [String: Set<String>] { ["quantities": ["product", "lot", "quantity"]] }
+    var scans: [String]?
+    var quantities: [CountScansBody.Quantity]?
+    var actor: String?
+}
+
+struct NoticeAcceptBody: RecordingBody {
+    static let fields = CommonFields.names.union(["part", "location"])
+    var part: Bool?
+    var location: String?
+    var occurredAt: String?
+    var documents: [String]?
+    var reason: String?
+    var actor: String?
+}
+
+/// Refusing a delivery takes only who, when, why (required) and documents.
+typealias NoticeRefuseBody = CountApproveBody

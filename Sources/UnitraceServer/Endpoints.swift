@@ -108,6 +108,13 @@ extension Endpoint {
     public static let countScans = post("/api/v1/counts/{id}/scans", warehouse)
     public static let closeCount = post("/api/v1/counts/{id}/close", warehouse)
     public static let approveCount = post("/api/v1/counts/{id}/approve", warehouse)
+    public static let listNotices = get("/api/v1/asns", readers)
+    public static let addNotice = post("/api/v1/asns", warehouse)
+    public static let noticeLeadTimes = get("/api/v1/asns/lead-times", readers)
+    public static let showNotice = get("/api/v1/asns/{id}", readers)
+    public static let noticeScans = post("/api/v1/asns/{id}/scans", warehouse)
+    public static let acceptNotice = post("/api/v1/asns/{id}/accept", warehouse)
+    public static let refuseNotice = post("/api/v1/asns/{id}/refuse", warehouse)
     public static let verify = get("/api/v1/verify", [.auditor])
     public static let importLedger = post("/api/v1/import", [])
     public static let parseIdentifier = get("/api/v1/identifiers/parse", readers)
@@ -131,7 +138,7 @@ extension Endpoint {
         stockReturn, stockScrap, stockAdjust, lots, lot, expiring, pick, reorder, reorderRules, sales, listHolds,
         addHold,
         releaseHold, availability, listCounts, openCount, countSample, showCount, countScans, closeCount, approveCount,
-        verify,
+        listNotices, addNotice, noticeLeadTimes, showNotice, noticeScans, acceptNotice, refuseNotice, verify,
         importLedger, parseIdentifier, listKeys, createKey, revokeKey,
         listWebhooks, addWebhook, removeWebhook, webhookDeliveries, epcisCapture, epcisCaptureJob, epcisEvents,
         epcisEvent,

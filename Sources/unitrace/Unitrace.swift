@@ -15,7 +15,7 @@ struct Unitrace: AsyncParsableCommand {
             Receive.self, Move.self, Ship.self, Arrive.self, Sell.self, Return.self,
             Quarantine.self, Release.self, Scrap.self, Correct.self,
             Show.self, Find.self, Stock.self, Expiring.self, Pick.self, Reorder.self, Sales.self, LotCommand.self,
-            HoldCommand.self, Available.self, CountCommand.self,
+            HoldCommand.self, Available.self, CountCommand.self, NoticeCommand.self,
             Verify.self, Rebuild.self, Head.self, Export.self, Import.self,
             EPCISCommand.self,
             Demo.self,

@@ -122,7 +122,8 @@ struct NoticeTests {
         #expect(states.keys.map(\.serial) == ["M-2"])
         #expect(states.values.first?.location == "WH1-B")
         let levels = try await inventory.store.stockLevels(of: [
-            StockKey(sku: "YOG-1", lot: "Y-1", location: "WH1-B"), StockKey(sku: "SCREW-4", lot: nil, location: "WH1-B"),
+            StockKey(sku: "YOG-1", lot: "Y-1", location: "WH1-B"),
+            StockKey(sku: "SCREW-4", lot: nil, location: "WH1-B"),
         ])
         #expect(levels[StockKey(sku: "YOG-1", lot: "Y-1", location: "WH1-B")] == Quantity(whole: 10))
         #expect(levels[StockKey(sku: "SCREW-4", lot: nil, location: "WH1-B")] == Quantity(whole: 40))
@@ -138,7 +139,8 @@ struct NoticeTests {
             try await inventory.refuseNotice("ASN-1", context: .dock)
         }
         #expect(unexplained.code == .reasonRequired)
-        let refused = try await inventory.refuseNotice("ASN-1", context: .at("2026-11-27T11:00:00+01:00", reason: "crushed"))
+        let refused = try await inventory.refuseNotice(
+            "ASN-1", context: .at("2026-11-27T11:00:00+01:00", reason: "crushed"))
         #expect(refused.state == .refused)
         #expect(refused.settlement?.reason == "crushed")
         #expect(try await inventory.store.notice(id: "ASN-1")?.state == .refused)
@@ -146,7 +148,9 @@ struct NoticeTests {
         #expect(try await inventory.leadTimes().isEmpty)
     }
 
-    @Test("a receipt's units meet every rule of a receipt: a serial already in stock refuses the acceptance, and nothing is settled")
+    @Test(
+        "a receipt's units meet every rule of a receipt: a serial already in stock refuses the acceptance, and nothing is settled"
+    )
     func rulesHold() async throws {
         let inventory = try await Warehouse.make(on: try await TestStores.make())
         try await Warehouse.receiveMotors(inventory, ["M-2"], at: "SHOP")
@@ -158,7 +162,9 @@ struct NoticeTests {
         #expect(try await inventory.store.notice(id: "ASN-1")?.state == .open)
     }
 
-    @Test("a notice with duplicate lines, a serial on a lot product, a lot on a bulk product or a zero quantity is refused, each line named, and nothing is recorded")
+    @Test(
+        "a notice with duplicate lines, a serial on a lot product, a lot on a bulk product or a zero quantity is refused, each line named, and nothing is recorded"
+    )
     func badNotices() async throws {
         let inventory = try await Warehouse.make(on: try await TestStores.make())
         let rejected = try await #require(throws: BatchRejected.self) {
@@ -167,17 +173,19 @@ struct NoticeTests {
                     id: "ASN-BAD", supplier: "ACME",
                     lines: [
                         .init(sku: "EVM-200", serial: "M-1"), .init(sku: "EVM-200", serial: "M-1"),
-                        .init(sku: "YOG-1", serial: "Y-9", quantity: "1"), .init(sku: "SCREW-4", lot: "L", quantity: "5"),
+                        .init(sku: "YOG-1", serial: "Y-9", quantity: "1"),
+                        .init(sku: "SCREW-4", lot: "L", quantity: "5"),
                         .init(sku: "SCREW-4", quantity: "0"), .init(sku: "NOPE", serial: "X"),
                         .init(sku: "YOG-1", lot: "Y-1", quantity: "2"), .init(sku: "YOG-1", lot: "Y-1", quantity: "3"),
                     ]),
                 context: .dock)
         }
         #expect(rejected.problems.map(\.line) == [2, 3, 4, 5, 6, 8])
-        #expect(rejected.problems.map(\.code) == [
-            "duplicate-scan", "wrong-tracking-mode", "wrong-tracking-mode", "invalid-field", "unknown-product",
-            "duplicate-scan",
-        ])
+        #expect(
+            rejected.problems.map(\.code) == [
+                "duplicate-scan", "wrong-tracking-mode", "wrong-tracking-mode", "invalid-field", "unknown-product",
+                "duplicate-scan",
+            ])
         #expect(try await inventory.store.notice(id: "ASN-BAD") == nil)
         _ = try await announced(inventory)
         let twice = try await #require(throws: InputError.self) { try await announced(inventory) }
@@ -186,7 +194,8 @@ struct NoticeTests {
         #expect(unknown.code == .unknownNotice)
         let date = try await #require(throws: InputError.self) {
             try await inventory.addNotice(
-                NoticeRequest(id: "ASN-2", supplier: "ACME", orderedOn: "2026-13-01", lines: [.init(sku: "BP-75", serial: "B")]),
+                NoticeRequest(
+                    id: "ASN-2", supplier: "ACME", orderedOn: "2026-13-01", lines: [.init(sku: "BP-75", serial: "B")]),
                 context: .dock)
         }
         #expect(date.message.contains("ordered-on"))
@@ -196,15 +205,18 @@ struct NoticeTests {
     func csv() throws {
         let header = NoticeRequest(id: "ASN-C", supplier: "ACME", lines: [])
         let read = try NoticeRequest.csv(
-            "sku,serial,lot,quantity,expiry\nEVM-200,M-1,,,\nYOG-1,,Y-1,2.5,2027-01-15\n", header: header)
-        #expect(read.lines == [
-            .init(sku: "EVM-200", serial: "M-1"), .init(sku: "YOG-1", lot: "Y-1", quantity: "2.5", expiry: "2027-01-15"),
-        ])
+            "product,serial,lot,quantity,expiry\nEVM-200,M-1,,,\nYOG-1,,Y-1,2.5,2027-01-15\n", header: header)
+        #expect(
+            read.lines == [
+                .init(sku: "EVM-200", serial: "M-1"),
+                .init(sku: "YOG-1", lot: "Y-1", quantity: "2.5", expiry: "2027-01-15"),
+            ])
         let column = try #require(throws: InputError.self) {
             try NoticeRequest.csv("sku,serial,colour\nEVM-200,M-1,red\n", header: header)
         }
         #expect(column.message.contains("'colour'"))
-        let json = try NoticeRequest.json(Data(#"{"id":"ASN-J","supplier":"ACME","lines":[{"sku":"BP-75","serial":"B-1"}]}"#.utf8))
+        let json = try NoticeRequest.json(
+            Data(#"{"id":"ASN-J","supplier":"ACME","lines":[{"product":"BP-75","serial":"B-1"}]}"#.utf8))
         #expect(json.lines.first?.serial == "B-1")
         let missing = try #require(throws: InputError.self) { try NoticeRequest.json(Data(#"{"id":"ASN-J"}"#.utf8)) }
         #expect(missing.message.contains("supplier"))

@@ -145,7 +145,8 @@ extension Inventory {
         if product.tracking == .serialized {
             guard let serial = given.serial else {
                 throw InputError(
-                    code: .invalidField, message: "product '\(Limits.quote(product.sku))' is serialized: give the serial")
+                    code: .invalidField,
+                    message: "product '\(Limits.quote(product.sku))' is serialized: give the serial")
             }
             if given.quantity != nil {
                 throw InputError(
@@ -225,14 +226,16 @@ extension Inventory {
             let number = index + 1
             let scanned: Scanned
             switch Self.readReceivingScan(text, bySKU: bySKU, byGTIN: byGTIN, announced: announcedSerials) {
-            case .success(let value): scanned = NoticeResult.Scanned(
+            case .success(let value):
+                scanned = NoticeResult.Scanned(
                     line: number, scan: text, unit: value.unit, lot: value.lot, expiry: value.expiry)
             case .failure(let error):
                 result.unreadable.append(LineProblem(line: number, scan: text, reason: .invalid(error)))
                 continue
             }
             if let first = seen[scanned.unit] {
-                result.duplicates.append(LineProblem(line: number, scan: text, reason: .duplicateScan(firstLine: first)))
+                result.duplicates.append(
+                    LineProblem(line: number, scan: text, reason: .duplicateScan(firstLine: first)))
                 continue
             }
             seen[scanned.unit] = number

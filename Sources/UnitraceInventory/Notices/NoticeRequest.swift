@@ -14,8 +14,14 @@ public struct NoticeRequest: Hashable, Sendable, Codable {
     public var location: String?
     public var lines: [Line]
 
-    /// One announced line: `sku` with a `serial`, or with a `quantity` (and its `lot`).
+    /// One announced line: a product with a `serial`, or with a `quantity` (and its `lot`). In JSON the
+    /// product is `product`, as everywhere in the API.
     public struct Line: Hashable, Sendable, Codable {
+        private enum CodingKeys: String, CodingKey {
+            case sku = "product"
+            case serial, lot, quantity, expiry, madeOn
+        }
+
         public var sku: String
         public var serial: String?
         public var lot: String?
@@ -50,8 +56,9 @@ public struct NoticeRequest: Hashable, Sendable, Codable {
         self.lines = lines
     }
 
-    /// The columns a CSV notice may have, one line per row: `sku` and either `serial` or `quantity`.
-    public static let csvColumns = ["sku", "serial", "lot", "quantity", "expiry", "made_on"]
+    /// The columns a CSV notice may have, one line per row: `product` (or `sku`) and either `serial` or
+    /// `quantity`.
+    public static let csvColumns = ["product", "sku", "serial", "lot", "quantity", "expiry", "made_on"]
 
     /// Reads the lines of a CSV notice (a header row naming ``csvColumns``, then one announced line per
     /// row); the notice's own fields come from `header`.
@@ -71,8 +78,8 @@ public struct NoticeRequest: Hashable, Sendable, Codable {
                     "unknown column '\(Limits.quote(name))' in the notice; the columns are \(csvColumns.joined(separator: ", "))"
             )
         }
-        guard names.contains("sku") else {
-            throw InputError(code: .malformedImport, message: "the notice has no 'sku' column")
+        guard let productColumn = names.first(where: { $0 == "product" || $0 == "sku" }) else {
+            throw InputError(code: .malformedImport, message: "the notice has no 'product' column")
         }
         var request = header
         request.lines = []
@@ -89,7 +96,8 @@ public struct NoticeRequest: Hashable, Sendable, Codable {
             }
             request.lines.append(
                 Line(
-                    sku: value("sku") ?? "", serial: value("serial"), lot: value("lot"), quantity: value("quantity"),
+                    sku: value(productColumn) ?? "", serial: value("serial"), lot: value("lot"),
+                    quantity: value("quantity"),
                     expiry: value("expiry"), madeOn: value("made_on")))
         }
         return request

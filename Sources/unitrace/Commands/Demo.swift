@@ -44,6 +44,7 @@ struct Demo: AsyncParsableCommand {
                       unitrace stock\(db) --location LYON
                       unitrace stock levels\(db)
                       unitrace expiring\(db) --within 30d
+                      unitrace asn show\(db) \(summary.openNotice)
                       unitrace verify\(db)
                 """
             }
