@@ -7,7 +7,7 @@ import UnitraceCore
 ///
 /// Stores translate, they never decide: every business rule lives in `UnitraceCore` and `Inventory`.
 public protocol InventoryStore: LedgerStore, CatalogueStore, UnitStore, AccessStore, StockStore, HoldStore, CountStore,
-    NoticeStore
+    RecordStore
 {
 }
 
@@ -214,9 +214,9 @@ public struct CommitBatch: Sendable {
     /// The count whose adjustments these events are: marked approved in the same transaction, and the store
     /// throws `conflict` unless it is still closed.
     public var approvedCount: String?
-    /// The notice these events receive, as it is once settled: written in the same transaction, and the
-    /// store throws `conflict` unless it is still open.
-    public var settledNotice: ShipNotice?
+    /// Records these events move on (a notice they receive, a transfer they ship): updated in the same
+    /// transaction, and the store throws `conflict` unless each is still in the state it was read in.
+    public var recordUpdates: [RecordUpdate] = []
 
     public init(items: [Item], changes: [UnitChange], serialCounters: [String: SerialCounterChange] = [:]) {
         self.items = items

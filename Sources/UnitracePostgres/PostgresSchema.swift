@@ -263,14 +263,21 @@ enum PostgresSchema {
             """
         ),
         (
-            "0010_notices",
+            "0010_notices_and_transfers",
             """
             CREATE TABLE ship_notice (
                 id TEXT PRIMARY KEY,
                 state TEXT NOT NULL,
                 created_at TEXT NOT NULL,
-                notice TEXT NOT NULL
+                body TEXT NOT NULL
             );
+            CREATE TABLE stock_transfer (
+                id TEXT PRIMARY KEY,
+                state TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                body TEXT NOT NULL
+            );
+            CREATE INDEX stock_transfer_state ON stock_transfer(state, created_at);
             CREATE TABLE notice_scan (
                 notice_id TEXT NOT NULL REFERENCES ship_notice(id),
                 n INTEGER NOT NULL,

@@ -66,17 +66,9 @@ extension PostgresStore {
             """)
     }
 
-    public func appendScans(_ scans: [CountScan], to id: String) async throws -> Int {
-        try await appendScans(scans, to: id, in: .count)
-    }
-
-    public func scans(of id: String) async throws -> [CountScan] {
-        try await scans(of: id, in: .count)
-    }
-
     /// Appends scans to the open count or notice `id`, numbered after those it has. The table names come
     /// from ``ScanLog``, never from input.
-    func appendScans(_ scans: [CountScan], to id: String, in log: ScanLog) async throws -> Int {
+    public func appendScans(_ scans: [CountScan], to id: String, in log: ScanLog) async throws -> Int {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let rows = try scans.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
@@ -115,7 +107,7 @@ extension PostgresStore {
         }
     }
 
-    func scans(of id: String, in log: ScanLog) async throws -> [CountScan] {
+    public func scans(of id: String, in log: ScanLog) async throws -> [CountScan] {
         try await translating {
             let decoder = JSONDecoder()
             var found: [CountScan] = []

@@ -128,9 +128,9 @@ extension PostgresStore {
                     on: connection, logger: logger)
             else { throw StoreError(.conflict, "count \(id) is not closed any more; try again") }
         }
-        if let notice = batch.settledNotice {
-            guard try await Self.settleNotice(notice, on: connection, logger: logger) else {
-                throw StoreError(.conflict, "notice \(notice.id) is not open any more; try again")
+        for update in batch.recordUpdates {
+            guard try await Self.updateRecord(update, on: connection, logger: logger) else {
+                throw StoreError(.conflict, "\(update.id) is not \(update.from) any more; try again")
             }
         }
         if let recordedAt = batch.items.first?.event.recordedAt {

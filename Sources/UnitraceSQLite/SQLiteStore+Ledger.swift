@@ -135,9 +135,9 @@ extension SQLiteStore {
                     id: id, from: .closed, to: .approved, at: batch.items.first?.event.recordedAt ?? .now(), db)
             else { throw StoreError(.conflict, "count \(id) is not closed any more; try again") }
         }
-        if let notice = batch.settledNotice {
-            guard try Self.settleNotice(notice, db) else {
-                throw StoreError(.conflict, "notice \(notice.id) is not open any more; try again")
+        for update in batch.recordUpdates {
+            guard try Self.updateRecord(update, db) else {
+                throw StoreError(.conflict, "\(update.id) is not \(update.from) any more; try again")
             }
         }
         if let recordedAt = batch.items.first?.event.recordedAt {

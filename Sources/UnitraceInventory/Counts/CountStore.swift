@@ -9,11 +9,6 @@ public protocol CountStore: Sendable {
     func count(id: String, expectation: Bool) async throws -> StockCount?
     /// Counts by id, newest first, at most `limit`, without what they expected.
     func counts(limit: Int) async throws -> [StockCount]
-    /// Appends scans to an open count, numbered after those it has; returns how many it holds now.
-    /// - Throws: ``StoreError`` `conflict` when the count is not open any more.
-    func appendScans(_ scans: [CountScan], to id: String) async throws -> Int
-    /// The count's scans, in the order they arrived.
-    func scans(of id: String) async throws -> [CountScan]
     /// Moves a count from `from` to `to` at `time`; `false` when it was not in `from`.
     func setCountState(id: String, from: StockCount.State, to: StockCount.State, at time: Timestamp) async throws
         -> Bool

@@ -106,7 +106,7 @@ extension Inventory {
         }
         let scans = try await scanRecords(texts, quantities: quantities, at: location, context: context)
         do {
-            return try await store.appendScans(scans, to: id)
+            return try await store.appendScans(scans, to: id, in: .count)
         } catch let error as StoreError where error.code == .conflict {
             throw InputError(code: .invalidField, message: "count \(id) was closed meanwhile: it takes no more scans")
         }
@@ -155,7 +155,7 @@ extension Inventory {
     /// A count's result so far (while open) or final (once closed).
     public func countResult(_ id: String) async throws -> CountResult {
         let count = try await requireCount(id)
-        let scans = try await store.scans(of: id)
+        let scans = try await store.scans(of: id, in: .count)
         var result = CountResult(count: count, scans: scans.count)
         let unitScans = scans.filter { $0.scan != nil }
         if !unitScans.isEmpty {

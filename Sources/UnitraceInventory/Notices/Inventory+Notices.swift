@@ -195,7 +195,7 @@ extension Inventory {
         let scans = try await scanRecords(
             texts, quantities: quantities, at: notice.location ?? "", context: context)
         do {
-            return try await store.appendNoticeScans(scans, to: id)
+            return try await store.appendScans(scans, to: id, in: .notice)
         } catch let error as StoreError where error.code == .conflict {
             throw InputError(code: .invalidField, message: "notice \(id) was settled meanwhile: it takes no more scans")
         }
@@ -204,7 +204,7 @@ extension Inventory {
     /// The receipt's result so far (while open) or final (once settled).
     public func noticeResult(_ id: String) async throws -> NoticeResult {
         let notice = try await requireNotice(id)
-        let scans = try await store.noticeScans(of: id)
+        let scans = try await store.scans(of: id, in: .notice)
         var result = NoticeResult(notice: notice, scans: scans.count)
         var bySKU: [String: Product] = [:]
         var byGTIN: [String: Product] = [:]
@@ -376,7 +376,7 @@ extension Inventory {
             settled.settlement = settlement(
                 of: notice, context: context, event: event.id, units: lines.count,
                 quantityLines: event.quantities?.count ?? 0)
-            batch.settledNotice = settled
+            batch.recordUpdates.append(try settled.settling())
             let receipt = try await store.commit(batch)
             result.notice = settled
             return (result, receipt)
@@ -394,7 +394,7 @@ extension Inventory {
         settled.state = .refused
         settled.settlement = settlement(of: notice, context: context, event: nil, units: 0, quantityLines: 0)
         settled.settlement?.reason = reason
-        guard try await store.settleNotice(settled) else {
+        guard try await store.updateRecord(try settled.settling()) else {
             throw InputError(code: .invalidField, message: "notice \(id) was settled meanwhile")
         }
         return settled

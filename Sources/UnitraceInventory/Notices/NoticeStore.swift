@@ -1,20 +1,34 @@
 import Foundation
 import UnitraceCore
 
-/// Advance ship notices and purchase orders: what a supplier says is coming, and the scans of its receipt.
-public protocol NoticeStore: Sendable {
+/// Advance ship notices and purchase orders, and the scans of their receipts, on any engine's records.
+extension RecordStore {
     /// Adds a notice. - Throws: ``StoreError`` `conflict` when its id is taken.
-    func insertNotice(_ notice: ShipNotice) async throws
-    func notice(id: String) async throws -> ShipNotice?
+    func insertNotice(_ notice: ShipNotice) async throws {
+        try await insertRecord(
+            StoredRecord(
+                table: .notice, id: notice.id, state: notice.state.rawValue, createdAt: notice.createdAt,
+                body: try StoredForms.json(notice)))
+    }
+
+    func notice(id: String) async throws -> ShipNotice? {
+        try await record(.notice, id: id).map { try StoredForms.decode(ShipNotice.self, $0, what: "notice \(id)") }
+    }
+
     /// Notices, newest first, at most `limit`.
-    func notices(limit: Int) async throws -> [ShipNotice]
-    /// Appends receiving scans to an open notice, numbered after those it has; returns how many it holds.
-    /// - Throws: ``StoreError`` `conflict` when the notice is not open any more.
-    func appendNoticeScans(_ scans: [CountScan], to id: String) async throws -> Int
-    /// The notice's receiving scans, in the order they arrived.
-    func noticeScans(of id: String) async throws -> [CountScan]
-    /// Replaces an open notice by its settled form (refused: no events); `false` when it was not open.
-    func settleNotice(_ notice: ShipNotice) async throws -> Bool
+    func notices(limit: Int) async throws -> [ShipNotice] {
+        try await records(.notice, state: nil, limit: limit).map {
+            try StoredForms.decode(ShipNotice.self, $0, what: "a notice")
+        }
+    }
+}
+
+extension ShipNotice {
+    /// The update that stores this notice, settled, in place of its open form.
+    func settling() throws -> RecordUpdate {
+        RecordUpdate(
+            table: .notice, id: id, from: State.open.rawValue, to: state.rawValue, body: try StoredForms.json(self))
+    }
 }
 
 /// What a supplier says is coming: an advance ship notice (EPCIS `desadv`) or a purchase order (`po`), with

@@ -14,7 +14,7 @@ enum SQLiteSchema {
         case stock = "0007_stock"
         case holds = "0008_holds"
         case counts = "0009_counts"
-        case notices = "0010_notices"
+        case notices = "0010_notices_and_transfers"
     }
 
     static var migrator: DatabaseMigrator {
@@ -35,7 +35,7 @@ enum SQLiteSchema {
     /// The newest migration this build knows.
     static var latest: String { MigrationID.allCases.last!.rawValue }
 
-    /// Advance ship notices and purchase orders, and the scans of their receipts.
+    /// Advance ship notices and purchase orders, the scans of their receipts, and transfers between places.
     private static func v0010(_ db: Database) throws {
         try db.execute(
             sql: """
@@ -43,8 +43,15 @@ enum SQLiteSchema {
                     id TEXT PRIMARY KEY,
                     state TEXT NOT NULL,
                     created_at TEXT NOT NULL,
-                    notice TEXT NOT NULL
+                    body TEXT NOT NULL
                 ) WITHOUT ROWID;
+                CREATE TABLE stock_transfer (
+                    id TEXT PRIMARY KEY,
+                    state TEXT NOT NULL,
+                    created_at TEXT NOT NULL,
+                    body TEXT NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX stock_transfer_state ON stock_transfer(state, created_at);
                 CREATE TABLE notice_scan (
                     notice_id TEXT NOT NULL REFERENCES ship_notice(id),
                     n INTEGER NOT NULL,
