@@ -53,7 +53,8 @@ public struct Problem: Error, Encodable, Sendable {
             let status: Int
             switch error.code {
             case .unknownUnit, .unknownProduct, .unknownLocation, .unknownEvent, .unknownKey, .unknownWebhook,
-                .unknownLot, .unknownHold, .unknownCount, .unknownNotice:
+                .unknownLot, .unknownHold, .unknownCount, .unknownNotice,
+                .unknownTransfer:
                 status = 404
             case .duplicateProduct, .duplicateLocation: status = 409
             // The server, not the request, lacks the secret key.

@@ -42,6 +42,7 @@ public struct InputError: Error, Hashable, Sendable {
         case unknownCount = "unknown-count"
         /// An advance ship notice or purchase order id that names none.
         case unknownNotice = "unknown-notice"
+        case unknownTransfer = "unknown-transfer"
     }
 
     public var code: Code
