@@ -25,7 +25,7 @@ public func buildApplication(
     let controllers: [any Controller] = [
         OperationsController(api: api), CatalogueController(api: api), UnitsController(api: api),
         StockController(api: api), HoldsController(api: api), CountsController(api: api),
-        NoticesController(api: api),
+        NoticesController(api: api), TransfersController(api: api),
         LedgerController(api: api), IdentifiersController(api: api), AccessController(api: api),
         EPCISController(api: api),
     ]

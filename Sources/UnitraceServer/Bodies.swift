@@ -411,3 +411,21 @@ struct NoticeAcceptBody: RecordingBody {
 
 /// Refusing a delivery takes only who, when, why (required) and documents.
 typealias NoticeRefuseBody = CountApproveBody
+
+struct TransferBody: RecordingBody {
+    static let fields = CommonFields.names.union(["units", "quantities", "from", "to", "toCustomer", "order"])
+    static var nested: [String: Set<String>] { ["quantities": ["product", "lot", "quantity"]] }
+    var units: [String]?
+    var quantities: [CountScansBody.Quantity]?
+    var from: String
+    var to: String?
+    var toCustomer: String?
+    var order: String?
+    var occurredAt: String?
+    var documents: [String]?
+    var reason: String?
+    var actor: String?
+}
+
+/// A transfer's shipment, arrival or cancellation takes who, when, why and documents.
+typealias TransferStepBody = CountApproveBody

@@ -115,6 +115,12 @@ extension Endpoint {
     public static let noticeScans = post("/api/v1/asns/{id}/scans", warehouse)
     public static let acceptNotice = post("/api/v1/asns/{id}/accept", warehouse)
     public static let refuseNotice = post("/api/v1/asns/{id}/refuse", warehouse)
+    public static let listTransfers = get("/api/v1/transfers", readers)
+    public static let requestTransfer = post("/api/v1/transfers", warehouse)
+    public static let showTransfer = get("/api/v1/transfers/{id}", readers)
+    public static let shipTransfer = post("/api/v1/transfers/{id}/ship", warehouse)
+    public static let arriveTransfer = post("/api/v1/transfers/{id}/arrive", warehouse)
+    public static let cancelTransfer = post("/api/v1/transfers/{id}/cancel", warehouse)
     public static let verify = get("/api/v1/verify", [.auditor])
     public static let importLedger = post("/api/v1/import", [])
     public static let parseIdentifier = get("/api/v1/identifiers/parse", readers)
@@ -138,7 +144,8 @@ extension Endpoint {
         stockReturn, stockScrap, stockAdjust, lots, lot, expiring, pick, reorder, reorderRules, sales, listHolds,
         addHold,
         releaseHold, availability, listCounts, openCount, countSample, showCount, countScans, closeCount, approveCount,
-        listNotices, addNotice, noticeLeadTimes, showNotice, noticeScans, acceptNotice, refuseNotice, verify,
+        listNotices, addNotice, noticeLeadTimes, showNotice, noticeScans, acceptNotice, refuseNotice, listTransfers,
+        requestTransfer, showTransfer, shipTransfer, arriveTransfer, cancelTransfer, verify,
         importLedger, parseIdentifier, listKeys, createKey, revokeKey,
         listWebhooks, addWebhook, removeWebhook, webhookDeliveries, epcisCapture, epcisCaptureJob, epcisEvents,
         epcisEvent,

@@ -61,7 +61,7 @@ extension Inventory {
         let transfer = StockTransfer(
             id: "T-" + String(environment.newID().uuidString.replacingOccurrences(of: "-", with: "").suffix(10)),
             from: from, to: destination, order: order, units: units, quantities: quantities, state: .requested,
-            requested: .init(at: environment.now(), by: context.actor, reason: context.reason))
+            requested: .init(at: context.occurredAt ?? environment.now(), by: context.actor, reason: context.reason))
         try await store.insertTransfer(transfer)
         return transfer
     }
@@ -90,7 +90,8 @@ extension Inventory {
             if transfer.isDropShip, transfer.units.isEmpty {
                 // The quantities left stock when they shipped; the delivery moves nothing more.
                 transfer.state = .arrived
-                transfer.arrived = .init(at: environment.now(), by: context.actor, reason: context.reason)
+                transfer.arrived = .init(
+                    at: context.occurredAt ?? environment.now(), by: context.actor, reason: context.reason)
                 guard try await store.updateRecord(try transfer.moved(from: .shipped)) else {
                     throw StoreError(.conflict, "transfer \(id) moved meanwhile")
                 }
@@ -115,7 +116,7 @@ extension Inventory {
             throw InputError(code: .reasonRequired, message: "cancelling a transfer needs a reason")
         }
         transfer.state = .cancelled
-        transfer.cancelled = .init(at: environment.now(), by: context.actor, reason: reason)
+        transfer.cancelled = .init(at: context.occurredAt ?? environment.now(), by: context.actor, reason: reason)
         guard try await store.updateRecord(try transfer.moved(from: .requested)) else {
             throw InputError(code: .invalidField, message: "transfer \(id) moved on meanwhile")
         }
@@ -134,7 +135,7 @@ extension Inventory {
             event: event, lineNumbers: transfer.units.indices.map { $0 + 1 },
             scans: transfer.units.map(\.description))
         var batch = try await prepare([draft])
-        let step = StockTransfer.Step(at: environment.now(), by: context.actor, event: event.id, reason: context.reason)
+        let step = StockTransfer.Step(at: event.occurredAt, by: context.actor, event: event.id, reason: context.reason)
         if previous == .requested {
             transfer.state = .shipped
             transfer.shipped = step

@@ -31,6 +31,18 @@ struct QuantityOptions: ParsableArguments {
     }
 }
 
+/// Reads `SKU=QUANTITY` or `SKU/LOT=QUANTITY`.
+func stockItem(_ text: String) throws(InputError) -> StockLineRequest {
+    guard let equals = text.lastIndex(of: "=") else {
+        throw InputError(code: .invalidField, message: "'\(Limits.quote(text))' must be written SKU=QUANTITY")
+    }
+    let name = text[..<equals]
+    let slash = name.firstIndex(of: "/")
+    return StockLineRequest(
+        sku: String(name[..<(slash ?? name.endIndex)]), lot: slash.map { String(name[name.index(after: $0)...]) },
+        quantity: String(text[text.index(after: equals)...]))
+}
+
 func report(_ outcome: StockOutcome, output: Output, _ summary: String) {
     output.emit(StockOutcomeJSON(outcome)) {
         var text = "\(summary) (sequence \(outcome.receipt.lastSequence))"
@@ -307,15 +319,8 @@ struct Pick: AsyncParsableCommand {
         let output = store.output
         try await reporting(output) {
             let requests = try items.map { text throws(InputError) in
-                guard let equals = text.lastIndex(of: "=") else {
-                    throw InputError(code: .invalidField, message: "'\(text)' must be written SKU=QUANTITY")
-                }
-                let name = text[..<equals]
-                let slash = name.firstIndex(of: "/")
-                return PickRequest(
-                    sku: String(name[..<(slash ?? name.endIndex)]),
-                    quantity: String(text[text.index(after: equals)...]),
-                    lot: slash.map { String(name[name.index(after: $0)...]) })
+                let item = try stockItem(text)
+                return PickRequest(sku: item.sku, quantity: item.quantity, lot: item.lot)
             }
             let list = try await store.openInventory().pick(requests, at: at)
             output.emit(PickListJSON(list)) {
