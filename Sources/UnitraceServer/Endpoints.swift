@@ -122,6 +122,7 @@ extension Endpoint {
     public static let arriveTransfer = post("/api/v1/transfers/{id}/arrive", warehouse)
     public static let cancelTransfer = post("/api/v1/transfers/{id}/cancel", warehouse)
     public static let verify = get("/api/v1/verify", [.auditor])
+    public static let audit = get("/api/v1/audit", [.auditor])
     public static let importLedger = post("/api/v1/import", [])
     public static let parseIdentifier = get("/api/v1/identifiers/parse", readers)
     public static let listKeys = get("/api/v1/keys", [])
@@ -145,7 +146,7 @@ extension Endpoint {
         addHold,
         releaseHold, availability, listCounts, openCount, countSample, showCount, countScans, closeCount, approveCount,
         listNotices, addNotice, noticeLeadTimes, showNotice, noticeScans, acceptNotice, refuseNotice, listTransfers,
-        requestTransfer, showTransfer, shipTransfer, arriveTransfer, cancelTransfer, verify,
+        requestTransfer, showTransfer, shipTransfer, arriveTransfer, cancelTransfer, verify, audit,
         importLedger, parseIdentifier, listKeys, createKey, revokeKey,
         listWebhooks, addWebhook, removeWebhook, webhookDeliveries, epcisCapture, epcisCaptureJob, epcisEvents,
         epcisEvent,

@@ -56,3 +56,22 @@ struct TransferAPITests {
         #expect(try await fixture.inventory.store.states(of: [m1])[m1]?.location == "SHOP")
     }
 }
+
+@Suite("Audit over HTTP")
+struct AuditAPITests {
+    @Test("the audit is an auditor's read: each check with its count; an operator may not run it")
+    func audit() async throws {
+        let fixture = try await ServerFixture.make()
+        try await fixture.app().test(.router) { client in
+            try await client.execute(uri: "/api/v1/audit", method: .get, headers: fixture.headers(.auditor)) {
+                response in
+                #expect(response.status == .ok)
+                #expect(response.text.contains(#""check":"expired-sellable""#))
+                #expect(response.text.contains(#""ok":true"#))
+            }
+            try await client.execute(uri: "/api/v1/audit", method: .get, headers: fixture.headers(.operator)) {
+                #expect($0.status == .forbidden)
+            }
+        }
+    }
+}

@@ -12,6 +12,7 @@ struct LedgerController: Controller {
         routes.on(.captureEvents, capture)
         routes.on(.listEvents, listEvents)
         routes.on(.verify, verify)
+        routes.on(.audit, audit)
         routes.on(.importLedger, importLedger)
     }
 
@@ -47,6 +48,10 @@ struct LedgerController: Controller {
         let items = events.map { LedgerRecord.event($0.event, sequence: $0.sequence, hash: $0.hash) }
         return try API.json(
             Page(items: items, next: events.count == limit ? events.last.map { String($0.sequence) } : nil))
+    }
+
+    func audit(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        try API.json(AuditJSON(try await inventory.audit()))
     }
 
     func verify(_ request: Request, _ context: AppRequestContext) async throws -> Response {

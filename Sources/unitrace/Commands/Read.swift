@@ -180,6 +180,31 @@ struct Verify: AsyncParsableCommand {
     }
 }
 
+struct Audit: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check the whole store: the ledger (as verify), identifiers, impossible histories, expired stock.",
+        discussion: """
+            Reports each check with how many it found and up to ten examples: the hash chain and projections, \
+            serials that break their product's template, bare serials several products use, aliases that are \
+            another unit's serial, units sold twice without a return, units seen after they were scrapped, and \
+            lots or units past expiry still sellable. Writes nothing. Exits 0 when every check passes, 65 when \
+            one does not.
+            """)
+    @OptionGroup var store: StoreOptions
+
+    func run() async throws {
+        let output = store.output
+        var clean = true
+        try await reporting(output) {
+            let report = try await store.openInventory().audit()
+            clean = report.ok
+            let json = AuditJSON(report)
+            output.emit(json) { json.text }
+        }
+        if !clean { throw ExitCode(ExitStatus.rejected) }
+    }
+}
+
 struct Rebuild: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Rewrite the indexes derived from the ledger (the identifier index of EPCIS events) from it.",
