@@ -11,6 +11,7 @@ extension Inventory {
                 throw InputError(code: .unknownEvent, message: "no event with sequence \(sequence)")
             }
             let wrong = recorded.event
+            try await requireUndoable(recorded)
             let states = try await store.states(of: Set(wrong.units.map(\.unit)))
             var lines: [EventLine] = []
             var problems: [LineProblem] = []
@@ -35,11 +36,40 @@ extension Inventory {
             }
             guard problems.isEmpty else { throw BatchRejected(problems: problems) }
             let event = newEvent(.correct, context: context, location: nil, corrects: wrong.id, lines: lines)
-            let draft = Draft(
+            var draft = Draft(
                 event: event, lineNumbers: Array(1..<(lines.count + 1)),
                 scans: lines.map { $0.unit.description })
+            draft.corrected = wrong
             let receipt = try await commit([draft])
             return Outcome(receipt: receipt, units: lines.map(\.unit))
+        }
+    }
+
+    /// Refuses to correct what a correction cannot undo exactly: an event that moved stock and was corrected
+    /// already (its quantities would go back twice), or a correction of one that moved stock or sold (record
+    /// the event again instead). A unit's own history guards the rest: only its latest event can be corrected.
+    func requireUndoable(_ recorded: RecordedEvent) async throws {
+        let event = recorded.event
+        if event.kind == .correct, let id = event.corrects, let undone = try await store.event(id: id)?.event,
+            undone.quantities != nil || undone.kind == .sell
+        {
+            throw InputError(
+                code: .invalidField,
+                message:
+                    "event \(recorded.sequence) corrects a sale or a movement of stock; record that event again instead of correcting the correction"
+            )
+        }
+        guard event.quantities != nil else { return }
+        var after = recorded.sequence
+        while true {
+            let page = try await store.events(after: after, limit: 2_000, matching: .all)
+            guard let last = page.last else { return }
+            if let earlier = page.first(where: { $0.event.kind == .correct && $0.event.corrects == event.id }) {
+                throw InputError(
+                    code: .invalidField,
+                    message: "event \(recorded.sequence) was corrected already, by event \(earlier.sequence)")
+            }
+            after = last.sequence
         }
     }
 

@@ -30,7 +30,13 @@ extension Inventory {
             guard let first = page.first, let last = page.last else { break }
             after = last.sequence
             report.events += Int64(page.count)
-            for recorded in page { stock.add(recorded.event) }
+            for recorded in page {
+                var corrected: Event?
+                if recorded.event.kind == .correct, let id = recorded.event.corrects {
+                    corrected = try await store.event(id: id)?.event
+                }
+                stock.add(recorded.event, correcting: corrected)
+            }
             let expected = Projections.entries(of: page)
             report.identifiers += expected.count
             let stored = try await store.identifierEntries(in: first.sequence...last.sequence)

@@ -134,7 +134,11 @@ extension Inventory {
                     witnessSeen = true
                 }
                 previous = hash
-                stock.add(recorded.event)
+                var corrected: Event?
+                if recorded.event.kind == .correct, let id = recorded.event.corrects {
+                    corrected = try await store.event(id: id)?.event
+                }
+                stock.add(recorded.event, correcting: corrected)
                 for line in recorded.event.units {
                     do {
                         var next = try UnitLifecycle.apply(recorded.event, line: line, to: replayed[line.unit])

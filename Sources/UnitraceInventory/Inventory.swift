@@ -67,6 +67,8 @@ struct Draft {
     var scans: [String]
     /// Set the disposition from the units' resulting status (for events built here, not imported).
     var deriveDisposition = true
+    /// For an error declaration: the event it corrects, when the caller has it at hand.
+    var corrected: Event?
     var expected: (sequence: Int64, hash: LedgerHash.Digest)?
 }
 
@@ -82,8 +84,13 @@ struct PendingBatch: Sendable {
     var lastItem: [UnitKey: Int] = [:]
     var eventIDs: Set<UUID> = []
     var aliases: [String: UnitKey] = [:]
+    /// Its events that move stock or sell, by id: what a correction in the next batch may undo.
+    var undoable: [UUID: Event] = [:]
 
     init(_ batch: CommitBatch) {
+        for item in batch.items where item.event.quantities != nil || item.event.kind == .sell {
+            undoable[item.event.id] = item.event
+        }
         for change in batch.changes {
             states[change.after.key] = change.after
             lastItem[change.after.key] = change.lastItem
@@ -167,8 +174,19 @@ extension Inventory {
                 }
             }
         }
+        var corrected: [UUID: Event] = [:]
+        for draft in drafts where draft.event.kind == .correct {
+            guard let id = draft.event.corrects else { continue }
+            if let event = draft.corrected ?? pending?.undoable[id]
+                ?? drafts.first(where: { $0.event.id == id })?.event
+            {
+                corrected[id] = event
+            } else if let recorded = try await store.event(id: id) {
+                corrected[id] = recorded.event
+            }
+        }
         problems += try await ruleProblems(drafts)
-        problems += try await stockProblems(drafts, checkLevels: pending == nil)
+        problems += try await stockProblems(drafts, corrected: corrected, checkLevels: pending == nil)
         let holdCheck = try await holdProblems(drafts)
         problems += holdCheck.problems
         var keys = Set<UnitKey>()
@@ -245,7 +263,7 @@ extension Inventory {
 
         guard problems.isEmpty else { throw BatchRejected(problems: problems) }
         let items = drafts.map { CommitBatch.Item(event: $0.event, expected: $0.expected) }
-        var batch = CommitBatch(items: items, changes: changes, serialCounters: serialCounters)
+        var batch = CommitBatch(items: items, changes: changes, serialCounters: serialCounters, corrected: corrected)
         batch.fulfilledHolds = holdCheck.fulfilled
         let subscriptions = try await store.subscriptions(after: nil, limit: 10_000)
         for (index, item) in items.enumerated() {

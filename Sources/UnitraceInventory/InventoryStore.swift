@@ -218,11 +218,17 @@ public struct CommitBatch: Sendable {
     /// transaction, and the store throws `conflict` unless each is still in the state it was read in.
     public var recordUpdates: [RecordUpdate] = []
 
-    public init(items: [Item], changes: [UnitChange], serialCounters: [String: SerialCounterChange] = [:]) {
+    /// `corrected` holds, by id, the events the batch's error declarations correct: their projections are
+    /// undone.
+    public init(
+        items: [Item], changes: [UnitChange], serialCounters: [String: SerialCounterChange] = [:],
+        corrected: [UUID: Event] = [:]
+    ) {
         self.items = items
         self.changes = changes
         self.serialCounters = serialCounters
-        self.projections = Projections.changes(of: items.map(\.event)) + Projections.unitCounts(of: changes)
+        self.projections =
+            Projections.changes(of: items.map(\.event), corrected: corrected) + Projections.unitCounts(of: changes)
     }
 }
 

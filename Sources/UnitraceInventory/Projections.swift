@@ -1,3 +1,4 @@
+import Foundation
 import UnitraceCore
 
 /// What a batch changes besides appending to the ledger, computed from its events by pure code, once,
@@ -77,16 +78,36 @@ public struct IdentifierEntry: Hashable, Sendable {
 }
 
 public enum Projections {
-    /// The projection changes of a batch's events.
-    public static func changes(of events: [Event]) -> [ProjectionChange] {
+    /// The projection changes of a batch's events; `corrected` holds the events its error declarations
+    /// correct, by id.
+    public static func changes(of events: [Event], corrected: [UUID: Event] = [:]) -> [ProjectionChange] {
         var changes: [ProjectionChange] = []
         for (index, event) in events.enumerated() {
+            let undone = event.corrects.flatMap { corrected[$0] }
             for name in identifiers(of: event) { changes.append(.identifier(item: index, name)) }
             if event.epcis == nil { for lot in event.lots ?? [] { changes.append(.lot(item: index, lot)) } }
-            for movement in StockMovements.of(event) { changes.append(.stock(item: index, movement)) }
-            for (key, quantity) in sales(of: event) { changes.append(.sale(item: index, key, quantity)) }
+            for movement in movements(of: event, correcting: undone) {
+                changes.append(.stock(item: index, movement))
+            }
+            for (key, quantity) in sales(of: event, correcting: undone) {
+                changes.append(.sale(item: index, key, quantity))
+            }
         }
         return changes
+    }
+
+    /// How `event` moves stock: by its own quantities, or, for an error declaration, by undoing the
+    /// movements of the event it corrects (`corrected`). The one rule for the commit, `verify` and `rebuild`.
+    public static func movements(of event: Event, correcting corrected: Event?) -> [StockMovement] {
+        guard event.kind == .correct else { return StockMovements.of(event) }
+        return corrected.map(StockMovements.reversal) ?? []
+    }
+
+    /// What `event` adds to the sales tally: its own sale, or, for an error declaration, the corrected
+    /// sale taken back.
+    public static func sales(of event: Event, correcting corrected: Event?) -> [(SalesKey, Quantity)] {
+        guard event.kind == .correct else { return sales(of: event) }
+        return corrected.map { sales(of: $0).map { ($0.0, -$0.1) } } ?? []
     }
 
     /// How a batch's unit changes move the unit tally, one change per row that moves, in key order.
@@ -136,15 +157,18 @@ public enum Projections {
 
         public init() {}
 
-        public mutating func add(_ event: Event) {
+        /// Adds `event`; for an error declaration, `corrected` is the event it corrects.
+        public mutating func add(_ event: Event, correcting corrected: Event? = nil) {
             if event.epcis == nil {
                 for lot in event.lots ?? [] { lots[LotKey(sku: lot.sku, code: lot.code)] = lot }
             }
-            for movement in StockMovements.of(event) {
+            for movement in Projections.movements(of: event, correcting: corrected) {
                 let total = levels[movement.key, default: .zero] + movement.delta
                 levels[movement.key] = total == .zero ? nil : total
             }
-            for (key, quantity) in Projections.sales(of: event) { sales[key, default: .zero] += quantity }
+            for (key, quantity) in Projections.sales(of: event, correcting: corrected) {
+                sales[key, default: .zero] += quantity
+            }
         }
     }
 

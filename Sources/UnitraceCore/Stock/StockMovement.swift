@@ -111,6 +111,12 @@ public enum StockMovements {
         return movements
     }
 
+    /// The movements that undo `corrected`'s, for the error declaration that corrects it: each of its
+    /// movements with the opposite sign.
+    public static func reversal(of corrected: Event) -> [StockMovement] {
+        of(corrected).map { StockMovement(key: $0.key, delta: -$0.delta, line: $0.line) }
+    }
+
     /// Checks that an event's quantities fit its kind: a kind that moves quantities, and the places it
     /// takes from and puts to. - Throws: ``InputError`` naming what is missing.
     public static func check(_ event: Event) throws(InputError) {

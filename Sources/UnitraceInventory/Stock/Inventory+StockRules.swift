@@ -1,3 +1,4 @@
+import Foundation
 import UnitraceCore
 
 extension Inventory {
@@ -5,9 +6,15 @@ extension Inventory {
     /// exists (or the batch defines it) and, when the event hands stock to a customer, has not expired; and,
     /// with `checkLevels`, no row goes below zero, taking the drafts in order. Imported events keep their
     /// history and are only held to the last: the store refuses any row going below zero in every case.
-    func stockProblems(_ drafts: [Draft], checkLevels: Bool) async throws -> [LineProblem] {
+    func stockProblems(_ drafts: [Draft], corrected: [UUID: Event] = [:], checkLevels: Bool) async throws
+        -> [LineProblem]
+    {
+        // An error declaration moves stock back: it is checked by the corrected event's quantity lines.
+        func lines(of event: Event) -> [QuantityLine] {
+            (event.kind == .correct ? event.corrects.flatMap { corrected[$0] }?.quantities : event.quantities) ?? []
+        }
         let quantityDrafts = drafts.filter {
-            (!($0.event.quantities ?? []).isEmpty || !($0.event.lots ?? []).isEmpty) && $0.event.epcis == nil
+            (!lines(of: $0.event).isEmpty || !($0.event.lots ?? []).isEmpty) && $0.event.epcis == nil
         }
         guard !quantityDrafts.isEmpty else { return [] }
         var problems: [LineProblem] = []
@@ -18,7 +25,7 @@ extension Inventory {
         var products: [String: Product] = [:]
         var lotKeys = Set<LotKey>()
         for draft in quantityDrafts {
-            for line in draft.event.quantities ?? [] {
+            for line in lines(of: draft.event) {
                 if products[line.sku] == nil, let product = try await store.product(sku: line.sku) {
                     products[line.sku] = product
                 }
@@ -76,7 +83,10 @@ extension Inventory {
 
         var movements: [(draft: Int, StockMovement)] = []
         for (index, draft) in quantityDrafts.enumerated() {
-            for movement in StockMovements.of(draft.event) { movements.append((index, movement)) }
+            let undone = draft.event.corrects.flatMap { corrected[$0] }
+            for movement in Projections.movements(of: draft.event, correcting: undone) {
+                movements.append((index, movement))
+            }
         }
         let taken = Set(movements.filter { $0.1.delta < .zero }.map(\.1.key))
         guard !taken.isEmpty else { return problems }
@@ -85,7 +95,7 @@ extension Inventory {
             let before = levels[movement.key, default: .zero]
             let after = before + movement.delta
             if after < .zero, taken.contains(movement.key) {
-                let line = quantityDrafts[draftIndex].event.quantities![movement.line]
+                let line = lines(of: quantityDrafts[draftIndex].event)[movement.line]
                 let unit = products[line.sku]?.uom.map { " \($0)" } ?? ""
                 problem(
                     movement.line, line,
