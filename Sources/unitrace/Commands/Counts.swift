@@ -3,6 +3,23 @@ import Foundation
 import UnitraceCore
 import UnitraceInventory
 
+/// The scans of a count or a receipt, as typed: units as arguments or from a file, or one quantity.
+struct ScanSessionInput: ParsableArguments {
+    @Argument(help: "Unit scans.") var scans: [String] = []
+    @Option(help: "Read scans from FILE, one a line ('-' for standard input).") var from: String?
+    @Option(help: "A counted or received product.") var product: String?
+    @Option(help: "Its lot.") var lot: String?
+    @Option(help: "How much of it was counted or received.") var quantity: String?
+    @Option(help: "Who scanned (default: $UNITRACE_ACTOR, else the login name).") var actor: String?
+
+    /// The unit scans and the quantity given; standard input is read only when neither says otherwise.
+    func collected() throws -> ([String], [StockLineRequest]) {
+        guard let product, let quantity else { return (try readScans(arguments: scans, from: from), []) }
+        let texts = from != nil ? try readScans(arguments: scans, from: from) : scans
+        return (texts, [StockLineRequest(sku: product, lot: lot, quantity: quantity)])
+    }
+}
+
 struct CountCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "count",
@@ -39,28 +56,16 @@ struct CountCommand: AsyncParsableCommand {
             abstract: "Add scans to an open count: units (any identifier), or --product [--lot] --quantity.")
         @OptionGroup var store: StoreOptions
         @Argument(help: "The count's id.") var id: String
-        @Argument(help: "Unit scans.") var scans: [String] = []
-        @Option(help: "Read scans from FILE, one a line ('-' for standard input).") var from: String?
+        @OptionGroup var input: ScanSessionInput
         @Option(help: "Where they were seen (default: the count's location).") var at: String?
-        @Option(help: "A counted product.") var product: String?
-        @Option(help: "Its lot.") var lot: String?
-        @Option(help: "How much of it was counted here.") var quantity: String?
-        @Option(help: "Who scanned (default: $UNITRACE_ACTOR, else the login name).") var actor: String?
 
         func run() async throws {
             let output = store.output
             try await reporting(output) {
-                var quantities: [StockLineRequest] = []
-                var texts = scans
-                if let product, let quantity {
-                    quantities.append(StockLineRequest(sku: product, lot: lot, quantity: quantity))
-                    if from != nil { texts = try readScans(arguments: scans, from: from) }
-                } else {
-                    texts = try readScans(arguments: scans, from: from)
-                }
+                let (texts, quantities) = try input.collected()
                 let total = try await store.openInventory().addCountScans(
                     id, scans: texts, quantities: quantities, at: at,
-                    context: EventContext(actor: EventOptions.actor(given: actor)))
+                    context: EventContext(actor: EventOptions.actor(given: input.actor)))
                 output.emit(["count": id, "scans": String(total)]) { "count \(id): \(total) scans" }
             }
         }

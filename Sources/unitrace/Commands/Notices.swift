@@ -76,27 +76,15 @@ struct NoticeCommand: AsyncParsableCommand {
         )
         @OptionGroup var store: StoreOptions
         @Argument(help: "The notice's id.") var id: String
-        @Argument(help: "Unit scans.") var scans: [String] = []
-        @Option(help: "Read scans from FILE, one a line ('-' for standard input).") var from: String?
-        @Option(help: "A received product.") var product: String?
-        @Option(help: "Its lot.") var lot: String?
-        @Option(help: "How much of it came.") var quantity: String?
-        @Option(help: "Who scanned (default: $UNITRACE_ACTOR, else the login name).") var actor: String?
+        @OptionGroup var input: ScanSessionInput
 
         func run() async throws {
             let output = store.output
             try await reporting(output) {
-                var quantities: [StockLineRequest] = []
-                var texts = scans
-                if let product, let quantity {
-                    quantities.append(StockLineRequest(sku: product, lot: lot, quantity: quantity))
-                    if from != nil { texts = try readScans(arguments: scans, from: from) }
-                } else {
-                    texts = try readScans(arguments: scans, from: from)
-                }
+                let (texts, quantities) = try input.collected()
                 let total = try await store.openInventory().addNoticeScans(
                     id, scans: texts, quantities: quantities,
-                    context: EventContext(actor: EventOptions.actor(given: actor)))
+                    context: EventContext(actor: EventOptions.actor(given: input.actor)))
                 output.emit(["notice": id, "scans": String(total)]) { "notice \(id): \(total) scans" }
             }
         }
