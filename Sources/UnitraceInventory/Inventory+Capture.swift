@@ -39,6 +39,7 @@ extension Inventory {
             var problems: [LineProblem] = []
             var duplicates: [LineProblem] = []
             var units: [UnitKey] = []
+            var containers: [String] = []
             var offset = 0
             for request in requests {
                 var location = request.location
@@ -66,6 +67,11 @@ extension Inventory {
                     location = request.sale?.storeCode
                 case .quarantine, .release, .scrap:
                     location = nil
+                case .pack, .unpack:
+                    throw InputError(
+                        code: .invalidField,
+                        message:
+                            "\(request.kind.rawValue) has its own route (/containers/{sscc}/\(request.kind.rawValue))")
                 case .observe:
                     throw InputError(
                         code: .invalidField,
@@ -74,7 +80,11 @@ extension Inventory {
                 }
                 var eventContext = context
                 eventContext.reason = request.reason ?? context.reason
-                let resolved = try await resolve(request.units, product: request.product)
+                let split = try await splitContainers(request.units)
+                let resolved =
+                    split.hasUnits
+                    ? split.renumbered(try await resolve(split.rest, product: request.product))
+                    : (lines: [], problems: [], duplicates: [])
                 problems += resolved.problems.map {
                     LineProblem(line: $0.line + offset, scan: $0.scan, reason: $0.reason)
                 }
@@ -85,17 +95,24 @@ extension Inventory {
                     request.kind, context: eventContext, location: location, destination: destination,
                     sale: request.sale,
                     lines: resolved.lines.map { EventLine(unit: $0.unit) })
-                drafts.append(
-                    Draft(
-                        event: event, lineNumbers: resolved.lines.map { $0.line + offset },
-                        scans: resolved.lines.map(\.scan)))
-                units += resolved.lines.map(\.unit)
+                var draft = Draft(
+                    event: event, lineNumbers: resolved.lines.map { $0.line + offset },
+                    scans: resolved.lines.map(\.scan))
+                if !split.containers.isEmpty {
+                    let expanded = try await withContainers(
+                        draft, named: split.containers.map { ($0.line + offset, $0.sscc) })
+                    draft = expanded.draft
+                    problems += expanded.problems
+                }
+                drafts.append(draft)
+                units += draft.event.units.map(\.unit)
+                containers += draft.event.containers ?? []
                 offset += request.units.count
             }
             // Only the first event carries the request: one request, one marker.
             for index in drafts.indices.dropFirst() { drafts[index].event.request = nil }
             let receipt = try await commit(drafts, earlier: problems)
-            return Outcome(receipt: receipt, units: units, duplicates: duplicates)
+            return Outcome(receipt: receipt, units: units, duplicates: duplicates, containers: containers)
         }
     }
 }

@@ -50,6 +50,15 @@ extension Inventory {
     /// the event again instead). A unit's own history guards the rest: only its latest event can be corrected.
     func requireUndoable(_ recorded: RecordedEvent) async throws {
         let event = recorded.event
+        // Packing undoes itself: an unpack takes out what a pack put in, and a container moves back by the
+        // verb that moved it.
+        if event.container != nil || event.containers != nil {
+            let undo =
+                event.kind == .pack ? "unpack it" : event.kind == .unpack ? "pack it again" : "move the container back"
+            throw InputError(
+                code: .packingRefused,
+                message: "event \(recorded.sequence) packs, unpacks or moves containers: it is not corrected; \(undo)")
+        }
         if event.kind == .correct, let id = event.corrects, let undone = try await store.event(id: id)?.event,
             undone.quantities != nil || undone.kind == .sell
         {

@@ -12,6 +12,9 @@ public struct RebuildReport: Hashable, Sendable, Codable {
     public var stockRewritten = false
     /// Whether the unit tally differed from the unit rows, and was counted again.
     public var unitsRecounted = false
+    /// Whether the containers and their packed quantities differed from what the ledger gives, and were
+    /// rewritten.
+    public var containersRewritten = false
 
     public init() {}
 }
@@ -25,6 +28,7 @@ extension Inventory {
         var report = RebuildReport()
         var after: Int64 = 0
         var stock = Projections.StockTotals()
+        var packing = ContainerReplay()
         while true {
             let page = try await store.events(after: after, limit: pageSize, matching: .all)
             guard let first = page.first, let last = page.last else { break }
@@ -36,6 +40,8 @@ extension Inventory {
                     corrected = try await store.event(id: id)?.event
                 }
                 stock.add(recorded.event, correcting: corrected)
+                // An event no packing rule allows is left to `verify` to report; it changes no container here.
+                try? packing.add(recorded.event, sequence: recorded.sequence)
             }
             let expected = Projections.entries(of: page)
             report.identifiers += expected.count
@@ -59,6 +65,10 @@ extension Inventory {
         if try await !stockDifferences(from: stock).isEmpty {
             try await store.replaceStock(with: stock)
             report.stockRewritten = true
+        }
+        if try await !containerDifferences(from: packing, pageSize: pageSize).isEmpty {
+            try await store.replaceContainers(with: packing)
+            report.containersRewritten = true
         }
         return report
     }

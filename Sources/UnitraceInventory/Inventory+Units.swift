@@ -326,13 +326,26 @@ extension Inventory {
         _ kind: EventKind, scans: [String], product: String?, context: EventContext, location: String?,
         destination: String? = nil, sale: Sale? = nil
     ) async throws -> Outcome {
-        let resolved = try await resolve(scans, product: product)
+        let split = try await splitContainers(scans)
+        let resolved =
+            split.hasUnits
+            ? split.renumbered(try await resolve(split.rest, product: product))
+            : (lines: [], problems: [], duplicates: [])
         let event = newEvent(
             kind, context: context, location: location, destination: destination, sale: sale,
             lines: resolved.lines.map { EventLine(unit: $0.unit) })
-        let draft = Draft(event: event, lineNumbers: resolved.lines.map(\.line), scans: resolved.lines.map(\.scan))
-        let receipt = try await commit([draft], earlier: resolved.problems)
-        return Outcome(receipt: receipt, units: resolved.lines.map(\.unit), duplicates: resolved.duplicates)
+        var draft = Draft(event: event, lineNumbers: resolved.lines.map(\.line), scans: resolved.lines.map(\.scan))
+        var problems = resolved.problems
+        // A container moves with all it holds (``ContainerLifecycle``).
+        if !split.containers.isEmpty {
+            let expanded = try await withContainers(draft, named: split.containers)
+            draft = expanded.draft
+            problems = (problems + expanded.problems).sorted { $0.line < $1.line }
+        }
+        let receipt = try await commit([draft], earlier: problems)
+        return Outcome(
+            receipt: receipt, units: draft.event.units.map(\.unit), duplicates: resolved.duplicates,
+            containers: draft.event.containers ?? [])
     }
 
     /// Serials made by the product's template: `--count` new ones, the numbers and ranges of `--serials`,

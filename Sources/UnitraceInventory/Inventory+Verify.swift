@@ -84,6 +84,7 @@ extension Inventory {
         }
         var indexProblems = 0
         var stock = Projections.StockTotals()
+        var packing = ContainerReplay()
         scan: while true {
             let page = try await store.events(after: after, limit: pageSize, matching: .all)
             if page.isEmpty { break }
@@ -139,6 +140,12 @@ extension Inventory {
                     corrected = try await store.event(id: id)?.event
                 }
                 stock.add(recorded.event, correcting: corrected)
+                do {
+                    try packing.add(recorded.event, sequence: recorded.sequence)
+                } catch {
+                    broken(recorded.sequence, "cannot be replayed: \(error)")
+                    break scan
+                }
                 for line in recorded.event.units {
                     do {
                         var next = try UnitLifecycle.apply(recorded.event, line: line, to: replayed[line.unit])
@@ -166,6 +173,7 @@ extension Inventory {
 
         guard report.firstBrokenSequence == nil else { return report }
         report.problems += try await stockDifferences(from: stock)
+        report.problems += try await containerDifferences(from: packing, pageSize: pageSize)
         if try await store.unitCounts() != Projections.unitCounts(of: replayed.values) {
             report.problems.append(
                 "the unit tally differs from the units the ledger adds up to: repair it with `unitrace rebuild`")

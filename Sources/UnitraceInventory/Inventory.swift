@@ -86,6 +86,9 @@ struct PendingBatch: Sendable {
     var aliases: [String: UnitKey] = [:]
     /// Its events that move stock or sell, by id: what a correction in the next batch may undo.
     var undoable: [UUID: Event] = [:]
+    /// The containers it packs, empties or moves, as it leaves them, and the index of the last event that did.
+    var containers: [String: ContainerState] = [:]
+    var containerLastItem: [String: Int] = [:]
 
     init(_ batch: CommitBatch) {
         for item in batch.items where item.event.quantities != nil || item.event.kind == .sell {
@@ -97,6 +100,10 @@ struct PendingBatch: Sendable {
             for alias in change.after.aliases { aliases[alias.value] = change.after.key }
         }
         eventIDs = Set(batch.items.map(\.event.id))
+        for change in batch.containerChanges {
+            containers[change.after.sscc] = change.after
+            containerLastItem[change.after.sscc] = change.lastItem
+        }
     }
 }
 
@@ -108,6 +115,11 @@ extension CommitBatch {
             let key = changes[index].after.key
             if let item = pending.lastItem[key] {
                 changes[index].before?.version = receipt.firstSequence + Int64(item)
+            }
+        }
+        for index in containerChanges.indices {
+            if let item = pending.containerLastItem[containerChanges[index].after.sscc] {
+                containerChanges[index].before?.version = receipt.firstSequence + Int64(item)
             }
         }
     }
@@ -189,6 +201,8 @@ extension Inventory {
         problems += try await stockProblems(drafts, corrected: corrected, checkLevels: pending == nil)
         let holdCheck = try await holdProblems(drafts)
         problems += holdCheck.problems
+        let containerCheck = try await containerChanges(drafts, pending: pending)
+        problems += containerCheck.problems
         var keys = Set<UnitKey>()
         for draft in drafts { for line in draft.event.units { keys.insert(line.unit) } }
         var current = try await store.states(of: pending.map { keys.subtracting($0.states.keys) } ?? keys)
@@ -265,6 +279,7 @@ extension Inventory {
         let items = drafts.map { CommitBatch.Item(event: $0.event, expected: $0.expected) }
         var batch = CommitBatch(items: items, changes: changes, serialCounters: serialCounters, corrected: corrected)
         batch.fulfilledHolds = holdCheck.fulfilled
+        batch.containerChanges = containerCheck.changes
         let subscriptions = try await store.subscriptions(after: nil, limit: 10_000)
         for (index, item) in items.enumerated() {
             for subscription in subscriptions where subscription.wants(item.event) {

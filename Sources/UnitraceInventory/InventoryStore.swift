@@ -7,7 +7,7 @@ import UnitraceCore
 ///
 /// Stores translate, they never decide: every business rule lives in `UnitraceCore` and `Inventory`.
 public protocol InventoryStore: LedgerStore, CatalogueStore, UnitStore, AccessStore, StockStore, HoldStore, CountStore,
-    RecordStore
+    RecordStore, ContainerStore
 {
 }
 
@@ -217,6 +217,8 @@ public struct CommitBatch: Sendable {
     /// Records these events move on (a notice they receive, a transfer they ship): updated in the same
     /// transaction, and the store throws `conflict` unless each is still in the state it was read in.
     public var recordUpdates: [RecordUpdate] = []
+    /// The containers the events pack, empty or move, each once, as the batch leaves them.
+    public var containerChanges: [ContainerChange] = []
 
     /// `corrected` holds, by id, the events the batch's error declarations correct: their projections are
     /// undone.

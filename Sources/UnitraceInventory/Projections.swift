@@ -25,6 +25,9 @@ public enum ProjectionChange: Hashable, Sendable {
     /// The number of units of a product at a location in a status changes by `delta`: the tally `stock`
     /// reads instead of counting units.
     case unitCount(UnitCountKey, delta: Int)
+    /// An event (by its index in the batch) packs a quantity into a container (positive) or takes one out
+    /// (negative). A row going below zero makes the store throw `conflict`.
+    case packed(item: Int, PackedQuantity)
 }
 
 /// A row of the unit tally: how many units of a product are at a location in a status.
@@ -92,6 +95,7 @@ public enum Projections {
             for (key, quantity) in sales(of: event, correcting: undone) {
                 changes.append(.sale(item: index, key, quantity))
             }
+            for packed in PackedQuantity.changes(of: event) { changes.append(.packed(item: index, packed)) }
         }
         return changes
     }

@@ -30,7 +30,8 @@ public enum StoredForms {
     /// A unit row's columns back as a state.
     public static func unitState(
         sku: String, serial: String, status statusText: String, location: String, destination: String?,
-        owner: String?, lot: String?, aliases: String?, attributes: String?, version: Int64, expiry: String?
+        owner: String?, lot: String?, aliases: String?, attributes: String?, version: Int64, expiry: String?,
+        container: String? = nil
     ) throws -> UnitState {
         let key = UnitKey(sku: sku, serial: serial)
         guard let status = UnitStatus(rawValue: statusText) else {
@@ -45,7 +46,7 @@ public enum StoredForms {
             attributes: try attributes.map { text in
                 try QuickForms.stringMap(text) ?? decode([String: String].self, text, what: "attributes of \(key)")
             } ?? [:],
-            version: version, expiry: expiry)
+            version: version, expiry: expiry, container: container)
     }
 
     /// A product row's columns back as a product.

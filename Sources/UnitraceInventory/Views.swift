@@ -30,6 +30,8 @@ public struct PassportJSON: Encodable, Sendable {
     public var owner: String?
     public var lot: String?
     public var expiry: String?
+    /// The container the unit is packed in.
+    public var container: String?
     public var aliases: [Alias]
     public var attributes: [String: String]
     public var warranty: WarrantyPolicy?
@@ -47,6 +49,7 @@ public struct PassportJSON: Encodable, Sendable {
         owner = state.owner
         lot = state.lot
         expiry = state.expiry
+        container = state.container
         aliases = state.aliases
         attributes = state.attributes
         warranty = passport.product.warranty
@@ -105,6 +108,8 @@ public struct OutcomeJSON: Encodable, Sendable {
     public var lastSequence: Int64
     public var units: [String]
     public var duplicates: [ProblemJSON]
+    /// The containers moved (with those inside them); absent when none.
+    public var containers: [String]?
     public var hash: String
 
     public init(_ kind: EventKind, _ outcome: Outcome) {
@@ -113,6 +118,7 @@ public struct OutcomeJSON: Encodable, Sendable {
         lastSequence = outcome.receipt.lastSequence
         units = outcome.units.map(\.description)
         duplicates = outcome.duplicates.map(ProblemJSON.init)
+        containers = outcome.containers.isEmpty ? nil : outcome.containers
         hash = outcome.receipt.lastHash
     }
 }

@@ -286,6 +286,28 @@ enum PostgresSchema {
             );
             """
         ),
+        (
+            "0011_containers",
+            """
+            ALTER TABLE unit ADD COLUMN container TEXT;
+            CREATE INDEX unit_by_container ON unit(container) WHERE container IS NOT NULL;
+            CREATE TABLE container (
+                sscc TEXT PRIMARY KEY,
+                parent TEXT,
+                location TEXT NOT NULL,
+                destination TEXT,
+                version BIGINT NOT NULL
+            );
+            CREATE INDEX container_by_parent ON container(parent) WHERE parent IS NOT NULL;
+            CREATE TABLE container_quantity (
+                sscc TEXT NOT NULL,
+                sku TEXT NOT NULL,
+                lot TEXT NOT NULL,
+                quantity BIGINT NOT NULL,
+                PRIMARY KEY (sscc, sku, lot)
+            );
+            """
+        ),
     ]
 
     /// A migration's statements, one by one: the extended query protocol takes one statement at a time.

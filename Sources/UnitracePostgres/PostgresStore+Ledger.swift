@@ -39,6 +39,7 @@ extension PostgresStore {
         var attributes: String?
         var version: Int64
         var expiry: String?
+        var container: String?
         var before: Int64?
     }
 
@@ -117,8 +118,11 @@ extension PostgresStore {
                 try await addSale(key, quantity, on: connection, logger: logger)
             case .unitCount(let key, let delta):
                 counts.append((key, delta))
+            case .packed(_, let change):
+                try await Self.applyPacked(change, on: connection, logger: logger)
             }
         }
+        try await Self.writeContainers(batch.containerChanges, sequences: sequences, on: connection, logger: logger)
         try await insertIdentifiers(identifiers, on: connection, logger: logger)
         try await addUnitCounts(counts, on: connection, logger: logger)
         if let id = batch.approvedCount {
@@ -147,20 +151,23 @@ extension PostgresStore {
                 sku: after.key.sku, serial: after.key.serial, status: after.status.rawValue, location: after.location,
                 destination: after.destination, owner: after.owner, lot: after.lot,
                 aliases: encoded.unitJSON[index].aliases, attributes: encoded.unitJSON[index].attributes,
-                version: sequences[change.lastItem], expiry: after.expiry, before: change.before?.version)
+                version: sequences[change.lastItem], expiry: after.expiry, container: after.container,
+                before: change.before?.version)
             if change.before == nil { inserted.append(row) } else { updated.append(row) }
         }
         let columns = """
             sku text, serial text, status text, location text, destination text, owner text, lot text, aliases text,
-            attributes text, version bigint, expiry text, before bigint
+            attributes text, version bigint, expiry text, container text, before bigint
             """
         var ids: [UnitKey: Int64] = [:]
         ids.reserveCapacity(batch.changes.count)
         if !inserted.isEmpty {
             let rows = try await connection.query(
                 """
-                INSERT INTO unit (sku, serial, status, location, destination, owner, lot, aliases, attributes, version, expiry)
-                SELECT sku, serial, status, location, destination, owner, lot, aliases, attributes, version, expiry
+                INSERT INTO unit (sku, serial, status, location, destination, owner, lot, aliases, attributes, version, expiry,
+                    container)
+                SELECT sku, serial, status, location, destination, owner, lot, aliases, attributes, version, expiry,
+                    container
                 FROM json_to_recordset(\(try json(inserted))::json) AS x(\(unescaped: columns))
                 RETURNING id, sku, serial
                 """, logger: logger)
@@ -173,7 +180,7 @@ extension PostgresStore {
                 """
                 UPDATE unit u SET status = x.status, location = x.location, destination = x.destination,
                     owner = x.owner, lot = x.lot, aliases = x.aliases, attributes = x.attributes,
-                    version = x.version, expiry = x.expiry
+                    version = x.version, expiry = x.expiry, container = x.container
                 FROM json_to_recordset(\(try json(updated))::json) AS x(\(unescaped: columns))
                 WHERE u.sku = x.sku AND u.serial = x.serial AND u.version = x.before
                 RETURNING u.id, u.sku, u.serial

@@ -59,18 +59,22 @@ extension SQLiteStore {
                 try addSale(key, quantity, db)
             case .unitCount(let key, let delta):
                 try addUnitCount(key, delta, db)
+            case .packed(_, let change):
+                try Self.applyPacked(change, db)
             }
         }
+        try Self.writeContainers(batch.containerChanges, sequences: sequences, db)
 
         let insertUnit = try db.cachedStatement(
             sql: """
-                INSERT INTO unit (sku, serial, status, location, destination, owner, lot, aliases, attributes, version, expiry)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO unit (sku, serial, status, location, destination, owner, lot, aliases, attributes, version, expiry,
+                    container)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
         let updateUnit = try db.cachedStatement(
             sql: """
                 UPDATE unit SET status = ?, location = ?, destination = ?, owner = ?, lot = ?, aliases = ?, attributes = ?,
-                    version = ?, expiry = ?
+                    version = ?, expiry = ?, container = ?
                 WHERE sku = ? AND serial = ? AND version = ? RETURNING id
                 """)
         let deleteAliases = try db.cachedStatement(sql: "DELETE FROM alias WHERE unit_id = ?")
@@ -90,7 +94,8 @@ extension SQLiteStore {
                     updateUnit,
                     arguments: [
                         after.status.rawValue, after.location, after.destination, after.owner, after.lot,
-                        unitJSON[index].aliases, unitJSON[index].attributes, version, after.expiry, after.key.sku,
+                        unitJSON[index].aliases, unitJSON[index].attributes, version, after.expiry, after.container,
+                        after.key.sku,
                         after.key.serial,
                         before.version,
                     ])
@@ -101,6 +106,7 @@ extension SQLiteStore {
                     after.key.sku, after.key.serial, after.status.rawValue, after.location, after.destination,
                     after.owner,
                     after.lot, unitJSON[index].aliases, unitJSON[index].attributes, version, after.expiry,
+                    after.container,
                 ])
                 id = db.lastInsertedRowID
             }

@@ -26,6 +26,7 @@ public func buildApplication(
         OperationsController(api: api), CatalogueController(api: api), UnitsController(api: api),
         StockController(api: api), HoldsController(api: api), CountsController(api: api),
         NoticesController(api: api), TransfersController(api: api),
+        ContainersController(api: api),
         LedgerController(api: api), IdentifiersController(api: api), AccessController(api: api),
         EPCISController(api: api),
     ]

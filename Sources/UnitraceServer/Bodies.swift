@@ -427,5 +427,20 @@ struct TransferBody: RecordingBody {
     var actor: String?
 }
 
+/// What a pack puts into a container, or an unpack takes out of it.
+struct PackBody: RecordingBody {
+    static let fields = CommonFields.names.union(["units", "quantities", "containers", "location", "all"])
+    static var nested: [String: Set<String>] { ["quantities": ["product", "lot", "quantity"]] }
+    var units: [String]?
+    var quantities: [CountScansBody.Quantity]?
+    var containers: [String]?
+    var location: String?
+    var all: Bool?
+    var occurredAt: String?
+    var documents: [String]?
+    var reason: String?
+    var actor: String?
+}
+
 /// A transfer's shipment, arrival or cancellation takes who, when, why and documents.
 typealias TransferStepBody = CountApproveBody

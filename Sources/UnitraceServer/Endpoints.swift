@@ -121,6 +121,9 @@ extension Endpoint {
     public static let shipTransfer = post("/api/v1/transfers/{id}/ship", warehouse)
     public static let arriveTransfer = post("/api/v1/transfers/{id}/arrive", warehouse)
     public static let cancelTransfer = post("/api/v1/transfers/{id}/cancel", warehouse)
+    public static let showContainer = get("/api/v1/containers/{sscc}", readers)
+    public static let pack = post("/api/v1/containers/{sscc}/pack", warehouse)
+    public static let unpack = post("/api/v1/containers/{sscc}/unpack", warehouse)
     public static let verify = get("/api/v1/verify", [.auditor])
     public static let audit = get("/api/v1/audit", [.auditor])
     public static let importLedger = post("/api/v1/import", [])
@@ -146,7 +149,8 @@ extension Endpoint {
         addHold,
         releaseHold, availability, listCounts, openCount, countSample, showCount, countScans, closeCount, approveCount,
         listNotices, addNotice, noticeLeadTimes, showNotice, noticeScans, acceptNotice, refuseNotice, listTransfers,
-        requestTransfer, showTransfer, shipTransfer, arriveTransfer, cancelTransfer, verify, audit,
+        requestTransfer, showTransfer, shipTransfer, arriveTransfer, cancelTransfer, showContainer, pack, unpack,
+        verify, audit,
         importLedger, parseIdentifier, listKeys, createKey, revokeKey,
         listWebhooks, addWebhook, removeWebhook, webhookDeliveries, epcisCapture, epcisCaptureJob, epcisEvents,
         epcisEvent,

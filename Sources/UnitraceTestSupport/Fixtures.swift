@@ -80,6 +80,19 @@ public enum Warehouse {
         return inventory
     }
 
+    /// Three motors (M-1, M-2, M-3) at WH1-A-01, and 20 kg of yoghurt lot L-1 and 500 screws at `stock`.
+    public static func stocked(on store: any InventoryStore, stock: String) async throws -> Inventory {
+        let inventory = try await make(on: store)
+        try await receiveMotors(inventory, ["M-1", "M-2", "M-3"], at: "WH1-A-01")
+        _ = try await inventory.receiveStock(
+            [
+                StockLineRequest(sku: "YOG-1", lot: "L-1", quantity: "20"),
+                StockLineRequest(sku: "SCREW-4", quantity: "500"),
+            ],
+            at: stock, context: .dock)
+        return inventory
+    }
+
     /// Receives `serials` of EVM-200 at WH1-A-01.
     @discardableResult
     public static func receiveMotors(_ inventory: Inventory, _ serials: [String], at location: String = "WH1-A-01")

@@ -113,7 +113,10 @@ struct EventOptions: ParsableArguments {
 
 /// Units to act on: arguments, a file, or standard input.
 struct ScanOptions: ParsableArguments {
-    @Argument(help: "Units: SKU/SERIAL, a bare serial, or an alias (VIN, IMEI, own serial, …).")
+    @Argument(
+        help:
+            "Units: SKU/SERIAL, a bare serial, or an alias (VIN, IMEI, own serial, …); move, ship and arrive also take containers by SSCC."
+    )
     var units: [String] = []
 
     @Option(help: "Read scans from FILE, one a line ('-' for standard input).")

@@ -62,10 +62,14 @@ struct CanonicalJSONTests {
                             status: UnitStatus.allCases.randomElement(using: &$0)!, location: text(&$0),
                             destination: maybe(&$0) { text(&$0) }, owner: maybe(&$0) { text(&$0) },
                             lot: maybe(&$0) { text(&$0) }, aliases: aliases(&$0), attributes: attributes(&$0),
-                            expiry: maybe(&$0) { text(&$0) })
+                            expiry: maybe(&$0) { text(&$0) }, container: maybe(&$0) { text(&$0) })
                     }, expiry: maybe(&random) { text(&$0) })
             })
         event.request = maybe(&random) { RequestRef(id: text(&$0), fingerprint: text(&$0)) }
+        event.container = maybe(&random) { text(&$0) }
+        event.containers = maybe(&random) { random in
+            (0..<Int.random(in: 0...3, using: &random)).map { _ in text(&random) }
+        }
         return event
     }
 

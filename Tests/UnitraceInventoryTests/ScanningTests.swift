@@ -92,7 +92,7 @@ struct ScanningTests {
         }
         #expect(
             rejected.problems.map(\.message) == [
-                "SSCC 106141411234567897 names a shipping container, not a unit",
+                "unknown container 106141411234567897: nothing was packed in it",
                 "GTIN 09506000134352 without a serial (21) names a product, not a unit",
                 "GTIN 04006381333931 is not the GTIN of any product",
                 "AI (01): GTIN check digit is 3, expected 2",

@@ -6,15 +6,7 @@ import UnitraceTestSupport
 @testable import UnitraceInventory
 
 private func warehouse() async throws -> Inventory {
-    let inventory = try await Warehouse.make(on: try await TestStores.make())
-    try await Warehouse.receiveMotors(inventory, ["M-1", "M-2", "M-3"], at: "WH1-A-01")
-    _ = try await inventory.receiveStock(
-        [
-            StockLineRequest(sku: "YOG-1", lot: "L-1", quantity: "20"),
-            StockLineRequest(sku: "SCREW-4", quantity: "500"),
-        ],
-        at: "WH1-B", context: .dock)
-    return inventory
+    try await Warehouse.stocked(on: try await TestStores.make(), stock: "WH1-B")
 }
 
 @Suite("Transfers between places and drop-ships")

@@ -161,6 +161,33 @@ private func validate(_ files: [String], xml: Bool = false) throws -> Run {
         #expect(refused.err.contains("$.epcisBody.eventList[0].action"), "\(refused.err)")
     }
 
+    @Test func packsAndContainerMovesExportAsValidAggregationAndObjectEvents() throws {
+        let directory = try scratch()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = directory.appendingPathComponent("s.sqlite").path
+        #expect(try unitrace(["demo", "--db", store], in: directory).code == 0)
+        for arguments in [
+            ["pack", "006141410000000012", "BP-75/BP-000001", "BP-75/BP-000002"],
+            ["pack", "006141410000000036", "--container", "006141410000000012"],
+            ["move", "(00)006141410000000036", "--to", "LYON-YARD"],
+            ["unpack", "006141410000000036", "--all"],
+        ] {
+            let run = try unitrace(arguments + ["--db", store], in: directory)
+            #expect(run.code == 0, "\(arguments): \(run)")
+        }
+        let exported = try unitrace(["epcis", "export", "--db", store, "-o", "own.jsonld"], in: directory)
+        #expect(exported.code == 0, "\(exported)")
+        let json = try String(contentsOf: directory.appendingPathComponent("own.jsonld"), encoding: .utf8)
+        #expect(json.contains(#""parentID":"https://id.gs1.org/00/006141410000000036""#))
+        #expect(json.contains(#""type":"AggregationEvent""#))
+        #expect(json.contains(#""bizStep":"unpacking""#))
+        #expect(try validate([directory.appendingPathComponent("own.jsonld").path]).code == 0)
+        let xml = try unitrace(["epcis", "export", "--db", store, "--xml", "-o", "own.xml"], in: directory)
+        #expect(xml.code == 0, "\(xml)")
+        let valid = try validate([directory.appendingPathComponent("own.xml").path], xml: true)
+        #expect(valid.code == 0, "\(valid)")
+    }
+
     @Test func aStoresOwnLedgerExportsAsValidXML() throws {
         let directory = try scratch()
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -62,6 +62,7 @@ struct EndToEndTests {
                             owner       C-1
                             lot         -
                             expiry      -
+                            container   -
                             aliases     imei:490154203237518
                             attributes  -
                             warranty    24 months from sale

@@ -104,15 +104,23 @@ public enum EPCISMapping {
             fields["recordTime"] = .string(event.recordedAt.iso8601)
             return fields
         }
+        let aggregation = event.kind == .pack || event.kind == .unpack
+        // A pack or unpack is an AggregationEvent of the container (parentID) and what goes in or out; an event
+        // that moves containers lists them in its epcList before the units inside them.
+        let containers = (event.containers ?? []).map { JSONValue.string(SSCC.digitalLink($0)) }
+        let units = event.units.map { JSONValue.string(uri(of: $0.unit, catalogue: catalogue)) }
         var fields: [String: JSONValue] = [
-            "type": .string(EPCISEventType.object.rawValue),
+            "type": .string((aggregation ? EPCISEventType.aggregation : EPCISEventType.object).rawValue),
             "eventTime": .string(event.occurredAt.iso8601),
             "eventTimeZoneOffset": .string(offset(event.occurredAt.offsetSeconds)),
             "recordTime": .string(event.recordedAt.iso8601),
             "eventID": .string(eventID(of: event)),
             "action": .string(event.kind.epcisAction),
-            "epcList": .array(event.units.map { .string(uri(of: $0.unit, catalogue: catalogue)) }),
+            (aggregation ? "childEPCs" : "epcList"): .array(containers + units),
         ]
+        if aggregation, let container = event.container {
+            fields["parentID"] = .string(SSCC.digitalLink(container))
+        }
         if CBV.businessSteps.contains(event.businessStep) {
             fields["bizStep"] = .string(event.businessStep)
         }
@@ -161,7 +169,7 @@ public enum EPCISMapping {
             fields["\(prefix):sale"] = .object(members)
         }
         if let quantities = event.quantities, !quantities.isEmpty {
-            fields["quantityList"] = .array(
+            fields[aggregation ? "childQuantityList" : "quantityList"] = .array(
                 quantities.map { line in
                     var element: [String: JSONValue] = [
                         "epcClass": .string(classURI(sku: line.sku, lot: line.lot, catalogue: catalogue)),

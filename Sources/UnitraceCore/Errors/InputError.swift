@@ -43,6 +43,10 @@ public struct InputError: Error, Hashable, Sendable {
         /// An advance ship notice or purchase order id that names none.
         case unknownNotice = "unknown-notice"
         case unknownTransfer = "unknown-transfer"
+        /// No container has this SSCC: nothing was ever packed in it.
+        case unknownContainer = "unknown-container"
+        /// A pack, unpack or container move that breaks a packing rule (a loop, a container inside another).
+        case packingRefused = "packing-refused"
     }
 
     public var code: Code

@@ -22,6 +22,14 @@ public struct RuleViolation: Error, Hashable, Sendable {
         case expired
         /// The unit is held for another customer or order.
         case held
+        /// The unit is packed in a container: it moves with the container, or is unpacked first.
+        case packed
+        /// The unit is already packed in a container.
+        case alreadyPacked = "already-packed"
+        /// The unit is not in the container the event takes it out of.
+        case notInContainer = "not-in-container"
+        /// The unit is not at the place of the container it would be packed in.
+        case notAtContainer = "not-at-container"
     }
 
     public var rule: Rule

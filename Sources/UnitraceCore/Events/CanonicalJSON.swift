@@ -111,6 +111,8 @@ struct CanonicalJSON {
         object { o in
             o.string("actor", event.actor)
             o.string("businessStep", event.businessStep)
+            o.string("container", event.container)
+            if let containers = event.containers { o.value("containers") { $0.array(containers) { $0.string($1) } } }
             o.string("corrects", event.corrects?.uuidString)
             o.string("destination", event.destination)
             o.string("disposition", event.disposition)
@@ -203,6 +205,7 @@ struct CanonicalJSON {
         object { o in
             o.value("aliases") { $0.array(snapshot.aliases) { $0.alias($1) } }
             o.value("attributes") { $0.dictionary(snapshot.attributes) }
+            o.string("container", snapshot.container)
             o.string("destination", snapshot.destination)
             o.string("expiry", snapshot.expiry)
             o.string("location", snapshot.location)

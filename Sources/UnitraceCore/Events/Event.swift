@@ -204,6 +204,11 @@ public struct Event: Hashable, Sendable, Codable {
     public var lots: [Lot]?
     /// The EPCIS event this one was captured from, as it came.
     public var epcis: EPCISEvent?
+    /// For a pack or unpack: the SSCC of the container packed or emptied (EPCIS's parentID).
+    public var container: String?
+    /// The containers the event packs into `container` or takes out of it, or, for a move, shipment or
+    /// arrival, every container it moves, those inside the others included; `nil` when there are none.
+    public var containers: [String]?
 
     /// The form events are recorded in now.
     public static let currentForm = 2

@@ -20,6 +20,10 @@ public enum EventKind: String, Sendable, Codable, CaseIterable {
     case found
     /// Stock the ledger holds that is not there: a count's shortfall, or a unit not found where it should be.
     case lost
+    /// Units, quantities or smaller containers put into a container (a case, a pallet) named by its SSCC.
+    case pack
+    /// Units, quantities or containers taken out of a container.
+    case unpack
 
     /// The GS1 CBV business step recorded with this kind of event.
     public var businessStep: String {
@@ -36,6 +40,8 @@ public enum EventKind: String, Sendable, Codable, CaseIterable {
         case .correct: "other"
         case .observe: "other"
         case .found, .lost: "cycle_counting"
+        case .pack: "packing"
+        case .unpack: "unpacking"
         }
     }
 
@@ -43,8 +49,8 @@ public enum EventKind: String, Sendable, Codable, CaseIterable {
     /// or is observed (`OBSERVE`).
     public var epcisAction: String {
         switch self {
-        case .receive: "ADD"
-        case .scrap: "DELETE"
+        case .receive, .pack: "ADD"
+        case .scrap, .unpack: "DELETE"
         default: "OBSERVE"
         }
     }

@@ -15,12 +15,19 @@
 /// | observe    | any known unit                      | unchanged                | unchanged                |
 /// | lost       | in stock, returned, quarantined     | missing                  | unchanged                |
 /// | found      | missing                             | in stock                 | the event's location, or unchanged |
+/// | pack       | in stock, returned, quarantined, loose, at the event's place | unchanged, in the container | unchanged |
+/// | unpack     | packed in the event's container     | unchanged, loose         | unchanged                |
 ///
-/// Nothing happens to a scrapped unit.
+/// Nothing happens to a scrapped unit. A packed unit moves (move, ship, arrive) only with its container, when
+/// the event lists that container; it is not sold, returned, scrapped or found before it is unpacked; a lost
+/// one leaves its container.
 public enum UnitLifecycle {
     /// Returns the state `line`'s unit moves to when `event` happens while it is in `state`
     /// (`nil`: the unit is not known). The returned state keeps the old `version`; the store sets it.
     /// - Throws: ``RuleViolation`` naming the broken rule; nothing else.
+    /// The kinds a packed unit may not undergo on its own.
+    static let leavesContainer: Set<EventKind> = [.move, .ship, .arrive, .sell, .return, .scrap, .found]
+
     public static func apply(_ event: Event, line: EventLine, to state: UnitState?) throws(RuleViolation) -> UnitState {
         let key = line.unit
         func refuse(_ rule: RuleViolation.Rule, _ detail: String? = nil) -> RuleViolation {
@@ -49,9 +56,18 @@ public enum UnitLifecycle {
             next.expiry = restore.expiry
             next.aliases = restore.aliases
             next.attributes = restore.attributes
+            next.container = restore.container
             return next
         }
         if next.status == .scrapped { throw refuse(.unitScrapped) }
+        if let container = next.container, Self.leavesContainer.contains(event.kind),
+            !(event.containers ?? []).contains(container)
+        {
+            let how =
+                ContainerLifecycle.moving.contains(event.kind)
+                ? "move the container, or unpack it first" : "unpack it first"
+            throw refuse(.packed, "packed in container \(container): \(how)")
+        }
 
         switch event.kind {
         case .receive, .correct:
@@ -124,6 +140,21 @@ public enum UnitLifecycle {
         case .lost:
             guard [.inStock, .returned, .quarantined].contains(next.status) else { throw refuse(.notInStock) }
             next.status = .missing
+            next.container = nil
+
+        case .pack:
+            guard [.inStock, .returned, .quarantined].contains(next.status) else { throw refuse(.notInStock) }
+            if let container = next.container { throw refuse(.alreadyPacked, "packed in container \(container)") }
+            if let place = event.location, place != next.location {
+                throw refuse(.notAtContainer, "at \(next.location), the container is at \(place)")
+            }
+            next.container = event.container
+
+        case .unpack:
+            guard let container = next.container, container == event.container else {
+                throw refuse(.notInContainer, next.container.map { "packed in container \($0)" } ?? "not packed")
+            }
+            next.container = nil
 
         case .found:
             guard next.status == .missing else { throw refuse(.notMissing) }

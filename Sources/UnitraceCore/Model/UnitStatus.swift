@@ -81,6 +81,8 @@ public struct UnitState: Hashable, Sendable, Codable {
     public var attributes: [String: String]
     /// Sequence number of the last event that changed the unit (0 before the first is recorded).
     public var version: Int64
+    /// The SSCC of the container the unit is packed in, if any.
+    public var container: String?
 
     public init(
         key: UnitKey,
@@ -92,7 +94,8 @@ public struct UnitState: Hashable, Sendable, Codable {
         aliases: [Alias] = [],
         attributes: [String: String] = [:],
         version: Int64 = 0,
-        expiry: String? = nil
+        expiry: String? = nil,
+        container: String? = nil
     ) {
         self.key = key
         self.status = status
@@ -104,13 +107,14 @@ public struct UnitState: Hashable, Sendable, Codable {
         self.attributes = attributes
         self.version = version
         self.expiry = expiry
+        self.container = container
     }
 
     /// The state without its version: what a correction restores.
     public var snapshot: UnitSnapshot {
         UnitSnapshot(
             status: status, location: location, destination: destination, owner: owner, lot: lot,
-            aliases: aliases, attributes: attributes, expiry: expiry)
+            aliases: aliases, attributes: attributes, expiry: expiry, container: container)
     }
 }
 
@@ -124,10 +128,11 @@ public struct UnitSnapshot: Hashable, Sendable, Codable {
     public var aliases: [Alias]
     public var attributes: [String: String]
     public var expiry: String?
+    public var container: String?
 
     public init(
         status: UnitStatus, location: String, destination: String? = nil, owner: String? = nil, lot: String? = nil,
-        aliases: [Alias] = [], attributes: [String: String] = [:], expiry: String? = nil
+        aliases: [Alias] = [], attributes: [String: String] = [:], expiry: String? = nil, container: String? = nil
     ) {
         self.status = status
         self.location = location
@@ -137,5 +142,6 @@ public struct UnitSnapshot: Hashable, Sendable, Codable {
         self.aliases = aliases
         self.attributes = attributes
         self.expiry = expiry
+        self.container = container
     }
 }

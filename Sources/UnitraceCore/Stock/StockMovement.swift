@@ -4,6 +4,9 @@ public enum StockState: String, Sendable, Codable, CaseIterable, Comparable {
     case available
     /// Shipped to a location of ours and not arrived: the row's location is where it is headed.
     case inTransit = "in-transit"
+    /// At its location, packed in a container: it moves with the container and is not picked before it is
+    /// unpacked.
+    case packed
 
     public static func < (lhs: StockState, rhs: StockState) -> Bool { lhs.rawValue < rhs.rawValue }
 }
@@ -31,7 +34,7 @@ public struct StockKey: Hashable, Sendable, Comparable {
 extension StockKey: CustomStringConvertible {
     public var description: String {
         let lot = lot.isEmpty ? "" : " lot \(lot)"
-        let state = state == .inTransit ? " (in transit)" : ""
+        let state = state == .inTransit ? " (in transit)" : state == .packed ? " (packed)" : ""
         return "\(sku)\(lot) at \(location)\(state)"
     }
 }
@@ -61,12 +64,16 @@ public struct StockMovement: Hashable, Sendable {
 /// | ship    | the source                            | the destination, in transit (nothing for a customer) |
 /// | arrive  | in transit to the source (else the location) | the event's location              |
 /// | sell, scrap, lost | the source                  | —                                        |
+/// | pack    | the event's location                  | the event's location, packed             |
+/// | unpack  | the event's location, packed          | the event's location                     |
 ///
+/// An event that lists containers moves their content: its quantities are taken from and put to packed
+/// rows (a shipment's stay in transit until they arrive).
 /// Other kinds move no quantities; ``StockMovements/check(_:)`` refuses quantities on them.
 public enum StockMovements {
     /// The kinds of event whose quantities change stock.
     public static let kinds: Set<EventKind> = [
-        .receive, .found, .return, .move, .ship, .arrive, .sell, .scrap, .lost,
+        .receive, .found, .return, .move, .ship, .arrive, .sell, .scrap, .lost, .pack, .unpack,
     ]
 
     /// The movements of `event`'s quantity lines, line by line; none for a captured EPCIS event (its
@@ -77,16 +84,17 @@ public enum StockMovements {
         else { return [] }
         var movements: [StockMovement] = []
         movements.reserveCapacity(quantities.count * 2)
+        let shelf: StockState = (event.containers ?? []).isEmpty ? .available : .packed
         for (index, line) in quantities.enumerated() {
             guard let amount = try? Quantity(parsing: line.quantity) else { continue }
-            func take(_ location: String?, _ state: StockState = .available) {
+            func take(_ location: String?, _ state: StockState) {
                 guard let location else { return }
                 movements.append(
                     StockMovement(
                         key: StockKey(sku: line.sku, lot: line.lot, location: location, state: state),
                         delta: -amount, line: index))
             }
-            func put(_ location: String?, _ state: StockState = .available) {
+            func put(_ location: String?, _ state: StockState) {
                 guard let location else { return }
                 movements.append(
                     StockMovement(
@@ -94,17 +102,23 @@ public enum StockMovements {
                         delta: amount, line: index))
             }
             switch event.kind {
-            case .receive, .found, .return: put(event.location)
+            case .receive, .found, .return: put(event.location, .available)
             case .move:
-                take(event.source)
-                put(event.location)
+                take(event.source, shelf)
+                put(event.location, shelf)
             case .ship:
-                take(event.source)
+                take(event.source, shelf)
                 if event.destinationCustomer == nil { put(event.destination, .inTransit) }
             case .arrive:
                 take(event.source ?? event.location, .inTransit)
-                put(event.location)
-            case .sell, .scrap, .lost: take(event.source)
+                put(event.location, shelf)
+            case .sell, .scrap, .lost: take(event.source, .available)
+            case .pack:
+                take(event.location, .available)
+                put(event.location, .packed)
+            case .unpack:
+                take(event.location, .packed)
+                put(event.location, .available)
             default: break
             }
         }
@@ -125,7 +139,7 @@ public enum StockMovements {
             throw InputError(
                 code: .invalidField,
                 message:
-                    "\(event.kind) does not move quantities; quantities are received, moved, shipped, arrived, sold, returned, scrapped, found or lost"
+                    "\(event.kind) does not move quantities; quantities are received, moved, shipped, arrived, sold, returned, scrapped, found, lost, packed or unpacked"
             )
         }
         for line in quantities {
@@ -139,7 +153,7 @@ public enum StockMovements {
             throw InputError(
                 code: .invalidField, message: "\(event.kind) of a quantity needs the location it is taken from")
         }
-        let needsLocation: Set<EventKind> = [.receive, .found, .return, .move, .arrive]
+        let needsLocation: Set<EventKind> = [.receive, .found, .return, .move, .arrive, .pack, .unpack]
         if needsLocation.contains(event.kind), event.location == nil {
             throw InputError(code: .invalidField, message: "\(event.kind) of a quantity needs the location it goes to")
         }

@@ -18,6 +18,8 @@ public struct AuditReport: Hashable, Sendable {
         case seenAfterScrap = "seen-after-scrap"
         /// Lots and units past their expiry, still in stock where they can be sold.
         case expiredSellable = "expired-sellable"
+        /// Containers whose content is not where they are, or whose packed quantities are not on the shelf.
+        case containerContent = "container-content"
 
         public var title: String {
             switch self {
@@ -28,6 +30,7 @@ public struct AuditReport: Hashable, Sendable {
             case .soldTwice: "units sold twice without a return"
             case .seenAfterScrap: "units with events after they were scrapped"
             case .expiredSellable: "lots and units past expiry still sellable"
+            case .containerContent: "containers whose content disagrees with them"
             }
         }
     }
@@ -74,10 +77,12 @@ extension Inventory {
         var aliases: [(value: String, owner: UnitKey)] = []
         var units = 0
         var after: UnitKey?
+        var packedUnits: [UnitState] = []
         while true {
             let page = try await store.find(UnitQuery(after: after, limit: 10_000))
             for state in page {
                 units += 1
+                if state.container != nil { packedUnits.append(state) }
                 bySerial[state.key.serial, default: []].append(state.key)
                 for alias in state.aliases { aliases.append((alias.value, state.key)) }
                 if let template = products[state.key.sku]?.serialTemplate {
@@ -147,8 +152,68 @@ extension Inventory {
             found(.expiredSellable, "\(what) at \(row.location): \(amount), expired \(row.expiry)")
         }
 
+        try await auditContainers(packedUnits: packedUnits, pageSize: pageSize) { found(.containerContent, $0) }
+
         return AuditReport(
             events: verified.events, units: units,
             findings: AuditReport.Check.allCases.map { findings[$0]! })
+    }
+}
+
+extension Inventory {
+    /// Every packed unit and container is where its container is, and the quantities packed in the containers
+    /// at each place are the packed stock there.
+    func auditContainers(packedUnits: [UnitState], pageSize: Int, found: (String) -> Void) async throws {
+        var containers: [String: ContainerState] = [:]
+        var cursor: String?
+        while true {
+            let page = try await store.allContainers(after: cursor, limit: pageSize)
+            guard let last = page.last else { break }
+            cursor = last.sscc
+            for state in page { containers[state.sscc] = state }
+        }
+        for unit in packedUnits {
+            guard let sscc = unit.container else { continue }
+            guard let container = containers[sscc] else {
+                found("\(unit.key): packed in container \(sscc), which is not known")
+                continue
+            }
+            if unit.location != container.location {
+                found("\(unit.key): at \(unit.location), its container \(sscc) at \(container.location)")
+            }
+        }
+        for container in containers.values.sorted(by: { $0.sscc < $1.sscc }) {
+            guard let parent = container.parent else { continue }
+            guard let holder = containers[parent] else {
+                found("container \(container.sscc): inside \(parent), which is not known")
+                continue
+            }
+            if holder.location != container.location {
+                found("container \(container.sscc): at \(container.location), inside \(parent) at \(holder.location)")
+            }
+        }
+        // On a shelf (not in transit, not delivered), what the containers hold is the packed stock there.
+        var expected: [StockKey: Quantity] = [:]
+        for row in try await store.allPackedQuantities() {
+            guard let container = containers[row.sscc],
+                ![BuiltInLocation.inTransit, BuiltInLocation.customer].contains(container.location)
+            else { continue }
+            expected[
+                StockKey(sku: row.sku, lot: row.lot, location: container.location, state: .packed), default: .zero] +=
+                row.quantity
+        }
+        var stored: [StockKey: Quantity] = [:]
+        var stockCursor: StockKey?
+        while true {
+            let page = try await store.allStockLevels(after: stockCursor, limit: 5_000)
+            guard let last = page.last else { break }
+            stockCursor = last.key
+            for level in page where level.key.state == .packed { stored[level.key] = level.quantity }
+        }
+        for key in Set(expected.keys).union(stored.keys).sorted() where expected[key] != stored[key] {
+            found(
+                "\(key): \(stored[key] ?? .zero) packed on the shelf, \(expected[key] ?? .zero) in the containers there"
+            )
+        }
     }
 }

@@ -88,10 +88,13 @@ public struct Outcome: Hashable, Sendable {
     public var units: [UnitKey]
     /// Lines that repeated an earlier scan; they were not counted again.
     public var duplicates: [LineProblem]
+    /// The containers the event(s) moved, those inside others included.
+    public var containers: [String]
 
-    public init(receipt: BatchReceipt, units: [UnitKey], duplicates: [LineProblem] = []) {
+    public init(receipt: BatchReceipt, units: [UnitKey], duplicates: [LineProblem] = [], containers: [String] = []) {
         self.receipt = receipt
         self.units = units
         self.duplicates = duplicates
+        self.containers = containers
     }
 }

@@ -18,7 +18,7 @@ public enum EventRules {
 
     /// The verbs that put units at the event's location: it must be a real place, not a built-in one
     /// (`customer`, `supplier`, `in-transit`, `scrapped` are where units go by other verbs).
-    public static let placing: Set<EventKind> = [.receive, .move, .return, .arrive, .found]
+    public static let placing: Set<EventKind> = [.receive, .move, .return, .arrive, .found, .pack, .unpack]
 
     /// `place`, the location `code` names, when it is a real place.
     /// - Throws: ``InputError`` `unknown-location` or `not-a-place`.

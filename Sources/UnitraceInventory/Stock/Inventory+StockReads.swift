@@ -148,14 +148,22 @@ extension Inventory {
         guard !requests.isEmpty else {
             throw InputError(code: .nothingToDo, message: "nothing to pick: name a product and a quantity")
         }
-        let places = location == nil ? [] : try await subtree(location!)
-        let today = CalendarDay(environment.now())
-        let holds = try await store.activeHolds(skus: Set(requests.map(\.sku)), at: environment.now())
+        // The catalogue, the places, the open holds and, for a pick anywhere, the first candidates of each
+        // product are read at once: over a network each is a round trip, and most picks need no more.
+        let now = environment.now()
+        let today = CalendarDay(now)
+        async let placesRead = location == nil ? [] : subtree(location!)
+        async let holdsRead = store.activeHolds(skus: Set(requests.map(\.sku)), at: now)
+        async let catalogueRead = store.products()
+        async let firstPagesRead = location == nil ? firstPickPages(Set(requests.map(\.sku)), today: today) : [:]
+        let (places, holds, catalogue, firstPages) = try await (placesRead, holdsRead, catalogueRead, firstPagesRead)
         let heldUnits = Set(holds.compactMap(\.unit))
         var lines: [PickLine] = []
         var short: [String: Quantity] = [:]
         for request in requests {
-            let product = try await requireProduct(request.sku)
+            guard let product = catalogue.first(where: { $0.sku == request.sku }) else {
+                throw InputError(code: .unknownProduct, message: "unknown product '\(Limits.quote(request.sku))'")
+            }
             let wanted = try Quantity(parsing: request.quantity)
             guard wanted.isPositive else {
                 throw InputError(code: .invalidField, message: "quantity of \(request.sku) must be more than zero")
@@ -194,6 +202,8 @@ extension Inventory {
                     let expiry = state.expiry.flatMap { try? CalendarDay(parsing: $0) }
                     if let expiry, expiry < today { return nil }
                     if heldUnits.contains(state.key) { return nil }
+                    // A packed unit is picked by unpacking its container first.
+                    if state.container != nil { return nil }
                     return (state, expiry)
                 }.sorted { a, b in
                     let (x, y) = (a.1 ?? CalendarDay(daysSince1970: .max), b.1 ?? CalendarDay(daysSince1970: .max))
@@ -208,9 +218,17 @@ extension Inventory {
                 }
             } else {
                 var cursor: PickCursor?
+                var prefetched = firstPages[product.sku]
                 walk: while remaining > .zero {
-                    let page = try await store.pickCandidates(
-                        sku: product.sku, locations: places, notExpiredBefore: today, after: cursor, limit: 64)
+                    let page: [StockLevel]
+                    if let first = prefetched {
+                        page = first
+                        prefetched = nil
+                    } else {
+                        page = try await store.pickCandidates(
+                            sku: product.sku, locations: places, notExpiredBefore: today, after: cursor,
+                            limit: Self.pickPage)
+                    }
                     for level in page {
                         cursor = PickCursor(expiry: level.expiry, lot: level.key.lot, location: level.key.location)
                         if let lot = request.lot, level.key.lot != lot { continue }
@@ -226,12 +244,33 @@ extension Inventory {
                         remaining -= take
                         if remaining == .zero { break walk }
                     }
-                    if page.count < 64 { break }
+                    if page.count < Self.pickPage { break }
                 }
             }
             if remaining > .zero { short[product.sku, default: .zero] += remaining }
         }
         return PickList(lines: lines, short: short)
+    }
+
+    /// How many candidate rows a pick reads at a time.
+    static let pickPage = 64
+
+    /// The first page of pick candidates anywhere, for each of `skus`, read at once.
+    private func firstPickPages(_ skus: Set<String>, today: CalendarDay) async throws -> [String: [StockLevel]] {
+        try await withThrowingTaskGroup(of: (String, [StockLevel]).self) { group in
+            for sku in skus {
+                group.addTask {
+                    (
+                        sku,
+                        try await store.pickCandidates(
+                            sku: sku, locations: [], notExpiredBefore: today, after: nil, limit: Self.pickPage)
+                    )
+                }
+            }
+            var pages: [String: [StockLevel]] = [:]
+            for try await (sku, page) in group { pages[sku] = page }
+            return pages
+        }
     }
 
     /// Sets when to reorder a product for a location and how much.
@@ -278,7 +317,8 @@ extension Inventory {
                 }
             } else {
                 for level in try await store.stockLevels(QuantityQuery(sku: rule.sku, locations: [rule.location])) {
-                    if level.key.state == .available {
+                    // Packed stock is on the shelf too: it counts towards the position, not as on its way.
+                    if level.key.state != .inTransit {
                         available += level.quantity
                     } else {
                         inTransit += level.quantity

@@ -15,6 +15,7 @@ enum SQLiteSchema {
         case holds = "0008_holds"
         case counts = "0009_counts"
         case notices = "0010_notices_and_transfers"
+        case containers = "0011_containers"
     }
 
     static var migrator: DatabaseMigrator {
@@ -29,11 +30,37 @@ enum SQLiteSchema {
         migrator.registerMigration(MigrationID.holds.rawValue, migrate: v0008)
         migrator.registerMigration(MigrationID.counts.rawValue, migrate: v0009)
         migrator.registerMigration(MigrationID.notices.rawValue, migrate: v0010)
+        migrator.registerMigration(MigrationID.containers.rawValue, migrate: v0011)
         return migrator
     }
 
     /// The newest migration this build knows.
     static var latest: String { MigrationID.allCases.last!.rawValue }
+
+    /// Containers (cases, pallets) by SSCC, the quantities packed in them, and the container each unit is in.
+    private static func v0011(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE unit ADD COLUMN container TEXT;
+                CREATE INDEX unit_by_container ON unit(container) WHERE container IS NOT NULL;
+                CREATE TABLE container (
+                    sscc TEXT PRIMARY KEY,
+                    parent TEXT,
+                    location TEXT NOT NULL,
+                    destination TEXT,
+                    version INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX container_by_parent ON container(parent) WHERE parent IS NOT NULL;
+                -- quantity is in thousandths; lot is '' for a bulk product
+                CREATE TABLE container_quantity (
+                    sscc TEXT NOT NULL,
+                    sku TEXT NOT NULL,
+                    lot TEXT NOT NULL,
+                    quantity INTEGER NOT NULL,
+                    PRIMARY KEY (sscc, sku, lot)
+                ) WITHOUT ROWID;
+                """)
+    }
 
     /// Advance ship notices and purchase orders, the scans of their receipts, and transfers between places.
     private static func v0010(_ db: Database) throws {

@@ -31,7 +31,7 @@ struct StockController: Controller {
     func levels(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let state = try query(request, "state").map { text throws(InputError) in
             guard let value = StockState(rawValue: text) else {
-                throw InputError(code: .invalidField, message: "state must be available or in-transit")
+                throw InputError(code: .invalidField, message: "state must be available, in-transit or packed")
             }
             return value
         }

@@ -8,8 +8,14 @@ func report(_ kind: EventKind, _ outcome: Outcome, output: Output, _ summary: St
     output.emit(OutcomeJSON(kind, outcome)) {
         let receipt = outcome.receipt
         let units = outcome.units
-        var text = "\(summary): \(units.count) unit\(units.count == 1 ? "" : "s") (sequence \(receipt.lastSequence))"
-        if units.count <= 10 {
+        let containers = outcome.containers
+        let packed =
+            containers.isEmpty ? "" : " in \(containers.count) container\(containers.count == 1 ? "" : "s")"
+        var text =
+            "\(summary): \(units.count) unit\(units.count == 1 ? "" : "s")\(packed) (sequence \(receipt.lastSequence))"
+        for container in containers.prefix(10) { text += "\n  container \(container)" }
+        if units.isEmpty {
+        } else if units.count <= 10 {
             text += "\n" + units.map { "  \($0)" }.joined(separator: "\n")
         } else if let first = units.first, let last = units.last {
             text += "\n  \(first) … \(last)"

@@ -27,15 +27,23 @@ func historyCells(_ entry: HistoryEntry) -> [String] {
 
 struct Show: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Show a unit's passport: identity, aliases, attributes, status, location, owner and full history.")
+        abstract:
+            "Show a unit's passport (identity, aliases, attributes, status, location, owner, full history), or what a container holds."
+    )
     @OptionGroup var store: StoreOptions
-    @Argument(help: "SKU/SERIAL, a bare serial, or an alias (VIN, IMEI, own serial, …).") var unit: String
+    @Argument(help: "SKU/SERIAL, a bare serial, an alias (VIN, IMEI, own serial, …), or a container's SSCC.")
+    var unit: String
     @Option(help: "Take a bare serial as this product's.") var product: String?
 
     func run() async throws {
         let output = store.output
         try await reporting(output) {
-            let passport = try await store.openInventory().passport(unit, product: product)
+            let inventory = try await store.openInventory()
+            if product == nil, let container = try await inventory.containerNamed(unit) {
+                output.emit(container) { container.text }
+                return
+            }
+            let passport = try await inventory.passport(unit, product: product)
             output.emit(PassportJSON(passport)) {
                 let state = passport.state
                 var lines = [
@@ -45,6 +53,7 @@ struct Show: AsyncParsableCommand {
                     "owner       \(state.owner ?? "-")",
                     "lot         \(state.lot ?? "-")",
                     "expiry      \(state.expiry ?? "-")",
+                    "container   \(state.container ?? "-")",
                     "aliases     \(state.aliases.isEmpty ? "-" : state.aliases.map(\.description).joined(separator: ", "))",
                     "attributes  \(attributeText(state.attributes))",
                     "warranty    \(warrantyText(passport.product.warranty))",
@@ -221,6 +230,9 @@ struct Rebuild: AsyncParsableCommand {
             output.emit(report) {
                 "rebuilt from \(report.events) events: \(report.identifiers) identifier entries, "
                     + "\(report.repaired) repaired"
+                    + (report.stockRewritten ? "; stock rewritten" : "")
+                    + (report.unitsRecounted ? "; unit tally recounted" : "")
+                    + (report.containersRewritten ? "; containers rewritten" : "")
             }
         }
     }

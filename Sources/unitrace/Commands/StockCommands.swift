@@ -75,7 +75,7 @@ struct StockLevels: AsyncParsableCommand {
             let state = try self.state.map { text throws(InputError) in
                 guard let value = StockState(rawValue: text) else {
                     throw InputError(
-                        code: .invalidField, message: "--state must be available or in-transit, not '\(text)'")
+                        code: .invalidField, message: "--state must be available, in-transit or packed, not '\(text)'")
                 }
                 return value
             }
