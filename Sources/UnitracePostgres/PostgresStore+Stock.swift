@@ -226,7 +226,8 @@ extension PostgresStore {
     }
 
     public func pickCandidates(
-        sku: String, locations: [String], notExpiredBefore day: CalendarDay, after cursor: PickCursor?, limit: Int
+        sku: String, under location: String?, notExpiredBefore day: CalendarDay, after cursor: PickCursor?,
+        limit: Int
     ) async throws -> [StockLevel] {
         var binds = PostgresBindings()
         binds.append(sku)
@@ -238,17 +239,40 @@ extension PostgresStore {
             binds.append(cursor.location)
             conditions.append("(expiry, lot, location) > ($3, $4, $5)")
         }
-        if !locations.isEmpty {
-            binds.append(locations)
-            conditions.append("location = ANY($\(binds.count))")
-        }
         binds.append(limit)
+        let limit = "$\(binds.count)"
+        guard let location else {
+            return try await levels(
+                """
+                SELECT \(Self.levelColumns) FROM stock_level WHERE \(conditions.joined(separator: " AND "))
+                ORDER BY expiry, lot, location LIMIT \(limit)
+                """, binds)
+        }
+        binds.append(location)
+        // One statement whatever the size of the subtree, and the plan that suits it: a few places (a bin, an
+        // aisle) are each read in expiry order from (sku, location, state, expiry, lot) and merged; many (a
+        // site) are filtered while (sku, state, expiry, lot, location) is walked, which stops at the limit.
+        // Only the branch that suits runs: each is gated by a one-time test of the subtree's size.
+        let filter = conditions.joined(separator: " AND ")
         return try await levels(
             """
-            SELECT \(Self.levelColumns) FROM stock_level WHERE \(conditions.joined(separator: " AND "))
-            ORDER BY expiry, lot, location LIMIT $\(binds.count)
+            WITH places AS MATERIALIZED (\(Self.subtree(binds.count))),
+                few AS (SELECT count(*) <= \(Self.fewPlaces) AS yes FROM places)
+            SELECT \(Self.levelColumns) FROM (
+                SELECT s.* FROM places p CROSS JOIN LATERAL (
+                    SELECT \(Self.levelColumns) FROM stock_level WHERE \(filter) AND location = p.code
+                    ORDER BY expiry, lot LIMIT \(limit)) s
+                WHERE (SELECT yes FROM few)
+                UNION ALL
+                (SELECT \(Self.levelColumns) FROM stock_level
+                WHERE \(filter) AND location = ANY(ARRAY(SELECT code FROM places)) AND NOT (SELECT yes FROM few)
+                ORDER BY expiry, lot, location LIMIT \(limit))
+            ) found ORDER BY expiry, lot, location LIMIT \(limit)
             """, binds)
     }
+
+    /// Up to how many places a pick reads place by place.
+    static let fewPlaces = 16
 
     public func expiring(through day: CalendarDay, limit: Int) async throws -> [ExpiringStock] {
         var binds = PostgresBindings()

@@ -79,7 +79,7 @@ extension PostgresStore {
 
     /// `location IN` the subtree of the location code bound at `$index`.
     static func subtree(_ index: Int) -> String {
-        "(SELECT code FROM location WHERE path LIKE (SELECT path FROM location WHERE code = $\(index)) || '%')"
+        "(SELECT code FROM location WHERE starts_with(path, (SELECT path FROM location WHERE code = $\(index))))"
     }
 
     public func find(_ query: UnitQuery) async throws -> [UnitState] {

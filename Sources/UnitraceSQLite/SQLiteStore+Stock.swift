@@ -160,9 +160,15 @@ extension SQLiteStore {
     }
 
     public func pickCandidates(
-        sku: String, locations: [String], notExpiredBefore day: CalendarDay, after cursor: PickCursor?, limit: Int
+        sku: String, under location: String?, notExpiredBefore day: CalendarDay, after cursor: PickCursor?,
+        limit: Int
     ) async throws -> [StockLevel] {
         try read { db in
+            var locations: [String] = []
+            if let location {
+                locations = try String.fetchAll(db, sql: Self.subtreeCodes, arguments: [location])
+                guard !locations.isEmpty else { return [] }
+            }
             var conditions = ["sku = ?", "state = 'available'", "expiry >= ?"]
             var arguments: [any DatabaseValueConvertible] = [sku, day.description]
             if let cursor {

@@ -4,10 +4,13 @@ import UnitraceCore
 import UnitraceInventory
 
 extension SQLiteStore {
-    /// The codes of a location (bound to `?`) and of every location beneath it: its path is their prefix.
-    static let subtree = """
-        (SELECT l.code FROM location l, location top
-            WHERE top.code = ? AND substr(l.path, 1, length(top.path)) = top.path)
+    /// ``subtreeCodes`` as a subquery, for `location IN`.
+    static let subtree = "(\(subtreeCodes))"
+
+    /// The codes of the location bound to `?` and of every location beneath it: its path is their prefix.
+    static let subtreeCodes = """
+        SELECT l.code FROM location l, location top
+            WHERE top.code = ? AND substr(l.path, 1, length(top.path)) = top.path
         """
 
     public func states(of units: Set<UnitKey>) async throws -> [UnitKey: UnitState] {

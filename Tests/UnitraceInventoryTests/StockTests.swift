@@ -183,6 +183,51 @@ struct LotStockTests {
             [StockLineRequest(sku: "YOG-1", lot: "L-OLD", quantity: "10")], from: "WH1-A-01", context: scrapContext)
     }
 
+    @Test(
+        "a pick reads the place and what is beneath it, in one bin or across many, page after page, and nothing outside"
+    )
+    func pickWithinPlace() async throws {
+        let inventory = try await warehouse()
+        // W_1 has 20 bins, more than a pick reads bin by bin; WX1 looks like it to a careless pattern.
+        for code in ["W_1", "WX1"] {
+            _ = try await inventory.addLocation(Location(code: code, name: code, kind: .warehouse))
+        }
+        for bin in 0..<20 {
+            _ = try await inventory.addLocation(
+                Location(code: "W_1-\(bin)", name: "Bin \(bin)", kind: .bin, parent: "W_1"))
+        }
+        // 100 lots, one kilogram each, expiring a day apart; lot n sits in bin n % 20, its expiry counts down.
+        for bin in 0..<20 {
+            let lines = stride(from: bin, to: 100, by: 20).map { n in
+                yoghurt(String(format: "L-%03d", n), "1", expiry: day("2027-06-01").adding(days: Int64(-n)).description)
+            }
+            _ = try await inventory.receiveStock(lines, at: "W_1-\(bin)", context: .dock)
+        }
+        _ = try await inventory.receiveStock([yoghurt("L-X", "50", expiry: "2026-12-01")], at: "WX1", context: .dock)
+        try await Warehouse.receiveMotors(inventory, ["X-1"], at: "WX1")
+
+        // Across the site: every lot, soonest expiry first (lot 99 first), over more than one page.
+        let site = try await inventory.pick([PickRequest(sku: "YOG-1", quantity: "100")], at: "W_1")
+        #expect(site.short.isEmpty)
+        #expect(site.lines.compactMap(\.lot) == (0..<100).reversed().map { String(format: "L-%03d", $0) })
+        #expect(site.lines.count > Inventory.pickPage)
+        // One bin: its five lots, in the same order, and what is missing is short.
+        let bin = try await inventory.pick([PickRequest(sku: "YOG-1", quantity: "6")], at: "W_1-7")
+        #expect(bin.lines.map(\.lot) == ["L-087", "L-067", "L-047", "L-027", "L-007"])
+        #expect(Set(bin.lines.map(\.location)) == ["W_1-7"])
+        #expect(bin.short == ["YOG-1": Quantity(whole: 1)])
+        // Nothing of WX1 is beneath W_1, for lots or for units.
+        #expect(try await inventory.pick([PickRequest(sku: "EVM-200", quantity: "1")], at: "W_1").lines.isEmpty)
+        #expect(try await inventory.store.find(UnitQuery(location: "W_1")).isEmpty)
+        #expect(try await inventory.pick([PickRequest(sku: "EVM-200", quantity: "1")], at: "WX1").lines.count == 1)
+
+        let unknown = try await #require(throws: InputError.self) {
+            try await inventory.pick([PickRequest(sku: "YOG-1", quantity: "1")], at: "W-9")
+        }
+        #expect(unknown.code == .unknownLocation)
+        #expect(unknown.message == "unknown location 'W-9'")
+    }
+
     @Test("expiring lists lots and serialized units whose expiry is near, by location")
     func expiring() async throws {
         let inventory = try await warehouse()

@@ -148,15 +148,16 @@ extension Inventory {
         guard !requests.isEmpty else {
             throw InputError(code: .nothingToDo, message: "nothing to pick: name a product and a quantity")
         }
-        // The catalogue, the places, the open holds and, for a pick anywhere, the first candidates of each
-        // product are read at once: over a network each is a round trip, and most picks need no more.
+        // The place, the catalogue, the open holds and each product's first candidates are read at once: over
+        // a network each is a round trip, and most picks need no more. The store resolves the place's subtree
+        // in the candidates' own query.
         let now = environment.now()
         let today = CalendarDay(now)
-        async let placesRead = location == nil ? [] : subtree(location!)
+        async let placeRead = location == nil ? nil : requirePlace(location!)
         async let holdsRead = store.activeHolds(skus: Set(requests.map(\.sku)), at: now)
         async let catalogueRead = store.products()
-        async let firstPagesRead = location == nil ? firstPickPages(Set(requests.map(\.sku)), today: today) : [:]
-        let (places, holds, catalogue, firstPages) = try await (placesRead, holdsRead, catalogueRead, firstPagesRead)
+        async let firstPagesRead = firstPickPages(Set(requests.map(\.sku)), under: location, today: today)
+        let (_, holds, catalogue, firstPages) = try await (placeRead, holdsRead, catalogueRead, firstPagesRead)
         let heldUnits = Set(holds.compactMap(\.unit))
         var lines: [PickLine] = []
         var short: [String: Quantity] = [:]
@@ -192,12 +193,8 @@ extension Inventory {
                     throw InputError(
                         code: .invalidField, message: "\(product.sku) is counted in whole units, not \(wanted)")
                 }
-                var units = try await store.find(
-                    UnitQuery(sku: product.sku, status: .inStock, lot: request.lot, limit: 100_000))
-                if !places.isEmpty {
-                    let set = Set(places)
-                    units = units.filter { set.contains($0.location) }
-                }
+                let units = try await store.find(
+                    UnitQuery(sku: product.sku, status: .inStock, location: location, lot: request.lot, limit: 100_000))
                 let usable = units.compactMap { state -> (UnitState, CalendarDay?)? in
                     let expiry = state.expiry.flatMap { try? CalendarDay(parsing: $0) }
                     if let expiry, expiry < today { return nil }
@@ -226,7 +223,7 @@ extension Inventory {
                         prefetched = nil
                     } else {
                         page = try await store.pickCandidates(
-                            sku: product.sku, locations: places, notExpiredBefore: today, after: cursor,
+                            sku: product.sku, under: location, notExpiredBefore: today, after: cursor,
                             limit: Self.pickPage)
                     }
                     for level in page {
@@ -255,15 +252,18 @@ extension Inventory {
     /// How many candidate rows a pick reads at a time.
     static let pickPage = 64
 
-    /// The first page of pick candidates anywhere, for each of `skus`, read at once.
-    private func firstPickPages(_ skus: Set<String>, today: CalendarDay) async throws -> [String: [StockLevel]] {
+    /// The first page of pick candidates at `location` and beneath it (anywhere when nil), for each of
+    /// `skus`, read at once.
+    private func firstPickPages(_ skus: Set<String>, under location: String?, today: CalendarDay) async throws
+        -> [String: [StockLevel]]
+    {
         try await withThrowingTaskGroup(of: (String, [StockLevel]).self) { group in
             for sku in skus {
                 group.addTask {
                     (
                         sku,
                         try await store.pickCandidates(
-                            sku: sku, locations: [], notExpiredBefore: today, after: nil, limit: Self.pickPage)
+                            sku: sku, under: location, notExpiredBefore: today, after: nil, limit: Self.pickPage)
                     )
                 }
             }

@@ -12,11 +12,12 @@ public protocol StockStore: Sendable {
     func stockLevels(of keys: Set<StockKey>) async throws -> [StockKey: Quantity]
     /// The rows that match `query`, by SKU, lot, location and state.
     func stockLevels(_ query: QuantityQuery) async throws -> [StockLevel]
-    /// Available rows of `sku` at `locations` (any when empty) whose lot has not expired before `day`, in
-    /// first-expired-first-out order (lots without an expiry last, then by lot and location), at most
-    /// `limit`, after `cursor`.
+    /// Available rows of `sku` at `location` and beneath it (anywhere when nil; none when it is not known)
+    /// whose lot has not expired before `day`, in first-expired-first-out order (lots without an expiry
+    /// last, then by lot and location), at most `limit`, after `cursor`. One query: the store resolves the
+    /// subtree itself.
     func pickCandidates(
-        sku: String, locations: [String], notExpiredBefore day: CalendarDay, after cursor: PickCursor?,
+        sku: String, under location: String?, notExpiredBefore day: CalendarDay, after cursor: PickCursor?,
         limit: Int
     ) async throws -> [StockLevel]
     /// Available rows whose lot expires on or before `day`, by expiry; and units in stock with an expiry on or
