@@ -164,14 +164,7 @@ extension Inventory {
     /// Every packed unit and container is where its container is, and the quantities packed in the containers
     /// at each place are the packed stock there.
     func auditContainers(packedUnits: [UnitState], pageSize: Int, found: (String) -> Void) async throws {
-        var containers: [String: ContainerState] = [:]
-        var cursor: String?
-        while true {
-            let page = try await store.allContainers(after: cursor, limit: pageSize)
-            guard let last = page.last else { break }
-            cursor = last.sscc
-            for state in page { containers[state.sscc] = state }
-        }
+        let containers = try await storedContainers(pageSize: pageSize)
         for unit in packedUnits {
             guard let sscc = unit.container else { continue }
             guard let container = containers[sscc] else {

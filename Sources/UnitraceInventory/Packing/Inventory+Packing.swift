@@ -436,9 +436,8 @@ extension Inventory {
 }
 
 extension Inventory {
-    /// How the stored containers and packed quantities differ from what the ledger's events add up to
-    /// (`replay`): one problem per kind, with an example; none when they agree.
-    func containerDifferences(from replay: ContainerReplay, pageSize: Int = 2_000) async throws -> [String] {
+    /// Every stored container by SSCC, read a page at a time.
+    func storedContainers(pageSize: Int) async throws -> [String: ContainerState] {
         var stored: [String: ContainerState] = [:]
         var cursor: String?
         while true {
@@ -447,6 +446,13 @@ extension Inventory {
             cursor = last.sscc
             for state in page { stored[state.sscc] = state }
         }
+        return stored
+    }
+
+    /// How the stored containers and packed quantities differ from what the ledger's events add up to
+    /// (`replay`): one problem per kind, with an example; none when they agree.
+    func containerDifferences(from replay: ContainerReplay, pageSize: Int = 2_000) async throws -> [String] {
+        let stored = try await storedContainers(pageSize: pageSize)
         var problems: [String] = []
         if stored != replay.states {
             let differing = Set(stored.keys).union(replay.states.keys).filter { stored[$0] != replay.states[$0] }
