@@ -72,6 +72,10 @@ extension Inventory {
                         code: .invalidField,
                         message:
                             "\(request.kind.rawValue) has its own route (/containers/{sscc}/\(request.kind.rawValue))")
+                case .install, .remove:
+                    throw InputError(
+                        code: .invalidField,
+                        message: "\(request.kind.rawValue) has its own route (/units/\(request.kind.rawValue))")
                 case .observe:
                     throw InputError(
                         code: .invalidField,

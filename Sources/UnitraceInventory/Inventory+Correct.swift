@@ -59,6 +59,13 @@ extension Inventory {
                 code: .packingRefused,
                 message: "event \(recorded.sequence) packs, unpacks or moves containers: it is not corrected; \(undo)")
         }
+        if event.kind == .install || event.kind == .remove {
+            throw InputError(
+                code: .invalidField,
+                message:
+                    "event \(recorded.sequence) \(event.kind == .install ? "installs" : "removes") components: it is not corrected; \(event.kind == .install ? "remove them" : "install them again") instead"
+            )
+        }
         if event.kind == .correct, let id = event.corrects, let undone = try await store.event(id: id)?.event,
             undone.quantities != nil || undone.kind == .sell
         {

@@ -7,11 +7,20 @@ public struct Passport: Hashable, Sendable {
     public var product: Product
     /// Every event that named the unit, oldest first.
     public var history: [HistoryEntry]
+    /// What is fitted in it now, recursively, with each component's origin.
+    public var components: [TraceNode]
+    /// The units it is fitted in, innermost first: the last is where it really is.
+    public var installedIn: [UnitState]
 
-    public init(state: UnitState, product: Product, history: [HistoryEntry]) {
+    public init(
+        state: UnitState, product: Product, history: [HistoryEntry], components: [TraceNode] = [],
+        installedIn: [UnitState] = []
+    ) {
         self.state = state
         self.product = product
         self.history = history
+        self.components = components
+        self.installedIn = installedIn
     }
 }
 
@@ -45,7 +54,10 @@ extension Inventory {
             throw InputError(code: .unknownUnit, message: "'\(Limits.quote(scan))' names no known unit")
         }
         let product = try await requireProduct(key.sku)
-        return Passport(state: state, product: product, history: try await store.history(of: key))
+        return Passport(
+            state: state, product: product, history: try await store.history(of: key),
+            components: try await traceDown(key: key).roots.first?.children ?? [],
+            installedIn: try await installedIn(state))
     }
 
     /// The one voided unit a bare serial names (scans skip voided units, a passport does not).

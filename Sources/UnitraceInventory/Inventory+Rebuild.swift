@@ -15,6 +15,9 @@ public struct RebuildReport: Hashable, Sendable, Codable {
     /// Whether the containers and their packed quantities differed from what the ledger gives, and were
     /// rewritten.
     public var containersRewritten = false
+    /// Whether the assembly table (which component is in which unit, and when) differed from the ledger's
+    /// installs and removals, and was rewritten.
+    public var assemblyRewritten = false
 
     public init() {}
 }
@@ -29,6 +32,7 @@ extension Inventory {
         var after: Int64 = 0
         var stock = Projections.StockTotals()
         var packing = ContainerReplay()
+        var assembly = AssemblyReplay()
         while true {
             let page = try await store.events(after: after, limit: pageSize, matching: .all)
             guard let first = page.first, let last = page.last else { break }
@@ -40,6 +44,7 @@ extension Inventory {
                     corrected = try await store.event(id: id)?.event
                 }
                 stock.add(recorded.event, correcting: corrected)
+                assembly.add(recorded.event, sequence: recorded.sequence)
                 // An event no packing rule allows is left to `verify` to report; it changes no container here.
                 try? packing.add(recorded.event, sequence: recorded.sequence)
             }
@@ -69,6 +74,10 @@ extension Inventory {
         if try await !containerDifferences(from: packing, pageSize: pageSize).isEmpty {
             try await store.replaceContainers(with: packing)
             report.containersRewritten = true
+        }
+        if try await !assemblyDifferences(from: assembly, pageSize: pageSize).isEmpty {
+            try await store.replaceAssemblyLinks(with: assembly.sorted)
+            report.assemblyRewritten = true
         }
         return report
     }

@@ -85,6 +85,7 @@ extension Inventory {
         var indexProblems = 0
         var stock = Projections.StockTotals()
         var packing = ContainerReplay()
+        var assembly = AssemblyReplay()
         scan: while true {
             let page = try await store.events(after: after, limit: pageSize, matching: .all)
             if page.isEmpty { break }
@@ -140,6 +141,7 @@ extension Inventory {
                     corrected = try await store.event(id: id)?.event
                 }
                 stock.add(recorded.event, correcting: corrected)
+                assembly.add(recorded.event, sequence: recorded.sequence)
                 do {
                     try packing.add(recorded.event, sequence: recorded.sequence)
                 } catch {
@@ -174,6 +176,7 @@ extension Inventory {
         guard report.firstBrokenSequence == nil else { return report }
         report.problems += try await stockDifferences(from: stock)
         report.problems += try await containerDifferences(from: packing, pageSize: pageSize)
+        report.problems += try await assemblyDifferences(from: assembly, pageSize: pageSize)
         if try await store.unitCounts() != Projections.unitCounts(of: replayed.values) {
             report.problems.append(
                 "the unit tally differs from the units the ledger adds up to: repair it with `unitrace rebuild`")

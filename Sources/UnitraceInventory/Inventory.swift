@@ -217,7 +217,23 @@ extension Inventory {
         var newAliases: [String: (unit: UnitKey, line: Int)] = [:]
         var aliasLines: [(value: String, unit: UnitKey, line: Int, scan: String)] = []
 
+        let installs = drafts.contains { $0.event.kind == .install && $0.expected == nil }
+        let chains = installs ? try await assemblyChains(of: drafts) : [:]
+
         for (itemIndex, draft) in drafts.enumerated() {
+            if draft.event.kind == .install, draft.expected == nil, let parent = draft.event.parent {
+                // Nothing may end up inside itself: the parent's chain as the batch leaves it so far.
+                let chain = Self.ancestors(of: parent) { working[$0] ?? chains[$0] }
+                do {
+                    try Assembly.checkCycle(draft.event, ancestorsOfParent: chain)
+                } catch {
+                    var error = error
+                    error.status = working[error.unit]?.status
+                    let index = draft.event.units.firstIndex { $0.unit == error.unit } ?? 0
+                    problems.append(
+                        LineProblem(line: draft.lineNumbers[index], scan: draft.scans[index], reason: .rule(error)))
+                }
+            }
             var statuses = Set<UnitStatus>()
             var places = (before: Set<String>(), after: Set<String>())
             for (lineIndex, line) in draft.event.units.enumerated() {

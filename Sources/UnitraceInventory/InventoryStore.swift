@@ -7,7 +7,7 @@ import UnitraceCore
 ///
 /// Stores translate, they never decide: every business rule lives in `UnitraceCore` and `Inventory`.
 public protocol InventoryStore: LedgerStore, CatalogueStore, UnitStore, AccessStore, StockStore, HoldStore, CountStore,
-    RecordStore, ContainerStore
+    RecordStore, ContainerStore, AssemblyStore
 {
 }
 

@@ -28,6 +28,9 @@ public enum ProjectionChange: Hashable, Sendable {
     /// An event (by its index in the batch) packs a quantity into a container (positive) or takes one out
     /// (negative). A row going below zero makes the store throw `conflict`.
     case packed(item: Int, PackedQuantity)
+    /// An event (by its index in the batch) installs a component in a parent (a new link in the assembly table)
+    /// or removes it (its open link closed): what the trace and recalls read instead of the ledger.
+    case link(item: Int, LinkChange)
 }
 
 /// A row of the unit tally: how many units of a product are at a location in a status.
@@ -96,6 +99,7 @@ public enum Projections {
                 changes.append(.sale(item: index, key, quantity))
             }
             for packed in PackedQuantity.changes(of: event) { changes.append(.packed(item: index, packed)) }
+            for link in Assembly.linkChanges(of: event) { changes.append(.link(item: index, link)) }
         }
         return changes
     }

@@ -31,7 +31,7 @@ public enum StoredForms {
     public static func unitState(
         sku: String, serial: String, status statusText: String, location: String, destination: String?,
         owner: String?, lot: String?, aliases: String?, attributes: String?, version: Int64, expiry: String?,
-        container: String? = nil
+        container: String? = nil, parent: String? = nil
     ) throws -> UnitState {
         let key = UnitKey(sku: sku, serial: serial)
         guard let status = UnitStatus(rawValue: statusText) else {
@@ -46,7 +46,14 @@ public enum StoredForms {
             attributes: try attributes.map { text in
                 try QuickForms.stringMap(text) ?? decode([String: String].self, text, what: "attributes of \(key)")
             } ?? [:],
-            version: version, expiry: expiry, container: container)
+            version: version, expiry: expiry, container: container,
+            parent: try parent.map { text in
+                guard let key = UnitKey(parsing: text) else {
+                    throw StoreError(
+                        .corrupt, "unit \(key) has an unreadable parent; the store was edited outside Unitrace")
+                }
+                return key
+            })
     }
 
     /// A product row's columns back as a product.

@@ -35,6 +35,10 @@ public struct PassportJSON: Encodable, Sendable {
     public var aliases: [Alias]
     public var attributes: [String: String]
     public var warranty: WarrantyPolicy?
+    /// The units it is installed in, innermost first; absent when it is in none.
+    public var installedIn: [UnitPlaceJSON]?
+    /// What is fitted in it now, recursively; absent when nothing is.
+    public var components: [TraceNodeJSON]?
     public var history: [Entry]
 
     public init(_ passport: Passport) {
@@ -53,6 +57,15 @@ public struct PassportJSON: Encodable, Sendable {
         aliases = state.aliases
         attributes = state.attributes
         warranty = passport.product.warranty
+        installedIn =
+            passport.installedIn.isEmpty
+            ? nil
+            : passport.installedIn.map {
+                UnitPlaceJSON(
+                    unit: $0.key.description, status: $0.status.rawValue, location: $0.location, owner: $0.owner)
+            }
+        components =
+            passport.components.isEmpty ? nil : passport.components.map { TraceNodeJSON($0, direction: .down) }
         history = passport.history.map { entry in
             let event = entry.event
             return Entry(

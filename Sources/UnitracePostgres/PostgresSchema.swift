@@ -308,6 +308,25 @@ enum PostgresSchema {
             );
             """
         ),
+        (
+            "0012_assembly",
+            """
+            ALTER TABLE unit ADD COLUMN parent TEXT;
+            CREATE INDEX unit_by_lot ON unit(sku, lot) WHERE lot IS NOT NULL;
+            CREATE TABLE assembly_link (
+                child_sku TEXT NOT NULL,
+                child_serial TEXT NOT NULL,
+                installed_seq BIGINT NOT NULL,
+                parent_sku TEXT NOT NULL,
+                parent_serial TEXT NOT NULL,
+                installed_ms BIGINT NOT NULL,
+                removed_seq BIGINT,
+                removed_ms BIGINT,
+                PRIMARY KEY (child_sku, child_serial, installed_seq)
+            );
+            CREATE INDEX assembly_by_parent ON assembly_link(parent_sku, parent_serial);
+            """
+        ),
     ]
 
     /// A migration's statements, one by one: the extended query protocol takes one statement at a time.

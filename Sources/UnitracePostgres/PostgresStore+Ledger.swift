@@ -40,6 +40,7 @@ extension PostgresStore {
         var version: Int64
         var expiry: String?
         var container: String?
+        var parent: String?
         var before: Int64?
     }
 
@@ -106,6 +107,7 @@ extension PostgresStore {
         // The projections' writers (``ProjectionChange``), one per kind.
         var identifiers: [IdentifierEntry] = []
         var counts: [(UnitCountKey, Int)] = []
+        var links: [(LinkChange, Int64)] = []
         for change in batch.projections {
             switch change {
             case .identifier(let item, let name):
@@ -120,8 +122,11 @@ extension PostgresStore {
                 counts.append((key, delta))
             case .packed(_, let change):
                 try await Self.applyPacked(change, on: connection, logger: logger)
+            case .link(let item, let change):
+                links.append((change, sequences[item]))
             }
         }
+        try await Self.writeLinks(links, on: connection, logger: logger)
         try await Self.writeContainers(batch.containerChanges, sequences: sequences, on: connection, logger: logger)
         try await insertIdentifiers(identifiers, on: connection, logger: logger)
         try await addUnitCounts(counts, on: connection, logger: logger)
@@ -152,12 +157,12 @@ extension PostgresStore {
                 destination: after.destination, owner: after.owner, lot: after.lot,
                 aliases: encoded.unitJSON[index].aliases, attributes: encoded.unitJSON[index].attributes,
                 version: sequences[change.lastItem], expiry: after.expiry, container: after.container,
-                before: change.before?.version)
+                parent: after.parent?.description, before: change.before?.version)
             if change.before == nil { inserted.append(row) } else { updated.append(row) }
         }
         let columns = """
             sku text, serial text, status text, location text, destination text, owner text, lot text, aliases text,
-            attributes text, version bigint, expiry text, container text, before bigint
+            attributes text, version bigint, expiry text, container text, parent text, before bigint
             """
         var ids: [UnitKey: Int64] = [:]
         ids.reserveCapacity(batch.changes.count)
@@ -165,9 +170,9 @@ extension PostgresStore {
             let rows = try await connection.query(
                 """
                 INSERT INTO unit (sku, serial, status, location, destination, owner, lot, aliases, attributes, version, expiry,
-                    container)
+                    container, parent)
                 SELECT sku, serial, status, location, destination, owner, lot, aliases, attributes, version, expiry,
-                    container
+                    container, parent
                 FROM json_to_recordset(\(try json(inserted))::json) AS x(\(unescaped: columns))
                 RETURNING id, sku, serial
                 """, logger: logger)
@@ -180,7 +185,7 @@ extension PostgresStore {
                 """
                 UPDATE unit u SET status = x.status, location = x.location, destination = x.destination,
                     owner = x.owner, lot = x.lot, aliases = x.aliases, attributes = x.attributes,
-                    version = x.version, expiry = x.expiry, container = x.container
+                    version = x.version, expiry = x.expiry, container = x.container, parent = x.parent
                 FROM json_to_recordset(\(try json(updated))::json) AS x(\(unescaped: columns))
                 WHERE u.sku = x.sku AND u.serial = x.serial AND u.version = x.before
                 RETURNING u.id, u.sku, u.serial

@@ -5,15 +5,15 @@ import UnitraceInventory
 
 extension PostgresStore {
     typealias UnitColumns = (
-        String, String, String, String, String?, String?, String?, String?, String?, Int64, String?, String?
+        String, String, String, String, String?, String?, String?, String?, String?, Int64, String?, String?, String?
     )
     static let unitColumns =
-        "u.sku, u.serial, u.status, u.location, u.destination, u.owner, u.lot, u.aliases, u.attributes, u.version, u.expiry, u.container"
+        "u.sku, u.serial, u.status, u.location, u.destination, u.owner, u.lot, u.aliases, u.attributes, u.version, u.expiry, u.container, u.parent"
 
     static func state(_ c: UnitColumns) throws -> UnitState {
         try StoredForms.unitState(
             sku: c.0, serial: c.1, status: c.2, location: c.3, destination: c.4, owner: c.5, lot: c.6, aliases: c.7,
-            attributes: c.8, version: c.9, expiry: c.10, container: c.11)
+            attributes: c.8, version: c.9, expiry: c.10, container: c.11, parent: c.12)
     }
 
     func units(_ query: PostgresQuery, on connection: PostgresConnection? = nil) async throws -> [UnitState] {

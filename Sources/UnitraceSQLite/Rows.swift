@@ -5,7 +5,7 @@ import UnitraceInventory
 
 enum UnitRow {
     static let columns =
-        "u.sku, u.serial, u.status, u.location, u.destination, u.owner, u.lot, u.aliases, u.attributes, u.version, u.expiry, u.container"
+        "u.sku, u.serial, u.status, u.location, u.destination, u.owner, u.lot, u.aliases, u.attributes, u.version, u.expiry, u.container, u.parent"
 
     /// Decodes the columns listed in `columns`, starting at `offset`.
     static func state(_ row: Row, offset: Int = 0) throws -> UnitState {
@@ -13,7 +13,7 @@ enum UnitRow {
             sku: row[offset], serial: row[offset + 1], status: row[offset + 2], location: row[offset + 3],
             destination: row[offset + 4], owner: row[offset + 5], lot: row[offset + 6], aliases: row[offset + 7],
             attributes: row[offset + 8], version: row[offset + 9], expiry: row[offset + 10],
-            container: row[offset + 11])
+            container: row[offset + 11], parent: row[offset + 12])
     }
 }
 

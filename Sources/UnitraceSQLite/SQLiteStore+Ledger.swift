@@ -61,6 +61,8 @@ extension SQLiteStore {
                 try addUnitCount(key, delta, db)
             case .packed(_, let change):
                 try Self.applyPacked(change, db)
+            case .link(let item, let change):
+                try Self.writeLink(change, sequence: sequences[item], db)
             }
         }
         try Self.writeContainers(batch.containerChanges, sequences: sequences, db)
@@ -68,13 +70,13 @@ extension SQLiteStore {
         let insertUnit = try db.cachedStatement(
             sql: """
                 INSERT INTO unit (sku, serial, status, location, destination, owner, lot, aliases, attributes, version, expiry,
-                    container)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    container, parent)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
         let updateUnit = try db.cachedStatement(
             sql: """
                 UPDATE unit SET status = ?, location = ?, destination = ?, owner = ?, lot = ?, aliases = ?, attributes = ?,
-                    version = ?, expiry = ?, container = ?
+                    version = ?, expiry = ?, container = ?, parent = ?
                 WHERE sku = ? AND serial = ? AND version = ? RETURNING id
                 """)
         let deleteAliases = try db.cachedStatement(sql: "DELETE FROM alias WHERE unit_id = ?")
@@ -95,7 +97,7 @@ extension SQLiteStore {
                     arguments: [
                         after.status.rawValue, after.location, after.destination, after.owner, after.lot,
                         unitJSON[index].aliases, unitJSON[index].attributes, version, after.expiry, after.container,
-                        after.key.sku,
+                        after.parent?.description, after.key.sku,
                         after.key.serial,
                         before.version,
                     ])
@@ -106,7 +108,7 @@ extension SQLiteStore {
                     after.key.sku, after.key.serial, after.status.rawValue, after.location, after.destination,
                     after.owner,
                     after.lot, unitJSON[index].aliases, unitJSON[index].attributes, version, after.expiry,
-                    after.container,
+                    after.container, after.parent?.description,
                 ])
                 id = db.lastInsertedRowID
             }

@@ -27,6 +27,7 @@ public func buildApplication(
         StockController(api: api), HoldsController(api: api), CountsController(api: api),
         NoticesController(api: api), TransfersController(api: api),
         ContainersController(api: api),
+        AssemblyController(api: api),
         LedgerController(api: api), IdentifiersController(api: api), AccessController(api: api),
         EPCISController(api: api),
     ]

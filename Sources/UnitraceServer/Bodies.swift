@@ -442,5 +442,18 @@ struct PackBody: RecordingBody {
     var actor: String?
 }
 
+/// What an install fits into a parent unit, or a removal takes out of it.
+struct AssemblyBody: RecordingBody {
+    static let fields = CommonFields.names.union(["parent", "components", "location", "repair"])
+    var parent: String
+    var components: [String]
+    var location: String?
+    var repair: Bool?
+    var occurredAt: String?
+    var documents: [String]?
+    var reason: String?
+    var actor: String?
+}
+
 /// A transfer's shipment, arrival or cancellation takes who, when, why and documents.
 typealias TransferStepBody = CountApproveBody

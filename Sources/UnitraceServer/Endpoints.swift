@@ -124,6 +124,10 @@ extension Endpoint {
     public static let showContainer = get("/api/v1/containers/{sscc}", readers)
     public static let pack = post("/api/v1/containers/{sscc}/pack", warehouse)
     public static let unpack = post("/api/v1/containers/{sscc}/unpack", warehouse)
+    public static let install = post("/api/v1/units/install", warehouse)
+    public static let remove = post("/api/v1/units/remove", warehouse)
+    public static let traceDown = get("/api/v1/trace/down", readers)
+    public static let traceUp = get("/api/v1/trace/up", readers)
     public static let verify = get("/api/v1/verify", [.auditor])
     public static let audit = get("/api/v1/audit", [.auditor])
     public static let importLedger = post("/api/v1/import", [])
@@ -150,7 +154,7 @@ extension Endpoint {
         releaseHold, availability, listCounts, openCount, countSample, showCount, countScans, closeCount, approveCount,
         listNotices, addNotice, noticeLeadTimes, showNotice, noticeScans, acceptNotice, refuseNotice, listTransfers,
         requestTransfer, showTransfer, shipTransfer, arriveTransfer, cancelTransfer, showContainer, pack, unpack,
-        verify, audit,
+        install, remove, traceDown, traceUp, verify, audit,
         importLedger, parseIdentifier, listKeys, createKey, revokeKey,
         listWebhooks, addWebhook, removeWebhook, webhookDeliveries, epcisCapture, epcisCaptureJob, epcisEvents,
         epcisEvent,

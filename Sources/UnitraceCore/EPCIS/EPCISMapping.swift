@@ -105,19 +105,28 @@ public enum EPCISMapping {
             return fields
         }
         let aggregation = event.kind == .pack || event.kind == .unpack
+        // An install or remove is an AssociationEvent: the component is fitted to the parent as part of it, not
+        // packed for shipping, so it is not an AggregationEvent; the parent is its parentID, not a child.
+        let association = (event.kind == .install || event.kind == .remove) && event.parent != nil
         // A pack or unpack is an AggregationEvent of the container (parentID) and what goes in or out; an event
         // that moves containers lists them in its epcList before the units inside them.
         let containers = (event.containers ?? []).map { JSONValue.string(SSCC.digitalLink($0)) }
-        let units = event.units.map { JSONValue.string(uri(of: $0.unit, catalogue: catalogue)) }
+        let units = (association ? Assembly.components(of: event) : event.units.map(\.unit)).map {
+            JSONValue.string(uri(of: $0, catalogue: catalogue))
+        }
+        let type: EPCISEventType = association ? .association : aggregation ? .aggregation : .object
         var fields: [String: JSONValue] = [
-            "type": .string((aggregation ? EPCISEventType.aggregation : EPCISEventType.object).rawValue),
+            "type": .string(type.rawValue),
             "eventTime": .string(event.occurredAt.iso8601),
             "eventTimeZoneOffset": .string(offset(event.occurredAt.offsetSeconds)),
             "recordTime": .string(event.recordedAt.iso8601),
             "eventID": .string(eventID(of: event)),
             "action": .string(event.kind.epcisAction),
-            (aggregation ? "childEPCs" : "epcList"): .array(containers + units),
+            (aggregation || association ? "childEPCs" : "epcList"): .array(containers + units),
         ]
+        if association, let parent = event.parent {
+            fields["parentID"] = .string(uri(of: parent, catalogue: catalogue))
+        }
         if aggregation, let container = event.container {
             fields["parentID"] = .string(SSCC.digitalLink(container))
         }

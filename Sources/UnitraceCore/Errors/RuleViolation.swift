@@ -30,6 +30,18 @@ public struct RuleViolation: Error, Hashable, Sendable {
         case notInContainer = "not-in-container"
         /// The unit is not at the place of the container it would be packed in.
         case notAtContainer = "not-at-container"
+        /// The unit is installed in another unit: it moves, ships and sells with it, or is removed first.
+        case installed
+        /// A unit cannot be installed into itself.
+        case installIntoItself = "install-into-itself"
+        /// The unit would end up inside itself: the parent is one of its own components.
+        case installCycle = "install-cycle"
+        /// The unit is not installed in the parent the event takes it out of.
+        case notInstalled = "not-installed"
+        /// Fitting a part into a sold or scrapped unit is a repair: it needs the service context.
+        case needsService = "needs-service"
+        /// The parent unit cannot take components now (unknown, voided, or not at one of our places).
+        case parentUnavailable = "parent-unavailable"
     }
 
     public var rule: Rule

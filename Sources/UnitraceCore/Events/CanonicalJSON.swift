@@ -124,6 +124,7 @@ struct CanonicalJSON {
             o.string("location", event.location)
             if let lots = event.lots, !lots.isEmpty { o.value("lots") { $0.array(lots) { $0.lot($1) } } }
             o.string("occurredAt", event.occurredAt.iso8601)
+            if let parent = event.parent { o.value("parent") { $0.unitKey(parent) } }
             if let quantities = event.quantities, !quantities.isEmpty {
                 o.value("quantities") { $0.array(quantities) { $0.quantity($1) } }
             }
@@ -133,6 +134,13 @@ struct CanonicalJSON {
             if let sale = event.sale { o.value("sale") { $0.sale(sale) } }
             o.string("source", event.source)
             o.value("units") { $0.array(event.units) { $0.line($1) } }
+        }
+    }
+
+    mutating func unitKey(_ key: UnitKey) {
+        object { o in
+            o.string("serial", key.serial)
+            o.string("sku", key.sku)
         }
     }
 
@@ -211,6 +219,7 @@ struct CanonicalJSON {
             o.string("location", snapshot.location)
             o.string("lot", snapshot.lot)
             o.string("owner", snapshot.owner)
+            if let parent = snapshot.parent { o.value("parent") { $0.unitKey(parent) } }
             o.string("status", snapshot.status.rawValue)
         }
     }

@@ -209,6 +209,9 @@ public struct Event: Hashable, Sendable, Codable {
     /// The containers the event packs into `container` or takes out of it, or, for a move, shipment or
     /// arrival, every container it moves, those inside the others included; `nil` when there are none.
     public var containers: [String]?
+    /// For an install or remove: the unit the components are fitted into or taken out of (EPCIS's parentID).
+    /// The parent is also one of the event's lines, so that its history shows what was fitted.
+    public var parent: UnitKey?
 
     /// The form events are recorded in now.
     public static let currentForm = 2

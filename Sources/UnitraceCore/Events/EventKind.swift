@@ -24,6 +24,10 @@ public enum EventKind: String, Sendable, Codable, CaseIterable {
     case pack
     /// Units, quantities or containers taken out of a container.
     case unpack
+    /// Serialized components fitted into a parent unit (a motor into a car): an EPCIS AssociationEvent `ADD`.
+    case install
+    /// Serialized components taken out of the parent unit they were fitted in: an AssociationEvent `DELETE`.
+    case remove
 
     /// The GS1 CBV business step recorded with this kind of event.
     public var businessStep: String {
@@ -42,6 +46,8 @@ public enum EventKind: String, Sendable, Codable, CaseIterable {
         case .found, .lost: "cycle_counting"
         case .pack: "packing"
         case .unpack: "unpacking"
+        case .install: "installing"
+        case .remove: "removing"
         }
     }
 
@@ -49,8 +55,8 @@ public enum EventKind: String, Sendable, Codable, CaseIterable {
     /// or is observed (`OBSERVE`).
     public var epcisAction: String {
         switch self {
-        case .receive, .pack: "ADD"
-        case .scrap, .unpack: "DELETE"
+        case .receive, .pack, .install: "ADD"
+        case .scrap, .unpack, .remove: "DELETE"
         default: "OBSERVE"
         }
     }

@@ -17,10 +17,15 @@
 /// | found      | missing                             | in stock                 | the event's location, or unchanged |
 /// | pack       | in stock, returned, quarantined, loose, at the event's place | unchanged, in the container | unchanged |
 /// | unpack     | packed in the event's container     | unchanged, loose         | unchanged                |
+/// | install (component) | in stock, loose                | installed in the parent  | the event's location     |
+/// | install (parent)    | not missing, in transit or voided; sold or scrapped only in a repair | unchanged | unchanged |
+/// | remove (component)  | installed in the event's parent | in stock, loose         | the event's location     |
+/// | remove (parent)     | as for install                  | unchanged                | unchanged                |
 ///
 /// Nothing happens to a scrapped unit. A packed unit moves (move, ship, arrive) only with its container, when
 /// the event lists that container; it is not sold, returned, scrapped or found before it is unpacked; a lost
-/// one leaves its container.
+/// one leaves its container. An installed unit does nothing on its own until it is removed: it is wherever its
+/// parent is, and goes where its parent goes.
 public enum UnitLifecycle {
     /// Returns the state `line`'s unit moves to when `event` happens while it is in `state`
     /// (`nil`: the unit is not known). The returned state keeps the old `version`; the store sets it.
@@ -46,6 +51,19 @@ public enum UnitLifecycle {
         }
 
         guard var next = state, next.status != .voided else { throw refuse(.unknownUnit) }
+        if event.kind == .install || event.kind == .remove, let parent = event.parent, parent == key {
+            // The parent's own line: it changes nothing, but the parent must be able to take the work.
+            switch next.status {
+            case .missing, .inTransit, .expected:
+                throw refuse(.parentUnavailable, "components are fitted or taken out where the unit is")
+            case .sold, .scrapped:
+                guard event.businessStep == Assembly.serviceStep else {
+                    throw refuse(.needsService, "fitting or taking out parts of it is a repair")
+                }
+            default: break
+            }
+            return next
+        }
         if event.kind == .correct {
             guard let restore = line.restore else { throw refuse(.missingRestore) }
             next.status = restore.status
@@ -57,9 +75,13 @@ public enum UnitLifecycle {
             next.aliases = restore.aliases
             next.attributes = restore.attributes
             next.container = restore.container
+            next.parent = restore.parent
             return next
         }
         if next.status == .scrapped { throw refuse(.unitScrapped) }
+        if let parent = next.parent, event.kind != .observe, event.kind != .remove {
+            throw refuse(.installed, "installed in \(parent): it goes where \(parent) goes, or is removed first")
+        }
         if let container = next.container, Self.leavesContainer.contains(event.kind),
             !(event.containers ?? []).contains(container)
         {
@@ -155,6 +177,25 @@ public enum UnitLifecycle {
                 throw refuse(.notInContainer, next.container.map { "packed in container \($0)" } ?? "not packed")
             }
             next.container = nil
+
+        case .install:
+            guard next.status == .inStock else { throw refuse(.notInStock) }
+            if let container = next.container {
+                throw refuse(.packed, "packed in container \(container): unpack it first")
+            }
+            next.status = .installed
+            next.parent = event.parent
+            next.location = event.location ?? next.location
+            next.destination = nil
+            next.owner = nil
+
+        case .remove:
+            guard let parent = next.parent, parent == event.parent else {
+                throw refuse(.notInstalled, next.parent.map { "installed in \($0)" } ?? "not installed in anything")
+            }
+            next.status = .inStock
+            next.parent = nil
+            next.location = event.location ?? next.location
 
         case .found:
             guard next.status == .missing else { throw refuse(.notMissing) }

@@ -83,6 +83,8 @@ public struct UnitState: Hashable, Sendable, Codable {
     public var version: Int64
     /// The SSCC of the container the unit is packed in, if any.
     public var container: String?
+    /// The unit this one is installed in (status `installed`), if any.
+    public var parent: UnitKey?
 
     public init(
         key: UnitKey,
@@ -95,7 +97,8 @@ public struct UnitState: Hashable, Sendable, Codable {
         attributes: [String: String] = [:],
         version: Int64 = 0,
         expiry: String? = nil,
-        container: String? = nil
+        container: String? = nil,
+        parent: UnitKey? = nil
     ) {
         self.key = key
         self.status = status
@@ -108,13 +111,14 @@ public struct UnitState: Hashable, Sendable, Codable {
         self.version = version
         self.expiry = expiry
         self.container = container
+        self.parent = parent
     }
 
     /// The state without its version: what a correction restores.
     public var snapshot: UnitSnapshot {
         UnitSnapshot(
             status: status, location: location, destination: destination, owner: owner, lot: lot,
-            aliases: aliases, attributes: attributes, expiry: expiry, container: container)
+            aliases: aliases, attributes: attributes, expiry: expiry, container: container, parent: parent)
     }
 }
 
@@ -129,11 +133,14 @@ public struct UnitSnapshot: Hashable, Sendable, Codable {
     public var attributes: [String: String]
     public var expiry: String?
     public var container: String?
+    public var parent: UnitKey?
 
     public init(
         status: UnitStatus, location: String, destination: String? = nil, owner: String? = nil, lot: String? = nil,
-        aliases: [Alias] = [], attributes: [String: String] = [:], expiry: String? = nil, container: String? = nil
+        aliases: [Alias] = [], attributes: [String: String] = [:], expiry: String? = nil, container: String? = nil,
+        parent: UnitKey? = nil
     ) {
+        self.parent = parent
         self.status = status
         self.location = location
         self.destination = destination

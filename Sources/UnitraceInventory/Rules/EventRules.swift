@@ -18,7 +18,9 @@ public enum EventRules {
 
     /// The verbs that put units at the event's location: it must be a real place, not a built-in one
     /// (`customer`, `supplier`, `in-transit`, `scrapped` are where units go by other verbs).
-    public static let placing: Set<EventKind> = [.receive, .move, .return, .arrive, .found, .pack, .unpack]
+    public static let placing: Set<EventKind> = [
+        .receive, .move, .return, .arrive, .found, .pack, .unpack, .install, .remove,
+    ]
 
     /// `place`, the location `code` names, when it is a real place.
     /// - Throws: ``InputError`` `unknown-location` or `not-a-place`.
@@ -36,6 +38,7 @@ public enum EventRules {
     /// Checks one event. `places` holds the locations named by the event (``placesNamed(by:)``) that exist.
     /// - Throws: ``InputError`` with the rule's code.
     public static func check(_ event: Event, places: [String: Location]) throws(InputError) {
+        try Assembly.check(event)
         if placing.contains(event.kind), let code = event.location { _ = try realPlace(code, places[code]) }
         if let code = event.source, event.epcis == nil { _ = try realPlace(code, places[code]) }
         if event.kind == .ship, let code = event.destination, !code.hasPrefix("customer:") {

@@ -16,6 +16,7 @@ enum SQLiteSchema {
         case counts = "0009_counts"
         case notices = "0010_notices_and_transfers"
         case containers = "0011_containers"
+        case assembly = "0012_assembly"
     }
 
     static var migrator: DatabaseMigrator {
@@ -31,11 +32,35 @@ enum SQLiteSchema {
         migrator.registerMigration(MigrationID.counts.rawValue, migrate: v0009)
         migrator.registerMigration(MigrationID.notices.rawValue, migrate: v0010)
         migrator.registerMigration(MigrationID.containers.rawValue, migrate: v0011)
+        migrator.registerMigration(MigrationID.assembly.rawValue, migrate: v0012)
         return migrator
     }
 
     /// The newest migration this build knows.
     static var latest: String { MigrationID.allCases.last!.rawValue }
+
+    /// Which component is installed in which unit, now and in the past (filled from the ledger's installs and
+    /// removals, of which a store made before this migration has none), the parent each unit is installed in,
+    /// and the units of a lot, which a trace up from a lot starts from.
+    private static func v0012(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE unit ADD COLUMN parent TEXT;
+                CREATE INDEX unit_by_lot ON unit(sku, lot) WHERE lot IS NOT NULL;
+                CREATE TABLE assembly_link (
+                    child_sku TEXT NOT NULL,
+                    child_serial TEXT NOT NULL,
+                    installed_seq INTEGER NOT NULL,
+                    parent_sku TEXT NOT NULL,
+                    parent_serial TEXT NOT NULL,
+                    installed_ms INTEGER NOT NULL,
+                    removed_seq INTEGER,
+                    removed_ms INTEGER,
+                    PRIMARY KEY (child_sku, child_serial, installed_seq)
+                ) WITHOUT ROWID;
+                CREATE INDEX assembly_by_parent ON assembly_link(parent_sku, parent_serial);
+                """)
+    }
 
     /// Containers (cases, pallets) by SSCC, the quantities packed in them, and the container each unit is in.
     private static func v0011(_ db: Database) throws {

@@ -57,8 +57,22 @@ struct Show: AsyncParsableCommand {
                     "aliases     \(state.aliases.isEmpty ? "-" : state.aliases.map(\.description).joined(separator: ", "))",
                     "attributes  \(attributeText(state.attributes))",
                     "warranty    \(warrantyText(passport.product.warranty))",
-                    "history",
                 ]
+                let json = PassportJSON(passport)
+                if let chain = json.installedIn {
+                    lines.append(
+                        "installed   in "
+                            + chain.map { "\($0.unit) (\($0.status) at \($0.location))" }.joined(separator: ", in "))
+                }
+                if let components = json.components {
+                    lines.append("components")
+                    var tree: [String] = []
+                    for (index, node) in components.enumerated() {
+                        node.tree(prefix: "  ", last: index == components.count - 1, top: false, into: &tree)
+                    }
+                    lines += tree
+                }
+                lines.append("history")
                 let rows = passport.history.map(historyCells)
                 lines += table(["#", "OCCURRED", "EVENT", "WHERE", "BY", "CBV", "DETAILS"], rows)
                     .split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }

@@ -1,0 +1,164 @@
+import Foundation
+import UnitraceCore
+
+/// What an install or removal recorded, for the CLI's `--json` and the API.
+public struct AssemblyOutcomeJSON: Encodable, Sendable {
+    public var event: String
+    public var sequence: Int64
+    public var parent: String
+    public var components: [String]
+    public var location: String
+    public var duplicates: [ProblemJSON]
+    public var hash: String
+
+    public init(_ outcome: AssemblyOutcome) {
+        event = outcome.kind.rawValue
+        sequence = outcome.receipt.lastSequence
+        parent = outcome.parent.description
+        components = outcome.components.map(\.description)
+        location = outcome.location
+        duplicates = outcome.duplicates.map(ProblemJSON.init)
+        hash = outcome.receipt.lastHash
+    }
+
+    /// One line for people: `installed EVM-200/M-1 into TERRA-SUV/VF7… at LYON (sequence 41)`.
+    public var summary: String {
+        let installing = event == EventKind.install.rawValue
+        return
+            "\(installing ? "installed" : "removed") \(components.joined(separator: ", ")) \(installing ? "into" : "from") \(parent) at \(location) (sequence \(sequence))"
+    }
+}
+
+/// One unit of a trace as JSON: who it is, where it is now, its origin, and the units under it.
+public struct TraceNodeJSON: Encodable, Sendable {
+    public var unit: String
+    public var product: String
+    public var status: String
+    public var location: String
+    public var owner: String?
+    public var lot: String?
+    public var madeOn: String?
+    public var run: String?
+    public var supplier: String?
+    /// When it went into the unit above it (down), or when the unit below went into it (up).
+    public var installedAt: String?
+    /// When it came out again; absent while it is still in.
+    public var removedAt: String?
+    /// Down: its components. Up: the units it went into.
+    public var children: [TraceNodeJSON]
+    var childrenKey: String
+
+    enum CodingKeys: String, CodingKey {
+        case unit, product, status, location, owner, lot, madeOn, run, supplier, installedAt, removedAt
+        case components, usedIn
+    }
+
+    init(_ node: TraceNode, direction: Trace.Direction) {
+        unit = node.state.key.description
+        product = node.productName
+        status = node.state.status.rawValue
+        location = node.state.location
+        owner = node.state.owner
+        lot = node.state.lot
+        madeOn = node.lot?.madeOn?.description
+        run = node.lot?.run
+        supplier = node.lot?.supplier
+        installedAt = node.link.map { Self.time($0.installedMs) }
+        removedAt = node.link?.removedMs.map(Self.time)
+        children = node.children.map { TraceNodeJSON($0, direction: direction) }
+        childrenKey = direction == .down ? "components" : "usedIn"
+    }
+
+    static func time(_ ms: Int64) -> String { Timestamp(millisecondsSince1970: ms, offsetSeconds: 0).iso8601 }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(unit, forKey: .unit)
+        try container.encode(product, forKey: .product)
+        try container.encode(status, forKey: .status)
+        try container.encode(location, forKey: .location)
+        try container.encodeIfPresent(owner, forKey: .owner)
+        try container.encodeIfPresent(lot, forKey: .lot)
+        try container.encodeIfPresent(madeOn, forKey: .madeOn)
+        try container.encodeIfPresent(run, forKey: .run)
+        try container.encodeIfPresent(supplier, forKey: .supplier)
+        try container.encodeIfPresent(installedAt, forKey: .installedAt)
+        try container.encodeIfPresent(removedAt, forKey: .removedAt)
+        try container.encode(children, forKey: childrenKey == "components" ? .components : .usedIn)
+    }
+
+    /// `EVM-200/M-1  Drive motor  in-stock at LYON  lot L-1 (made 2026-09-01, run R-7, supplier S)  in since …`
+    var line: String {
+        var parts = ["\(unit)  \(product)  \(status) at \(location)"]
+        if let owner { parts.append("owner \(owner)") }
+        if let lot {
+            let origin = [madeOn.map { "made \($0)" }, run.map { "run \($0)" }, supplier.map { "supplier \($0)" }]
+                .compactMap { $0 }
+            parts.append("lot \(lot)" + (origin.isEmpty ? "" : " (\(origin.joined(separator: ", ")))"))
+        }
+        if let installedAt { parts.append(removedAt.map { "in \(installedAt) … \($0)" } ?? "in since \(installedAt)") }
+        return parts.joined(separator: "  ")
+    }
+
+    public func tree(prefix: String, last: Bool, top: Bool, into lines: inout [String]) {
+        lines.append(top ? line : prefix + (last ? "└─ " : "├─ ") + line)
+        let inner = top ? "" : prefix + (last ? "   " : "│  ")
+        for (index, child) in children.enumerated() {
+            child.tree(prefix: inner, last: index == children.count - 1, top: false, into: &lines)
+        }
+    }
+}
+
+/// A unit and where it is now: a finished unit a trace up ends in, or a unit another is installed in.
+public struct UnitPlaceJSON: Encodable, Sendable {
+    public var unit: String
+    public var status: String
+    public var location: String
+    public var owner: String?
+}
+
+/// A trace, for the CLI's `--json` and the API.
+public struct TraceJSON: Encodable, Sendable {
+    public var direction: String
+    public var at: String?
+    public var product: String?
+    public var lot: String?
+    public var roots: [TraceNodeJSON]
+    /// Up: the finished units every path ends in, and how many are in each status.
+    public var finished: [UnitPlaceJSON]?
+    public var finishedByStatus: [String: Int]?
+
+    public init(_ trace: Trace) {
+        direction = trace.direction.rawValue
+        at = trace.at?.iso8601
+        product = trace.lot?.sku
+        lot = trace.lot?.code
+        roots = trace.roots.map { TraceNodeJSON($0, direction: trace.direction) }
+        if trace.direction == .up {
+            finished = trace.finished.map {
+                UnitPlaceJSON(
+                    unit: $0.key.description, status: $0.status.rawValue, location: $0.location, owner: $0.owner)
+            }
+            var counts: [String: Int] = [:]
+            for state in trace.finished { counts[state.status.rawValue, default: 0] += 1 }
+            finishedByStatus = counts
+        }
+    }
+
+    /// The tree for people, one unit a line, and for a trace up the finished units at the end.
+    public var text: String {
+        var lines: [String] = []
+        if let lot, let product { lines.append("lot \(lot) of \(product): \(roots.count) unit(s)") }
+        for root in roots { root.tree(prefix: "", last: true, top: true, into: &lines) }
+        if let finished {
+            let counts = (finishedByStatus ?? [:]).sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
+            lines.append(
+                "finished units: \(finished.count)" + (counts.isEmpty ? "" : " (\(counts.joined(separator: ", ")))"))
+            for unit in finished {
+                lines.append(
+                    "  \(unit.unit)  \(unit.status) at \(unit.location)" + (unit.owner.map { "  owner \($0)" } ?? ""))
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+}
