@@ -11,6 +11,9 @@ public struct Passport: Hashable, Sendable {
     public var components: [TraceNode]
     /// The units it is fitted in, innermost first: the last is where it really is.
     public var installedIn: [UnitState]
+    /// Its lot as the ledger defined it, and the run that made the lot, when known.
+    public var lot: Lot?
+    public var run: ProductionRun?
 
     public init(
         state: UnitState, product: Product, history: [HistoryEntry], components: [TraceNode] = [],
@@ -54,10 +57,13 @@ extension Inventory {
             throw InputError(code: .unknownUnit, message: "'\(Limits.quote(scan))' names no known unit")
         }
         let product = try await requireProduct(key.sku)
-        return Passport(
+        let inside = try await traceDown(key: key).roots.first
+        var passport = Passport(
             state: state, product: product, history: try await store.history(of: key),
-            components: try await traceDown(key: key).roots.first?.children ?? [],
-            installedIn: try await installedIn(state))
+            components: inside?.children ?? [], installedIn: try await installedIn(state))
+        passport.lot = inside?.lot
+        passport.run = inside?.run
+        return passport
     }
 
     /// The one voided unit a bare serial names (scans skip voided units, a passport does not).

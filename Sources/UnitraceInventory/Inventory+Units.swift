@@ -77,11 +77,16 @@ public struct ReceiveRequest: Sendable {
     public var serials: String?
     /// Values for the `{NAME:N}` fields of the serial template, by name.
     public var fields: [String: String]
+    /// Where `lot` comes from (made on, production run, supplier, dates): when the lot is new, the receipt
+    /// defines it in the ledger, as a receipt of a lot-tracked product does; a known lot keeps its definition.
+    public var lotDetails: LotDetails?
 
     public init(
         sku: String?, location: String, lines: [ReceiveLine] = [], count: Int? = nil, ownSerials: Bool = false,
-        lot: String? = nil, attributes: [String: String] = [:], serials: String? = nil, fields: [String: String] = [:]
+        lot: String? = nil, attributes: [String: String] = [:], serials: String? = nil, fields: [String: String] = [:],
+        lotDetails: LotDetails? = nil
     ) {
+        self.lotDetails = lotDetails
         self.serials = serials
         self.fields = fields
         self.sku = sku
@@ -214,7 +219,8 @@ extension Inventory {
                 numbers.append(index + 1)
                 scans.append(line.serial)
             }
-            let event = newEvent(.receive, context: context, location: request.location, lines: eventLines)
+            var event = newEvent(.receive, context: context, location: request.location, lines: eventLines)
+            event.lots = try await lotDefinition(request, product: product)
             let counters = counter.flatMap { change in product.map { [$0.sku: change] } } ?? [:]
             let receipt: BatchReceipt
             do {
@@ -231,6 +237,27 @@ extension Inventory {
             }
             return Outcome(receipt: receipt, units: eventLines.map(\.unit), duplicates: duplicates)
         }
+    }
+
+    /// The lot a receipt of serialized units defines: the request's lot with its details, when the ledger does
+    /// not know it yet. Details given for a known lot must be the ones it was defined with.
+    private func lotDefinition(_ request: ReceiveRequest, product: Product?) async throws -> [Lot]? {
+        guard let details = request.lotDetails, !details.isEmpty else { return nil }
+        guard let code = request.lot, let product else {
+            throw InputError(
+                code: .invalidField, message: "lot details (made on, run, supplier) need --product and --lot")
+        }
+        let lot = try Lot(
+            sku: product.sku, code: code, madeOn: details.madeOn, expiry: details.expiry,
+            bestBefore: details.bestBefore, supplier: details.supplier, run: details.run
+        ).validated(for: product)
+        let key = LotKey(sku: product.sku, code: code)
+        guard let known = try await store.lots([key])[key] else { return [lot] }
+        guard known == lot else {
+            throw InputError(
+                code: .lotMismatch, message: "lot \(code) of \(product.sku) is already defined with other details")
+        }
+        return nil
     }
 
     /// Moves units between places (bins, zones, sites) without a shipment.

@@ -35,6 +35,8 @@ public struct PassportJSON: Encodable, Sendable {
     public var aliases: [Alias]
     public var attributes: [String: String]
     public var warranty: WarrantyPolicy?
+    /// Where its lot came from: made on, supplier, and the run, line, equipment, operator and shift that made it.
+    public var origin: OriginJSON?
     /// The units it is installed in, innermost first; absent when it is in none.
     public var installedIn: [UnitPlaceJSON]?
     /// What is fitted in it now, recursively; absent when nothing is.
@@ -57,6 +59,7 @@ public struct PassportJSON: Encodable, Sendable {
         aliases = state.aliases
         attributes = state.attributes
         warranty = passport.product.warranty
+        origin = OriginJSON(lot: passport.lot, run: passport.run)
         installedIn =
             passport.installedIn.isEmpty
             ? nil
@@ -76,6 +79,46 @@ public struct PassportJSON: Encodable, Sendable {
                 documents: event.documents, sale: event.sale, corrects: event.corrects?.uuidString,
                 unitsInEvent: entry.unitCount)
         }
+    }
+}
+
+/// Where a unit's lot came from.
+public struct OriginJSON: Encodable, Sendable {
+    public var madeOn: String?
+    public var supplier: String?
+    public var run: String?
+    public var line: String?
+    public var equipment: String?
+    public var `operator`: String?
+    public var shift: String?
+    public var workOrder: String?
+
+    /// `nil` when there is nothing to say.
+    init?(lot: Lot?, run: ProductionRun?) {
+        guard let lot, lot.madeOn != nil || lot.supplier != nil || lot.run != nil else { return nil }
+        madeOn = lot.madeOn?.description
+        supplier = lot.supplier
+        self.run = lot.run
+        line = run?.line
+        equipment = run?.equipment
+        self.operator = run?.operator
+        shift = run?.shift
+        workOrder = run?.workOrder
+    }
+
+    /// `made 2026-09-28, run RUN-1 (line L1, equipment W3, operator OP-7, shift early), supplier ACME`
+    public var text: String {
+        var parts: [String] = []
+        if let madeOn { parts.append("made \(madeOn)") }
+        if let run {
+            let details = [
+                line.map { "line \($0)" }, equipment.map { "equipment \($0)" }, `operator`.map { "operator \($0)" },
+                shift.map { "shift \($0)" }, workOrder.map { "work order \($0)" },
+            ].compactMap { $0 }
+            parts.append("run \(run)" + (details.isEmpty ? "" : " (\(details.joined(separator: ", ")))"))
+        }
+        if let supplier { parts.append("supplier \(supplier)") }
+        return parts.joined(separator: ", ")
     }
 }
 

@@ -309,7 +309,7 @@ enum PostgresSchema {
             """
         ),
         (
-            "0012_assembly",
+            "0012_genealogy",
             """
             ALTER TABLE unit ADD COLUMN parent TEXT;
             CREATE INDEX unit_by_lot ON unit(sku, lot) WHERE lot IS NOT NULL;
@@ -325,6 +325,26 @@ enum PostgresSchema {
                 PRIMARY KEY (child_sku, child_serial, installed_seq)
             );
             CREATE INDEX assembly_by_parent ON assembly_link(parent_sku, parent_serial);
+            CREATE TABLE production_run (
+                id TEXT PRIMARY KEY,
+                state TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                body TEXT NOT NULL
+            );
+            CREATE TABLE recall (
+                id TEXT PRIMARY KEY,
+                state TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                body TEXT NOT NULL
+            );
+            CREATE TABLE recall_unit (
+                recall_id TEXT NOT NULL,
+                sku TEXT NOT NULL,
+                serial TEXT NOT NULL,
+                body TEXT NOT NULL,
+                PRIMARY KEY (recall_id, sku, serial)
+            );
+            CREATE INDEX recall_unit_by_unit ON recall_unit(sku, serial);
             """
         ),
     ]

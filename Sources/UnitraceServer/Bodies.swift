@@ -47,8 +47,29 @@ struct CommonFields {
 
 struct ReceiveBody: RecordingBody {
     static let fields = CommonFields.names.union([
-        "product", "location", "units", "count", "serials", "ownSerials", "lot", "attributes", "fields",
+        "product", "location", "units", "count", "serials", "ownSerials", "lot", "attributes", "fields", "lotDetails",
     ])
+    static var nested: [String: Set<String>] {
+        ["lotDetails": ["madeOn", "expiry", "bestBefore", "supplier", "run"]]
+    }
+    /// A new lot's origin: `lotDetails` of a receipt.
+    struct Details: Codable, Sendable {
+        var madeOn: String?
+        var expiry: String?
+        var bestBefore: String?
+        var supplier: String?
+        var run: String?
+
+        func details() throws(InputError) -> LotDetails {
+            func day(_ text: String?, _ name: String) throws(InputError) -> CalendarDay? {
+                try text.map { value throws(InputError) in try CalendarDay(parsing: value, name: name) }
+            }
+            return LotDetails(
+                madeOn: try day(madeOn, "madeOn"), expiry: try day(expiry, "expiry"),
+                bestBefore: try day(bestBefore, "bestBefore"), supplier: supplier, run: run)
+        }
+    }
+    var lotDetails: Details?
     var product: String?
     var location: String
     var units: [String]?
@@ -436,6 +457,26 @@ struct PackBody: RecordingBody {
     var containers: [String]?
     var location: String?
     var all: Bool?
+    var occurredAt: String?
+    var documents: [String]?
+    var reason: String?
+    var actor: String?
+}
+
+/// A production run.
+struct RunBody: RecordingBody {
+    static let fields = CommonFields.names.union([
+        "id", "product", "line", "equipment", "operator", "shift", "workOrder", "start", "end",
+    ])
+    var id: String
+    var product: String?
+    var line: String
+    var equipment: String?
+    var `operator`: String?
+    var shift: String?
+    var workOrder: String?
+    var start: String?
+    var end: String?
     var occurredAt: String?
     var documents: [String]?
     var reason: String?

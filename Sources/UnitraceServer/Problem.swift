@@ -54,7 +54,7 @@ public struct Problem: Error, Encodable, Sendable {
             switch error.code {
             case .unknownUnit, .unknownProduct, .unknownLocation, .unknownEvent, .unknownKey, .unknownWebhook,
                 .unknownLot, .unknownHold, .unknownCount, .unknownNotice,
-                .unknownTransfer, .unknownContainer:
+                .unknownTransfer, .unknownContainer, .unknownRun, .unknownRecall:
                 status = 404
             case .duplicateProduct, .duplicateLocation: status = 409
             // The server, not the request, lacks the secret key.

@@ -16,7 +16,7 @@ struct Unitrace: AsyncParsableCommand {
             Quarantine.self, Release.self, Scrap.self, Correct.self,
             Show.self, Find.self, Stock.self, Expiring.self, Pick.self, Reorder.self, Sales.self, LotCommand.self,
             HoldCommand.self, Available.self, CountCommand.self, NoticeCommand.self,
-            TransferCommand.self, Pack.self, Unpack.self, Install.self, Remove.self, TraceCommand.self,
+            TransferCommand.self, Pack.self, Unpack.self, Install.self, Remove.self, TraceCommand.self, RunCommand.self,
             Verify.self, Audit.self, Rebuild.self, Head.self, Export.self, Import.self,
             EPCISCommand.self,
             Demo.self,

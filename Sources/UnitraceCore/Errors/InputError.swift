@@ -34,6 +34,8 @@ public struct InputError: Error, Hashable, Sendable {
         /// Picking, selling or shipping to a customer stock past its expiry date.
         case expired
         case unknownLot = "unknown-lot"
+        case unknownRun = "unknown-run"
+        case unknownRecall = "unknown-recall"
         /// A lot received again with dates or a supplier that differ from the ones it has.
         case lotMismatch = "lot-mismatch"
         /// Stock held for another customer or order.

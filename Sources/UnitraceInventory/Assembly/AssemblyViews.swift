@@ -39,6 +39,10 @@ public struct TraceNodeJSON: Encodable, Sendable {
     public var lot: String?
     public var madeOn: String?
     public var run: String?
+    /// The line, equipment and shift of its run, when the run was recorded.
+    public var line: String?
+    public var equipment: String?
+    public var shift: String?
     public var supplier: String?
     /// When it went into the unit above it (down), or when the unit below went into it (up).
     public var installedAt: String?
@@ -49,7 +53,8 @@ public struct TraceNodeJSON: Encodable, Sendable {
     var childrenKey: String
 
     enum CodingKeys: String, CodingKey {
-        case unit, product, status, location, owner, lot, madeOn, run, supplier, installedAt, removedAt
+        case unit, product, status, location, owner, lot, madeOn, run, line, equipment, shift, supplier
+        case installedAt, removedAt
         case components, usedIn
     }
 
@@ -62,6 +67,9 @@ public struct TraceNodeJSON: Encodable, Sendable {
         lot = node.state.lot
         madeOn = node.lot?.madeOn?.description
         run = node.lot?.run
+        line = node.run?.line
+        equipment = node.run?.equipment
+        shift = node.run?.shift
         supplier = node.lot?.supplier
         installedAt = node.link.map { Self.time($0.installedMs) }
         removedAt = node.link?.removedMs.map(Self.time)
@@ -81,6 +89,9 @@ public struct TraceNodeJSON: Encodable, Sendable {
         try container.encodeIfPresent(lot, forKey: .lot)
         try container.encodeIfPresent(madeOn, forKey: .madeOn)
         try container.encodeIfPresent(run, forKey: .run)
+        try container.encodeIfPresent(line, forKey: .line)
+        try container.encodeIfPresent(equipment, forKey: .equipment)
+        try container.encodeIfPresent(shift, forKey: .shift)
         try container.encodeIfPresent(supplier, forKey: .supplier)
         try container.encodeIfPresent(installedAt, forKey: .installedAt)
         try container.encodeIfPresent(removedAt, forKey: .removedAt)
@@ -88,12 +99,14 @@ public struct TraceNodeJSON: Encodable, Sendable {
     }
 
     /// `EVM-200/M-1  Drive motor  in-stock at LYON  lot L-1 (made 2026-09-01, run R-7, supplier S)  in since …`
-    var line: String {
+    var text: String {
         var parts = ["\(unit)  \(product)  \(status) at \(location)"]
         if let owner { parts.append("owner \(owner)") }
         if let lot {
-            let origin = [madeOn.map { "made \($0)" }, run.map { "run \($0)" }, supplier.map { "supplier \($0)" }]
-                .compactMap { $0 }
+            let origin = [
+                madeOn.map { "made \($0)" }, run.map { "run \($0)" }, line.map { "line \($0)" },
+                supplier.map { "supplier \($0)" },
+            ].compactMap { $0 }
             parts.append("lot \(lot)" + (origin.isEmpty ? "" : " (\(origin.joined(separator: ", ")))"))
         }
         if let installedAt { parts.append(removedAt.map { "in \(installedAt) … \($0)" } ?? "in since \(installedAt)") }
@@ -101,7 +114,7 @@ public struct TraceNodeJSON: Encodable, Sendable {
     }
 
     public func tree(prefix: String, last: Bool, top: Bool, into lines: inout [String]) {
-        lines.append(top ? line : prefix + (last ? "└─ " : "├─ ") + line)
+        lines.append(top ? text : prefix + (last ? "└─ " : "├─ ") + text)
         let inner = top ? "" : prefix + (last ? "   " : "│  ")
         for (index, child) in children.enumerated() {
             child.tree(prefix: inner, last: index == children.count - 1, top: false, into: &lines)

@@ -7,6 +7,8 @@ public struct TraceNode: Hashable, Sendable {
     public var productName: String
     /// The unit's lot as the ledger defined it (made on, run, supplier), when it has one that was recorded.
     public var lot: Lot?
+    /// The production run that made its lot, when it was recorded.
+    public var run: ProductionRun?
     /// Down: this component's time in the unit above it. Up: the time the unit below spent in this one.
     public var link: AssemblyLink?
     /// Down: the units fitted in it. Up: the units it went into.
@@ -134,7 +136,9 @@ extension Inventory {
         for product in try await store.products() { names[product.sku] = product.name }
         let lotKeys = Set(states.values.compactMap { state in state.lot.map { LotKey(sku: state.key.sku, code: $0) } })
         let lots = lotKeys.isEmpty ? [:] : try await store.lots(lotKeys)
-        return TraceDetails(states: states, names: names, lots: lots)
+        var runs: [String: ProductionRun] = [:]
+        for id in Set(lots.values.compactMap(\.run)) { runs[id] = try await store.run(id: id) }
+        return TraceDetails(states: states, names: names, lots: lots, runs: runs)
     }
 }
 
@@ -142,11 +146,13 @@ private struct TraceDetails {
     var states: [UnitKey: UnitState]
     var names: [String: String]
     var lots: [LotKey: Lot]
+    var runs: [String: ProductionRun]
 
     func node(_ state: UnitState, link: AssemblyLink?, children: [TraceNode]) -> TraceNode {
-        TraceNode(
-            state: state, productName: names[state.key.sku] ?? state.key.sku,
-            lot: state.lot.flatMap { lots[LotKey(sku: state.key.sku, code: $0)] }, link: link, children: children)
+        let lot = state.lot.flatMap { lots[LotKey(sku: state.key.sku, code: $0)] }
+        return TraceNode(
+            state: state, productName: names[state.key.sku] ?? state.key.sku, lot: lot,
+            run: lot?.run.flatMap { runs[$0] }, link: link, children: children)
     }
 }
 

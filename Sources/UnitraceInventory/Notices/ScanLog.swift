@@ -16,6 +16,8 @@ public enum ScanLog: String, Sendable {
 public enum RecordTable: String, Sendable, CaseIterable {
     case notice = "ship_notice"
     case transfer = "stock_transfer"
+    case run = "production_run"
+    case recall = "recall"
 }
 
 /// A record as an engine stores it.

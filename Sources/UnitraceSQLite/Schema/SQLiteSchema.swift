@@ -16,7 +16,7 @@ enum SQLiteSchema {
         case counts = "0009_counts"
         case notices = "0010_notices_and_transfers"
         case containers = "0011_containers"
-        case assembly = "0012_assembly"
+        case genealogy = "0012_genealogy"
     }
 
     static var migrator: DatabaseMigrator {
@@ -32,7 +32,7 @@ enum SQLiteSchema {
         migrator.registerMigration(MigrationID.counts.rawValue, migrate: v0009)
         migrator.registerMigration(MigrationID.notices.rawValue, migrate: v0010)
         migrator.registerMigration(MigrationID.containers.rawValue, migrate: v0011)
-        migrator.registerMigration(MigrationID.assembly.rawValue, migrate: v0012)
+        migrator.registerMigration(MigrationID.genealogy.rawValue, migrate: v0012)
         return migrator
     }
 
@@ -41,7 +41,8 @@ enum SQLiteSchema {
 
     /// Which component is installed in which unit, now and in the past (filled from the ledger's installs and
     /// removals, of which a store made before this migration has none), the parent each unit is installed in,
-    /// and the units of a lot, which a trace up from a lot starts from.
+    /// the units of a lot, which a trace up from a lot starts from; production runs, and recall campaigns with
+    /// the units each one affects.
     private static func v0012(_ db: Database) throws {
         try db.execute(
             sql: """
@@ -59,6 +60,26 @@ enum SQLiteSchema {
                     PRIMARY KEY (child_sku, child_serial, installed_seq)
                 ) WITHOUT ROWID;
                 CREATE INDEX assembly_by_parent ON assembly_link(parent_sku, parent_serial);
+                CREATE TABLE production_run (
+                    id TEXT PRIMARY KEY,
+                    state TEXT NOT NULL,
+                    created_at TEXT NOT NULL,
+                    body TEXT NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TABLE recall (
+                    id TEXT PRIMARY KEY,
+                    state TEXT NOT NULL,
+                    created_at TEXT NOT NULL,
+                    body TEXT NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TABLE recall_unit (
+                    recall_id TEXT NOT NULL,
+                    sku TEXT NOT NULL,
+                    serial TEXT NOT NULL,
+                    body TEXT NOT NULL,
+                    PRIMARY KEY (recall_id, sku, serial)
+                ) WITHOUT ROWID;
+                CREATE INDEX recall_unit_by_unit ON recall_unit(sku, serial);
                 """)
     }
 

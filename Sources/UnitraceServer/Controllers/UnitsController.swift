@@ -76,7 +76,7 @@ struct UnitsController: Controller {
                 ReceiveRequest(
                     sku: body.product, location: body.location, lines: lines, count: body.count,
                     ownSerials: body.ownSerials ?? false, lot: body.lot, attributes: body.attributes ?? [:],
-                    serials: body.serials, fields: body.fields ?? [:]),
+                    serials: body.serials, fields: body.fields ?? [:], lotDetails: try body.lotDetails?.details()),
                 context: eventContext)
         }
     }

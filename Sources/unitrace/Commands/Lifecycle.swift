@@ -48,6 +48,7 @@ struct Receive: AsyncParsableCommand {
     var fields: [String] = []
     @Flag(help: "Also give each unit an own serial (alias) from the product's template.") var ownSerials = false
     @Option(help: "The lot the units belong to.") var lot: String?
+    @OptionGroup var lotDetails: LotDetailOptions
     @Option(name: .customLong("attr"), help: "An attribute key=value for every unit (repeatable).") var attributes:
         [String] = []
 
@@ -71,7 +72,7 @@ struct Receive: AsyncParsableCommand {
             }
             let request = ReceiveRequest(
                 sku: product, location: at, lines: lines, count: count, ownSerials: ownSerials, lot: lot,
-                attributes: attributeMap, serials: serials, fields: fieldMap)
+                attributes: attributeMap, serials: serials, fields: fieldMap, lotDetails: try lotDetails.details())
             let outcome = try await store.openInventory().receive(request, context: try event.context())
             report(.receive, outcome, output: output, "received at \(at)")
         }

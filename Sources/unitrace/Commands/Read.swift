@@ -59,6 +59,7 @@ struct Show: AsyncParsableCommand {
                     "warranty    \(warrantyText(passport.product.warranty))",
                 ]
                 let json = PassportJSON(passport)
+                if let origin = json.origin { lines.insert("origin      \(origin.text)", at: 6) }
                 if let chain = json.installedIn {
                     lines.append(
                         "installed   in "

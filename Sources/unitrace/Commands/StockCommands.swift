@@ -96,6 +96,23 @@ struct StockLevels: AsyncParsableCommand {
     }
 }
 
+/// Where a new lot comes from: its dates, supplier and production run. The receipt that brings a lot in first
+/// defines it with these.
+struct LotDetailOptions: ParsableArguments {
+    @Option(help: "A new lot's made-on date, YYYY-MM-DD.") var madeOn: String?
+    @Option(help: "A new lot's expiry date, YYYY-MM-DD (default: made-on plus the product's shelf life).")
+    var expiry: String?
+    @Option(help: "A new lot's best-before date, YYYY-MM-DD.") var bestBefore: String?
+    @Option(help: "A new lot's supplier.") var supplier: String?
+    @Option(help: "The production run that made a new lot (see `unitrace run add`).") var run: String?
+
+    func details() throws(InputError) -> LotDetails {
+        LotDetails(
+            madeOn: try day(madeOn, "--made-on"), expiry: try day(expiry, "--expiry"),
+            bestBefore: try day(bestBefore, "--best-before"), supplier: supplier, run: run)
+    }
+}
+
 struct StockReceive: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "receive",
@@ -104,21 +121,13 @@ struct StockReceive: AsyncParsableCommand {
     @OptionGroup var event: EventOptions
     @OptionGroup var line: QuantityOptions
     @Option(help: "Where it is received.") var at: String
-    @Option(help: "A new lot's made-on date, YYYY-MM-DD.") var madeOn: String?
-    @Option(help: "A new lot's expiry date, YYYY-MM-DD (default: made-on plus the product's shelf life).")
-    var expiry: String?
-    @Option(help: "A new lot's best-before date, YYYY-MM-DD.") var bestBefore: String?
-    @Option(help: "A new lot's supplier.") var supplier: String?
-    @Option(help: "A new lot's production run.") var run: String?
+    @OptionGroup var lot: LotDetailOptions
 
     func run() async throws {
         let output = store.output
         try await reporting(output) {
-            let details = LotDetails(
-                madeOn: try day(madeOn, "--made-on"), expiry: try day(expiry, "--expiry"),
-                bestBefore: try day(bestBefore, "--best-before"), supplier: supplier, run: self.run)
             let outcome = try await store.openInventory().receiveStock(
-                line.lines(details: details), at: at, context: try event.context())
+                line.lines(details: try lot.details()), at: at, context: try event.context())
             report(outcome, output: output, "received at \(at)")
         }
     }
