@@ -14,6 +14,8 @@ public struct Passport: Hashable, Sendable {
     /// Its lot as the ledger defined it, and the run that made the lot, when known.
     public var lot: Lot?
     public var run: ProductionRun?
+    /// The open recalls that list it.
+    public var recalls: [String] = []
 
     public init(
         state: UnitState, product: Product, history: [HistoryEntry], components: [TraceNode] = [],
@@ -63,6 +65,7 @@ extension Inventory {
             components: inside?.children ?? [], installedIn: try await installedIn(state))
         passport.lot = inside?.lot
         passport.run = inside?.run
+        passport.recalls = try await recallFlags([key])[key] ?? []
         return passport
     }
 

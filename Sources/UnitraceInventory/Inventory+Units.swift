@@ -235,7 +235,9 @@ extension Inventory {
                 }
                 throw rejected
             }
-            return Outcome(receipt: receipt, units: eventLines.map(\.unit), duplicates: duplicates)
+            var outcome = Outcome(receipt: receipt, units: eventLines.map(\.unit), duplicates: duplicates)
+            outcome.recalled = try await recallFlags(Set(outcome.units))
+            return outcome
         }
     }
 
@@ -370,9 +372,11 @@ extension Inventory {
             problems = (problems + expanded.problems).sorted { $0.line < $1.line }
         }
         let receipt = try await commit([draft], earlier: problems)
-        return Outcome(
+        var outcome = Outcome(
             receipt: receipt, units: draft.event.units.map(\.unit), duplicates: resolved.duplicates,
             containers: draft.event.containers ?? [])
+        outcome.recalled = try await recallFlags(Set(outcome.units))
+        return outcome
     }
 
     /// Serials made by the product's template: `--count` new ones, the numbers and ranges of `--serials`,

@@ -197,6 +197,9 @@ extension Inventory {
                 corrected[id] = recorded.event
             }
         }
+        // Units received that an open recall selects are quarantined in the same batch, and join the recall.
+        let recallCatch = try await recallCatches(drafts)
+        drafts += recallCatch.drafts
         problems += try await ruleProblems(drafts)
         problems += try await stockProblems(drafts, corrected: corrected, checkLevels: pending == nil)
         let holdCheck = try await holdProblems(drafts)
@@ -296,6 +299,7 @@ extension Inventory {
         var batch = CommitBatch(items: items, changes: changes, serialCounters: serialCounters, corrected: corrected)
         batch.fulfilledHolds = holdCheck.fulfilled
         batch.containerChanges = containerCheck.changes
+        batch.recallAdditions = recallCatch.additions
         let subscriptions = try await store.subscriptions(after: nil, limit: 10_000)
         for (index, item) in items.enumerated() {
             for subscription in subscriptions where subscription.wants(item.event) {

@@ -7,7 +7,7 @@ import UnitraceCore
 ///
 /// Stores translate, they never decide: every business rule lives in `UnitraceCore` and `Inventory`.
 public protocol InventoryStore: LedgerStore, CatalogueStore, UnitStore, AccessStore, StockStore, HoldStore, CountStore,
-    RecordStore, ContainerStore, AssemblyStore
+    RecordStore, ContainerStore, AssemblyStore, RecallStore
 {
 }
 
@@ -219,6 +219,11 @@ public struct CommitBatch: Sendable {
     public var recordUpdates: [RecordUpdate] = []
     /// The containers the events pack, empty or move, each once, as the batch leaves them.
     public var containerChanges: [ContainerChange] = []
+    /// A recall made with these events (the quarantine of its units in stock): stored in the same transaction,
+    /// so a unit is never quarantined for a recall that is not there, nor recalled without its quarantine.
+    public var newRecall: NewRecall?
+    /// Units joining open recalls with these events, written in the same transaction.
+    public var recallAdditions: [RecallAddition] = []
 
     /// `corrected` holds, by id, the events the batch's error declarations correct: their projections are
     /// undone.

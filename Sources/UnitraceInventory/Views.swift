@@ -35,6 +35,8 @@ public struct PassportJSON: Encodable, Sendable {
     public var aliases: [Alias]
     public var attributes: [String: String]
     public var warranty: WarrantyPolicy?
+    /// The open recalls that list it; absent when none does.
+    public var recalls: [String]?
     /// Where its lot came from: made on, supplier, and the run, line, equipment, operator and shift that made it.
     public var origin: OriginJSON?
     /// The units it is installed in, innermost first; absent when it is in none.
@@ -60,6 +62,7 @@ public struct PassportJSON: Encodable, Sendable {
         attributes = state.attributes
         warranty = passport.product.warranty
         origin = OriginJSON(lot: passport.lot, run: passport.run)
+        recalls = passport.recalls.isEmpty ? nil : passport.recalls
         installedIn =
             passport.installedIn.isEmpty
             ? nil
@@ -166,6 +169,8 @@ public struct OutcomeJSON: Encodable, Sendable {
     public var duplicates: [ProblemJSON]
     /// The containers moved (with those inside them); absent when none.
     public var containers: [String]?
+    /// Units of the event that an open recall lists, with the recalls; absent when none.
+    public var recalled: [String: [String]]?
     public var hash: String
 
     public init(_ kind: EventKind, _ outcome: Outcome) {
@@ -175,6 +180,9 @@ public struct OutcomeJSON: Encodable, Sendable {
         units = outcome.units.map(\.description)
         duplicates = outcome.duplicates.map(ProblemJSON.init)
         containers = outcome.containers.isEmpty ? nil : outcome.containers
+        recalled =
+            outcome.recalled.isEmpty
+            ? nil : Dictionary(uniqueKeysWithValues: outcome.recalled.map { ($0.key.description, $0.value) })
         hash = outcome.receipt.lastHash
     }
 }

@@ -128,6 +128,8 @@ extension PostgresStore {
         }
         try await Self.writeLinks(links, on: connection, logger: logger)
         try await Self.writeContainers(batch.containerChanges, sequences: sequences, on: connection, logger: logger)
+        if let recall = batch.newRecall { try await Self.writeRecall(recall, on: connection, logger: logger) }
+        try await Self.writeRecallAdditions(batch.recallAdditions, on: connection, logger: logger)
         try await insertIdentifiers(identifiers, on: connection, logger: logger)
         try await addUnitCounts(counts, on: connection, logger: logger)
         if let id = batch.approvedCount {

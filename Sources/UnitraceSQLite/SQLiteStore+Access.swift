@@ -24,7 +24,7 @@ extension SQLiteStore {
     }
 
     public func key(id: String) async throws -> (key: APIKey, secretHash: String)? {
-        try read { db in
+        try await read { db in
             guard
                 let row = try Row.fetchOne(
                     try db.cachedStatement(sql: "SELECT * FROM api_key WHERE id = ?"), arguments: [id])
@@ -36,7 +36,7 @@ extension SQLiteStore {
     }
 
     public func keys(after id: String?, limit: Int) async throws -> [APIKey] {
-        try read { db in
+        try await read { db in
             try Row.fetchAll(
                 db, sql: "SELECT * FROM api_key WHERE id > ? ORDER BY id LIMIT ?", arguments: [id ?? "", limit]
             ).map(Self.apiKey)
@@ -83,7 +83,7 @@ extension SQLiteStore {
     }
 
     public func subscriptions(after id: String?, limit: Int) async throws -> [WebhookSubscription] {
-        try read { db in
+        try await read { db in
             try Row.fetchAll(
                 try db.cachedStatement(sql: "SELECT * FROM webhook_subscription WHERE id > ? ORDER BY id LIMIT ?"),
                 arguments: [id ?? "", limit]
@@ -106,7 +106,7 @@ extension SQLiteStore {
     }
 
     public func dueDeliveries(now: Timestamp, limit: Int) async throws -> [PendingDelivery] {
-        try read { db in
+        try await read { db in
             try Row.fetchAll(
                 db,
                 sql: """
@@ -146,7 +146,7 @@ extension SQLiteStore {
     }
 
     public func deliveries(subscription: String, after id: Int64?, limit: Int) async throws -> [WebhookDelivery] {
-        try read { db in
+        try await read { db in
             try Row.fetchAll(
                 db,
                 sql: "SELECT * FROM webhook_delivery WHERE subscription = ? AND id > ? ORDER BY id LIMIT ?",
@@ -163,11 +163,11 @@ extension SQLiteStore {
     }
 
     public func outboxBacklog() async throws -> Int {
-        try read { db in try Int.fetchOne(try db.cachedStatement(sql: "SELECT count(*) FROM webhook_outbox")) ?? 0 }
+        try await read { db in try Int.fetchOne(try db.cachedStatement(sql: "SELECT count(*) FROM webhook_outbox")) ?? 0 }
     }
 
     public func storedResponse(requestID: String) async throws -> StoredResponse? {
-        try read { db in
+        try await read { db in
             try Row.fetchOne(
                 try db.cachedStatement(sql: "SELECT * FROM stored_response WHERE request_id = ?"),
                 arguments: [requestID]

@@ -22,7 +22,7 @@ extension SQLiteStore {
     }
 
     public func product(sku: String) async throws -> Product? {
-        try read { db in
+        try await read { db in
             try Row.fetchOne(
                 try db.cachedStatement(sql: "SELECT \(ProductRow.columns) FROM product WHERE sku = ?"), arguments: [sku]
             )
@@ -31,14 +31,14 @@ extension SQLiteStore {
     }
 
     public func products() async throws -> [Product] {
-        try read { db in
+        try await read { db in
             try Row.fetchAll(try db.cachedStatement(sql: "SELECT \(ProductRow.columns) FROM product ORDER BY sku")).map(
                 ProductRow.product)
         }
     }
 
     public func nextSerialNumber(sku: String) async throws -> Int64 {
-        try read { db in
+        try await read { db in
             try Int64.fetchOne(
                 try db.cachedStatement(sql: "SELECT next_serial FROM product WHERE sku = ?"), arguments: [sku]) ?? 1
         }
@@ -61,7 +61,7 @@ extension SQLiteStore {
     }
 
     public func location(code: String) async throws -> Location? {
-        try read { db in
+        try await read { db in
             try Row.fetchOne(
                 try db.cachedStatement(sql: "SELECT \(LocationRow.columns) FROM location WHERE code = ?"),
                 arguments: [code]
@@ -71,7 +71,7 @@ extension SQLiteStore {
     }
 
     public func locations() async throws -> [Location] {
-        try read { db in
+        try await read { db in
             try Row.fetchAll(try db.cachedStatement(sql: "SELECT \(LocationRow.columns) FROM location ORDER BY path"))
                 .map(
                     LocationRow.location)

@@ -44,14 +44,14 @@ extension SQLiteStore {
     }
 
     public func hold(id: String) async throws -> Hold? {
-        try read { db in
+        try await read { db in
             try Row.fetchOne(db, sql: "SELECT \(Self.holdColumns) FROM hold WHERE id = ?", arguments: [id]).map(
                 Self.hold)
         }
     }
 
     public func activeHolds(skus: Set<String>, at time: Timestamp) async throws -> [Hold] {
-        try read { db in
+        try await read { db in
             var sql = "SELECT \(Self.holdColumns) FROM hold WHERE closed_at IS NULL AND until_ms > ?"
             var arguments: [any DatabaseValueConvertible] = [time.millisecondsSince1970]
             if !skus.isEmpty {
@@ -64,7 +64,7 @@ extension SQLiteStore {
     }
 
     public func holds(after id: String?, limit: Int, activeAt: Timestamp?) async throws -> [Hold] {
-        try read { db in
+        try await read { db in
             var sql = "SELECT \(Self.holdColumns) FROM hold WHERE id > ?"
             var arguments: [any DatabaseValueConvertible] = [id ?? ""]
             if let activeAt {

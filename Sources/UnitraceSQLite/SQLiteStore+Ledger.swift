@@ -66,6 +66,8 @@ extension SQLiteStore {
             }
         }
         try Self.writeContainers(batch.containerChanges, sequences: sequences, db)
+        if let recall = batch.newRecall { try Self.writeRecall(recall, db) }
+        try Self.writeRecallAdditions(batch.recallAdditions, db)
 
         let insertUnit = try db.cachedStatement(
             sql: """
@@ -174,7 +176,7 @@ extension SQLiteStore {
     }
 
     public func head() async throws -> LedgerHead {
-        try read { db in try Self.head(db) }
+        try await read { db in try Self.head(db) }
     }
 
     public func events(after sequence: Int64, limit: Int, matching filter: EventFilter) async throws -> [RecordedEvent]
@@ -212,7 +214,7 @@ extension SQLiteStore {
     public func events(at sequences: [Int64]) async throws -> [RecordedEvent] {
         let wanted = Set(sequences).sorted()
         guard !wanted.isEmpty else { return [] }
-        return try read { db in
+        return try await read { db in
             try Self.recordedEvents(
                 db, where: "e.sequence IN (\(Array(repeating: "?", count: wanted.count).joined(separator: ",")))",
                 arguments: wanted, limited: false)
@@ -265,7 +267,7 @@ extension SQLiteStore {
     }
 
     public func history(of unit: UnitKey) async throws -> [HistoryEntry] {
-        try read { db in
+        try await read { db in
             let rows = try Row.fetchAll(
                 try db.cachedStatement(
                     sql: """
@@ -283,7 +285,7 @@ extension SQLiteStore {
     }
 
     public func event(requestID id: String) async throws -> RecordedEvent? {
-        let sequence = try read { db in
+        let sequence = try await read { db in
             try Int64.fetchOne(
                 try db.cachedStatement(sql: "SELECT sequence FROM event WHERE request_id = ?"), arguments: [id])
         }
@@ -292,7 +294,7 @@ extension SQLiteStore {
     }
 
     public func event(id: UUID) async throws -> RecordedEvent? {
-        let sequence = try read { db in
+        let sequence = try await read { db in
             try Int64.fetchOne(
                 try db.cachedStatement(sql: "SELECT sequence FROM event WHERE id = ?"), arguments: [id.uuidString])
         }
@@ -306,7 +308,7 @@ extension SQLiteStore {
         -> [Int64]
     {
         guard !identifiers.isEmpty else { return [] }
-        return try read { db in
+        return try await read { db in
             let statement = try db.cachedStatement(
                 sql:
                     "SELECT sequence FROM event_identifier WHERE identifier = ? AND sequence > ? ORDER BY sequence LIMIT ?"
@@ -320,7 +322,7 @@ extension SQLiteStore {
     }
 
     public func identifierEntries(in sequences: ClosedRange<Int64>) async throws -> [IdentifierEntry] {
-        try read { db in
+        try await read { db in
             try Row.fetchAll(
                 try db.cachedStatement(
                     sql: """
@@ -347,7 +349,7 @@ extension SQLiteStore {
     }
 
     public func recordedIDs(among ids: Set<UUID>) async throws -> Set<UUID> {
-        try read { db in
+        try await read { db in
             let statement = try db.cachedStatement(sql: "SELECT 1 FROM event WHERE id = ?")
             return try Set(ids.filter { try Bool.fetchOne(statement, arguments: [$0.uuidString]) != nil })
         }

@@ -91,7 +91,7 @@ extension SQLiteStore {
     }
 
     public func lots(_ keys: Set<LotKey>) async throws -> [LotKey: Lot] {
-        try read { db in
+        try await read { db in
             let statement = try db.cachedStatement(
                 sql: "SELECT sku, code, made_on, expiry, best_before, supplier, run FROM lot WHERE sku = ? AND code = ?"
             )
@@ -115,7 +115,7 @@ extension SQLiteStore {
     }
 
     public func stockLevels(of keys: Set<StockKey>) async throws -> [StockKey: Quantity] {
-        try read { db in
+        try await read { db in
             let statement = try db.cachedStatement(
                 sql: "SELECT quantity FROM stock_level WHERE sku = ? AND lot = ? AND location = ? AND state = ?")
             var found: [StockKey: Quantity] = [:]
@@ -163,7 +163,7 @@ extension SQLiteStore {
         sku: String, under location: String?, notExpiredBefore day: CalendarDay, after cursor: PickCursor?,
         limit: Int
     ) async throws -> [StockLevel] {
-        try read { db in
+        try await read { db in
             var locations: [String] = []
             if let location {
                 locations = try String.fetchAll(db, sql: Self.subtreeCodes, arguments: [location])

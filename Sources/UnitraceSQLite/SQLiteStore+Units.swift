@@ -14,7 +14,7 @@ extension SQLiteStore {
         """
 
     public func states(of units: Set<UnitKey>) async throws -> [UnitKey: UnitState] {
-        try read { db in
+        try await read { db in
             let statement = try db.cachedStatement(
                 sql: "SELECT \(UnitRow.columns) FROM unit u WHERE u.sku = ? AND u.serial = ?")
             var result: [UnitKey: UnitState] = [:]
@@ -29,7 +29,7 @@ extension SQLiteStore {
     }
 
     public func candidates(for scans: Set<String>) async throws -> [String: [UnitKey]] {
-        try read { db in
+        try await read { db in
             let bySerial = try db.cachedStatement(
                 sql: "SELECT sku, serial FROM unit WHERE serial = ? AND status != 'voided'")
             let byAlias = try db.cachedStatement(
@@ -50,7 +50,7 @@ extension SQLiteStore {
     }
 
     public func aliasOwners(of values: Set<String>) async throws -> [String: UnitKey] {
-        try read { db in
+        try await read { db in
             let statement = try db.cachedStatement(
                 sql: "SELECT u.sku, u.serial FROM alias a JOIN unit u ON u.id = a.unit_id WHERE a.value = ?")
             var result: [String: UnitKey] = [:]

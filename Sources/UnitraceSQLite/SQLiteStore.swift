@@ -75,7 +75,7 @@ public struct SQLiteStore: InventoryStore {
 
     /// Reads a value from the `meta` table.
     public func meta(_ key: String) async throws -> String? {
-        try read { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key]) }
+        try await read { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key]) }
     }
 
     /// Writes a value into the `meta` table.
@@ -87,7 +87,7 @@ public struct SQLiteStore: InventoryStore {
 
     /// The journal mode and synchronous level of a connection, as SQLite reports them.
     public func pragmas() async throws -> (journalMode: String, synchronous: Int) {
-        try read { db in
+        try await read { db in
             (
                 try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "",
                 try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1
@@ -97,10 +97,12 @@ public struct SQLiteStore: InventoryStore {
 
     // MARK: Access with errors translated
 
-    /// A short read (a few indexed rows) on the caller's thread: no hand-off to another thread and back,
-    /// which costs more than the read itself.
-    func read<T>(_ body: (Database) throws -> T) throws -> T {
-        try Self.mapErrors { try writer.read(body) }
+    /// A short read (a few indexed rows). It runs on GRDB's reader threads and is awaited, like every read:
+    /// a read that blocked the caller's thread while it waits for a free reader connection could hold every
+    /// thread of the cooperative pool, and the connections in use then wait for one of those threads to hand
+    /// back their results: the whole process stops.
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await Self.mapErrorsAsync { try await writer.read(body) }
     }
 
     /// A long read (a page of events, a search, an aggregate) on GRDB's own reader threads, so that it does not

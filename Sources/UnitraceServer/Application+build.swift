@@ -29,6 +29,7 @@ public func buildApplication(
         ContainersController(api: api),
         AssemblyController(api: api),
         RunsController(api: api),
+        RecallsController(api: api),
         LedgerController(api: api), IdentifiersController(api: api), AccessController(api: api),
         EPCISController(api: api),
     ]

@@ -483,6 +483,47 @@ struct RunBody: RecordingBody {
     var actor: String?
 }
 
+/// A recall: its id, why, and its criteria.
+struct RecallBody: RecordingBody {
+    static let fields = CommonFields.names.union(["id", "criteria"])
+    static var nested: [String: Set<String>] {
+        [
+            "criteria": [
+                "products", "lots", "runs", "lines", "equipment", "operators", "suppliers", "madeFrom", "madeThrough",
+                "serials", "componentLots", "components",
+            ]
+        ]
+    }
+    var id: String
+    var criteria: RecallCriteriaJSON
+    var occurredAt: String?
+    var documents: [String]?
+    var reason: String?
+    var actor: String?
+}
+
+/// What became of some of a recall's units.
+struct RecallOutcomeBody: RecordingBody {
+    static let fields = CommonFields.names.union(["units", "outcome", "note"])
+    var units: [String]
+    var outcome: String
+    var note: String?
+    var occurredAt: String?
+    var documents: [String]?
+    var reason: String?
+    var actor: String?
+}
+
+/// Closing a recall, forced with a reason while units are open.
+struct RecallCloseBody: RecordingBody {
+    static let fields = CommonFields.names.union(["force"])
+    var force: Bool?
+    var occurredAt: String?
+    var documents: [String]?
+    var reason: String?
+    var actor: String?
+}
+
 /// What an install fits into a parent unit, or a removal takes out of it.
 struct AssemblyBody: RecordingBody {
     static let fields = CommonFields.names.union(["parent", "components", "location", "repair"])

@@ -131,6 +131,11 @@ extension Endpoint {
     public static let listRuns = get("/api/v1/runs", readers)
     public static let addRun = post("/api/v1/runs", warehouse)
     public static let showRun = get("/api/v1/runs/{id}", readers)
+    public static let listRecalls = get("/api/v1/recalls", readers)
+    public static let createRecall = post("/api/v1/recalls", warehouse)
+    public static let showRecall = get("/api/v1/recalls/{id}", readers)
+    public static let recallOutcomes = post("/api/v1/recalls/{id}/outcomes", [.operator, .support])
+    public static let closeRecall = post("/api/v1/recalls/{id}/close", warehouse)
     public static let verify = get("/api/v1/verify", [.auditor])
     public static let audit = get("/api/v1/audit", [.auditor])
     public static let importLedger = post("/api/v1/import", [])
@@ -157,7 +162,8 @@ extension Endpoint {
         releaseHold, availability, listCounts, openCount, countSample, showCount, countScans, closeCount, approveCount,
         listNotices, addNotice, noticeLeadTimes, showNotice, noticeScans, acceptNotice, refuseNotice, listTransfers,
         requestTransfer, showTransfer, shipTransfer, arriveTransfer, cancelTransfer, showContainer, pack, unpack,
-        install, remove, traceDown, traceUp, listRuns, addRun, showRun, verify, audit,
+        install, remove, traceDown, traceUp, listRuns, addRun, showRun,
+        listRecalls, createRecall, showRecall, recallOutcomes, closeRecall, verify, audit,
         importLedger, parseIdentifier, listKeys, createKey, revokeKey,
         listWebhooks, addWebhook, removeWebhook, webhookDeliveries, epcisCapture, epcisCaptureJob, epcisEvents,
         epcisEvent,

@@ -17,6 +17,7 @@ struct Unitrace: AsyncParsableCommand {
             Show.self, Find.self, Stock.self, Expiring.self, Pick.self, Reorder.self, Sales.self, LotCommand.self,
             HoldCommand.self, Available.self, CountCommand.self, NoticeCommand.self,
             TransferCommand.self, Pack.self, Unpack.self, Install.self, Remove.self, TraceCommand.self, RunCommand.self,
+            RecallCommand.self,
             Verify.self, Audit.self, Rebuild.self, Head.self, Export.self, Import.self,
             EPCISCommand.self,
             Demo.self,

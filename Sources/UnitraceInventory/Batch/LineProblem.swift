@@ -90,6 +90,8 @@ public struct Outcome: Hashable, Sendable {
     public var duplicates: [LineProblem]
     /// The containers the event(s) moved, those inside others included.
     public var containers: [String]
+    /// The units an open recall lists, with those recalls: every scan of one is flagged.
+    public var recalled: [UnitKey: [String]] = [:]
 
     public init(receipt: BatchReceipt, units: [UnitKey], duplicates: [LineProblem] = [], containers: [String] = []) {
         self.receipt = receipt

@@ -5,6 +5,9 @@ import UnitraceInventory
 /// Prints what a use case recorded, with double scans as warnings.
 func report(_ kind: EventKind, _ outcome: Outcome, output: Output, _ summary: String) {
     for duplicate in outcome.duplicates { output.warn(duplicate.description) }
+    for (unit, recalls) in outcome.recalled.sorted(by: { $0.key < $1.key }) {
+        output.warn("\(unit) is recalled (\(recalls.joined(separator: ", "))): see `unitrace recall show`")
+    }
     output.emit(OutcomeJSON(kind, outcome)) {
         let receipt = outcome.receipt
         let units = outcome.units

@@ -60,6 +60,9 @@ struct Show: AsyncParsableCommand {
                 ]
                 let json = PassportJSON(passport)
                 if let origin = json.origin { lines.insert("origin      \(origin.text)", at: 6) }
+                if let recalls = json.recalls {
+                    lines.insert("flags       recalled (\(recalls.joined(separator: ", ")))", at: 2)
+                }
                 if let chain = json.installedIn {
                     lines.append(
                         "installed   in "
