@@ -2,8 +2,9 @@ import Foundation
 import UnitraceCore
 
 /// A realistic story for a new user: Voltaro, an electric-car maker with a plant in Lyon, a central
-/// warehouse and dealers. Serialized motors, battery packs from lots, cars known by their VIN, transfers,
-/// store and online sales, a return, a quarantine and a scrapped motor.
+/// warehouse and dealers. Serialized motors made in two production runs, battery packs from lots, cars known
+/// by their VIN with a motor and a battery pack fitted in each, transfers, store and online sales, a return, a
+/// quarantine and a scrapped motor.
 public struct DemoSummary: Hashable, Sendable, Codable {
     public var products: Int
     public var locations: Int
@@ -11,6 +12,8 @@ public struct DemoSummary: Hashable, Sendable, Codable {
     public var units: Int
     /// A car worth looking at: sold, returned and quarantined.
     public var featuredUnit: String
+    /// The car whose customer hears a noise from the motor: the start of the recall story.
+    public var noisyCar: String
     /// An advance ship notice being received, with a missing and an unexpected unit: to accept or refuse.
     public var openNotice: String
 }
@@ -62,10 +65,30 @@ extension Inventory {
         ]
         for location in locations { _ = try await addLocation(location) }
 
-        // Production: motors numbered from the template, battery packs by lot, cars by VIN.
-        let motors = try await receive(
-            ReceiveRequest(sku: "EVM-200", location: "LYON-MOTOR-01", count: 12, lot: "MOT-2026-W40"),
-            context: ctx("2026-10-01T07:42:00+02:00", ["prodorder:PO-MOT-881"]))
+        // Production: motors numbered from the template, made in two runs on two lines (one lot each),
+        // battery packs by lot, cars by VIN.
+        for run in [
+            RunRequest(
+                id: "RUN-MOT-0927", sku: "EVM-200", line: "MOTOR-L1", equipment: "WINDER-3", operator: "OP-114",
+                shift: "night", workOrder: "WO-881", start: try Timestamp(iso8601: "2026-09-27T22:00:00+02:00"),
+                end: try Timestamp(iso8601: "2026-09-28T06:00:00+02:00")),
+            RunRequest(
+                id: "RUN-MOT-0928", sku: "EVM-200", line: "MOTOR-L2", equipment: "WINDER-5", operator: "OP-207",
+                shift: "day", workOrder: "WO-882", start: try Timestamp(iso8601: "2026-09-28T06:00:00+02:00"),
+                end: try Timestamp(iso8601: "2026-09-28T14:00:00+02:00")),
+        ] {
+            _ = try await addRun(run, context: try at("2026-09-28T14:30:00+02:00"))
+        }
+        var motors: [UnitKey] = []
+        for (lot, run) in [("MOT-2026-W40-A", "RUN-MOT-0927"), ("MOT-2026-W40-B", "RUN-MOT-0928")] {
+            motors += try await receive(
+                ReceiveRequest(
+                    sku: "EVM-200", location: "LYON-MOTOR-01", count: 6, lot: lot,
+                    lotDetails: LotDetails(
+                        madeOn: try CalendarDay(parsing: "2026-09-28"), supplier: "VOLTARO-LYON", run: run)),
+                context: ctx("2026-10-01T07:42:00+02:00", ["prodorder:PO-MOT-881"])
+            ).units
+        }
         var packs: [UnitKey] = []
         for (lot, first) in [("CELL-LOT-4471", 1), ("CELL-LOT-4472", 7)] {
             let lines = (first..<first + 6).map { ReceiveLine(serial: String(format: "BP-%06d", $0)) }
@@ -75,7 +98,7 @@ extension Inventory {
             ).units
         }
         _ = try await move(
-            motors.units.suffix(6).map(\.description), to: "LYON-MOTOR-02", context: ctx("2026-10-02T11:00:00+02:00"))
+            motors.suffix(6).map(\.description), to: "LYON-MOTOR-02", context: ctx("2026-10-02T11:00:00+02:00"))
 
         let colors = ["red", "white", "blue", "red", "black", "red"]
         var suvs: [String] = []
@@ -92,6 +115,13 @@ extension Inventory {
                     ],
                     attributes: ["color": color, "heated_seats": index.isMultiple(of: 2) ? "yes" : "no"]),
                 context: ctx("2026-10-0\(6 + index % 3)T16:20:00+02:00", ["prodorder:PO-TER-\(17 + index)"]))
+        }
+        // Assembly: each SUV gets a motor (one from each run in turn) and a battery pack at the yard.
+        for (index, vin) in suvs.enumerated() {
+            let motor = motors[index % 2 == 0 ? index / 2 : 6 + index / 2]
+            _ = try await install(
+                AssemblyRequest(parent: vin, components: [motor.description, packs[index].description]),
+                context: ctx("2026-10-0\(6 + index % 3)T17:05:00+02:00", ["prodorder:PO-TER-\(17 + index)"]))
         }
         var hatches: [String] = []
         for index in 0..<4 {
@@ -145,10 +175,10 @@ extension Inventory {
 
         // Quality: a motor fails the end-of-line test and is scrapped.
         _ = try await quarantine(
-            [motors.units[3].description],
+            [motors[3].description],
             context: ctx("2026-10-03T14:00:00+02:00", reason: "end-of-line test failed: winding short"))
         _ = try await scrap(
-            [motors.units[3].description], context: ctx("2026-10-04T09:00:00+02:00", reason: "winding short confirmed"))
+            [motors[3].description], context: ctx("2026-10-04T09:00:00+02:00", reason: "winding short confirmed"))
 
         // Stock by the lot and in bulk: coolant in two lots (the older one expires at the start of December),
         // cables by the hundred; some go to Paris, where a few are sold.
@@ -204,7 +234,7 @@ extension Inventory {
         let head = try await store.head()
         return DemoSummary(
             products: products.count, locations: locations.count, events: Int(head.sequence),
-            units: motors.units.count + packs.count + suvs.count + hatches.count, featuredUnit: suvs[1],
+            units: motors.count + packs.count + suvs.count + hatches.count, featuredUnit: suvs[1], noisyCar: suvs[0],
             openNotice: notice.id)
     }
 }

@@ -163,7 +163,8 @@ extension SQLiteStore {
     }
 
     public func outboxBacklog() async throws -> Int {
-        try await read { db in try Int.fetchOne(try db.cachedStatement(sql: "SELECT count(*) FROM webhook_outbox")) ?? 0 }
+        try await read { db in try Int.fetchOne(try db.cachedStatement(sql: "SELECT count(*) FROM webhook_outbox")) ?? 0
+        }
     }
 
     public func storedResponse(requestID: String) async throws -> StoredResponse? {

@@ -30,7 +30,7 @@ struct QuickFormsTests {
                 // Left to the decoder only for what the quick reader does not know.
                 #expect(
                     header.sale != nil || header.request != nil || header.epcis != nil || header.quantities != nil
-                        || header.lots != nil)
+                        || header.lots != nil || header.parent != nil)
             }
             for line in entry.event.units {
                 guard let detail = line.detailJSON else { continue }
@@ -67,7 +67,7 @@ struct QuickFormsTests {
             guard let read = QuickForms.eventRecord(line) else {
                 #expect(
                     event.sale != nil || event.request != nil || event.units.contains { $0.restore != nil }
-                        || event.quantities != nil || event.lots != nil)
+                        || event.quantities != nil || event.lots != nil || event.parent != nil)
                 continue
             }
             #expect(read.event == event)

@@ -25,7 +25,7 @@ struct TransferTests {
         var input = ArrayLines(lines: lines)
         let report = try await target.importLedger(from: &input, batchSize: 7)
         #expect(report.events == demo.events)
-        #expect(report.batches == 5)
+        #expect(report.batches == 6)
         #expect(report.products == demo.products)
         #expect(try await target.store.head() == source.store.head())
         #expect(try await target.verify().ok)
@@ -177,7 +177,8 @@ struct TransferTests {
         #expect(summary.units == 34)
         let featured = try await inventory.passport(summary.featuredUnit)
         #expect(featured.state.status == .quarantined)
-        #expect(featured.history.map(\.event.kind) == [.receive, .ship, .arrive, .sell, .return, .quarantine])
+        #expect(
+            featured.history.map(\.event.kind) == [.receive, .install, .ship, .arrive, .sell, .return, .quarantine])
         let redSUVs = try await inventory.find(UnitQuery(attributes: ["body": "suv", "color": "red"]))
         #expect(redSUVs.count == 3)
         #expect(try await inventory.verify().ok)

@@ -90,3 +90,67 @@ struct AssemblyAPITests {
         #expect(try await fixture.inventory.verify().ok)
     }
 }
+
+@Suite("Recalls over HTTP")
+struct RecallAPITests {
+    @Test("a recall is made, shown with customers only to roles that may see them, reported as CSV and closed")
+    func recallOverHTTP() async throws {
+        let fixture = try await ServerFixture.make()
+        let inventory = fixture.inventory
+        _ = try await inventory.receive(
+            ReceiveRequest(sku: "BP-75", location: "WH1-A-01", lines: [ReceiveLine(serial: "B-1")]), context: .dock)
+        _ = try await inventory.install(AssemblyRequest(parent: "B-1", components: ["M-1"]), context: .dock)
+        _ = try await inventory.sell(["BP-75/B-1"], sale: Sale(customer: "CUST-9", channel: "online"), context: .dock)
+        try await fixture.app().test(.router) { client in
+            try await client.execute(
+                uri: "/api/v1/recalls", method: .post, headers: fixture.headers(.operator),
+                body: json(#"{"id":"RC-9","reason":"noise","criteria":{"components":["M-1","EVM-200/M-2"]}}"#)
+            ) { response in
+                #expect(response.status == .created)
+                #expect(response.text.contains(#""byPartition":{"in-stock":1,"installed":1,"sold":1}"#))
+                #expect(!response.text.contains("CUST-9"), "an operator key does not see customers")
+            }
+            try await client.execute(
+                uri: "/api/v1/recalls/RC-9", method: .get, headers: fixture.headers(.support)
+            ) { response in
+                #expect(response.status == .ok)
+                #expect(response.text.contains(#""customer":"CUST-9""#))
+            }
+            try await client.execute(
+                uri: "/api/v1/recalls/RC-9?format=csv", method: .get, headers: fixture.headers(.auditor)
+            ) { response in
+                #expect(response.headers[.contentType] == "text/csv; charset=utf-8")
+                #expect(response.text.split(separator: "\r\n").count == 4)
+            }
+            try await client.execute(
+                uri: "/api/v1/recalls", method: .post, headers: fixture.headers(.operator),
+                body: json(#"{"id":"RC-X","reason":"noise","criteria":{"lots":["EVM-200/NOPE"]}}"#)
+            ) { #expect($0.status == .notFound) }
+            try await client.execute(
+                uri: "/api/v1/recalls", method: .post, headers: fixture.headers(.operator),
+                body: json(#"{"id":"RC-Y","reason":"noise","criteria":{"colour":["red"]}}"#)
+            ) { #expect($0.status.code == 422) }
+            try await client.execute(
+                uri: "/api/v1/recalls/RC-9/close", method: .post, headers: fixture.headers(.operator),
+                body: json(#"{}"#)
+            ) { #expect($0.status.code == 422) }
+            try await client.execute(
+                uri: "/api/v1/recalls/RC-9/outcomes", method: .post, headers: fixture.headers(.support),
+                body: json(#"{"units":["B-1"],"outcome":"customer-declined","note":"called twice"}"#)
+            ) { response in
+                #expect(response.status == .ok)
+                #expect(response.text.contains(#""customer-declined":1"#))
+            }
+            try await client.execute(
+                uri: "/api/v1/recalls/RC-9/close", method: .post, headers: fixture.headers(.operator),
+                body: json(#"{"force":true,"reason":"the rest are with the dealer"}"#)
+            ) { response in
+                #expect(response.status == .ok)
+                #expect(response.text.contains(#""state":"closed""#))
+            }
+        }
+        #expect(
+            try await inventory.store.states(of: [UnitKey(sku: "EVM-200", serial: "M-2")]).first?.value.status
+                == .quarantined)
+    }
+}

@@ -167,7 +167,7 @@ private func validate(_ files: [String], xml: Bool = false) throws -> Run {
         let store = directory.appendingPathComponent("s.sqlite").path
         #expect(try unitrace(["demo", "--db", store], in: directory).code == 0)
         for arguments in [
-            ["pack", "006141410000000012", "BP-75/BP-000001", "BP-75/BP-000002"],
+            ["pack", "006141410000000012", "BP-75/BP-000007", "BP-75/BP-000008"],
             ["pack", "006141410000000036", "--container", "006141410000000012"],
             ["move", "(00)006141410000000036", "--to", "LYON-YARD"],
             ["unpack", "006141410000000036", "--all"],
@@ -180,6 +180,9 @@ private func validate(_ files: [String], xml: Bool = false) throws -> Run {
         let json = try String(contentsOf: directory.appendingPathComponent("own.jsonld"), encoding: .utf8)
         #expect(json.contains(#""parentID":"https://id.gs1.org/00/006141410000000036""#))
         #expect(json.contains(#""type":"AggregationEvent""#))
+        // The demo's cars have a motor and a battery pack installed: AssociationEvents, valid as well.
+        #expect(json.contains(#""type":"AssociationEvent""#))
+        #expect(json.contains(#""bizStep":"installing""#))
         #expect(json.contains(#""bizStep":"unpacking""#))
         #expect(try validate([directory.appendingPathComponent("own.jsonld").path]).code == 0)
         let xml = try unitrace(["epcis", "export", "--db", store, "--xml", "-o", "own.xml"], in: directory)

@@ -174,15 +174,15 @@ struct EndToEndTests {
             #expect(try unitrace(["init", "--db", "b.sqlite"], in: dir).code == 0)
             let imported = try unitrace(["import", "--db", "b.sqlite", "ledger.jsonl", "--batch-size", "5"], in: dir)
             #expect(
-                imported.out == "imported 30 events (63 unit lines) in 6 batches; added 6 products, 11 locations\n",
+                imported.out == "imported 37 events (81 unit lines) in 8 batches; added 6 products, 11 locations\n",
                 "\(imported)")
             #expect(try unitrace(["verify", "--db", "b.sqlite"], in: dir).code == 0)
             let first = try unitrace(["export", "--db", "a.sqlite"], in: dir)
             let second = try unitrace(["export", "--db", "b.sqlite"], in: dir)
             #expect(first.out == second.out)
-            #expect(first.out.split(separator: "\n").count == 47)
+            #expect(first.out.split(separator: "\n").count == 54)
             let again = try unitrace(["import", "--db", "b.sqlite", "ledger.jsonl"], in: dir)
-            #expect(again.out == "imported 0 events (0 unit lines) in 0 batches; skipped 30 already recorded\n")
+            #expect(again.out == "imported 0 events (0 unit lines) in 0 batches; skipped 37 already recorded\n")
         }
     }
 
@@ -197,7 +197,7 @@ struct EndToEndTests {
                 """
                 import sqlite3
                 db = sqlite3.connect('unitrace.sqlite')
-                db.executescript("DROP TRIGGER event_no_update; UPDATE event SET header = replace(header, '51250.00', '5125.00') WHERE sequence = 19;")
+                db.executescript("DROP TRIGGER event_no_update; UPDATE event SET header = replace(header, '51250.00', '5125.00') WHERE sequence = 26;")
                 db.commit()
                 """,
             ]
@@ -209,9 +209,9 @@ struct EndToEndTests {
             #expect(
                 verify
                     == Run(
-                        out: "ledger BROKEN at sequence 19\n",
+                        out: "ledger BROKEN at sequence 26\n",
                         err:
-                            "error: sequence 19: hash does not match its content: the event was altered, removed or moved after it was recorded\n",
+                            "error: sequence 26: hash does not match its content: the event was altered, removed or moved after it was recorded\n",
                         code: 65))
         }
     }
@@ -228,7 +228,7 @@ struct EndToEndTests {
                         err: "error: unitrace.sqlite already holds data; run the demo with --db on a new file\n",
                         code: 65))
             let first = try unitrace(["demo", "--db", "demo.sqlite"], in: dir)
-            #expect(first.out.hasPrefix("demo store demo.sqlite: 6 products, 11 locations, 34 units, 30 events\n"))
+            #expect(first.out.hasPrefix("demo store demo.sqlite: 6 products, 11 locations, 34 units, 37 events\n"))
             let again = try unitrace(["demo", "--db", "demo.sqlite"], in: dir)
             #expect(again == first)
         }

@@ -128,10 +128,10 @@ struct HeadCommandTests {
             let head = try unitrace(["head"], in: dir)
             #expect(head.code == 0)
             let text = head.out.trimmingCharacters(in: .newlines)
-            #expect(text.hasPrefix("30:") && text.count == 3 + 64, "\(head)")
+            #expect(text.hasPrefix("37:") && text.count == 3 + 64, "\(head)")
             #expect(
                 try unitrace(["verify", "--head", text], in: dir).out
-                    == "ledger intact: 30 events, 34 units; head 30 is in the chain\n")
+                    == "ledger intact: 37 events, 34 units; head 37 is in the chain\n")
             let forged = "12:" + String(text.dropFirst(3))
             let refused = try unitrace(["verify", "--head", forged], in: dir)
             #expect(refused.code == 65)

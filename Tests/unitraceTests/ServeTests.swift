@@ -62,7 +62,7 @@ struct ServeTests {
             request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
             let (data, response) = try await URLSession.shared.data(for: request)
             #expect((response as? HTTPURLResponse)?.statusCode == 200)
-            #expect(String(decoding: data, as: UTF8.self).contains(#""events":30"#))
+            #expect(String(decoding: data, as: UTF8.self).contains(#""events":37"#))
             let listed = try unitrace(["key", "list"], in: dir)
             #expect(listed.out.contains("auditor"))
             #expect(!listed.out.contains(token))

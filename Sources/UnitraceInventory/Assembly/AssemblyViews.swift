@@ -100,7 +100,7 @@ public struct TraceNodeJSON: Encodable, Sendable {
 
     /// `EVM-200/M-1  Drive motor  in-stock at LYON  lot L-1 (made 2026-09-01, run R-7, supplier S)  in since …`
     var text: String {
-        var parts = ["\(unit)  \(product)  \(status) at \(location)"]
+        var parts = ["\(unit)  \(product)  " + Self.whereabouts(status, location)]
         if let owner { parts.append("owner \(owner)") }
         if let lot {
             let origin = [
@@ -111,6 +111,13 @@ public struct TraceNodeJSON: Encodable, Sendable {
         }
         if let installedAt { parts.append(removedAt.map { "in \(installedAt) … \($0)" } ?? "in since \(installedAt)") }
         return parts.joined(separator: "  ")
+    }
+
+    /// `in-stock at WH1`; an installed part is where the unit it is in is (the tree or the line says which),
+    /// and a scrapped unit is nowhere.
+    static func whereabouts(_ status: String, _ location: String) -> String {
+        status == UnitStatus.installed.rawValue || status == UnitStatus.scrapped.rawValue
+            ? status : "\(status) at \(location)"
     }
 
     public func tree(prefix: String, last: Bool, top: Bool, into lines: inout [String]) {
@@ -169,7 +176,8 @@ public struct TraceJSON: Encodable, Sendable {
                 "finished units: \(finished.count)" + (counts.isEmpty ? "" : " (\(counts.joined(separator: ", ")))"))
             for unit in finished {
                 lines.append(
-                    "  \(unit.unit)  \(unit.status) at \(unit.location)" + (unit.owner.map { "  owner \($0)" } ?? ""))
+                    "  \(unit.unit)  \(TraceNodeJSON.whereabouts(unit.status, unit.location))"
+                        + (unit.owner.map { "  owner \($0)" } ?? ""))
             }
         }
         return lines.joined(separator: "\n")

@@ -190,7 +190,7 @@ public struct RecallJSON: Encodable, Sendable {
             guard !members.isEmpty else { continue }
             lines.append("\(partition.rawValue) (\(members.count))")
             for unit in members {
-                var parts = ["  \(unit.unit)", "\(unit.status) at \(unit.location)"]
+                var parts = ["  \(unit.unit)", TraceNodeJSON.whereabouts(unit.status, unit.location)]
                 if let customer = unit.customer { parts.append("customer \(customer)") }
                 if let parent = unit.installedIn { parts.append("in \(parent)") }
                 parts.append(unit.reason)

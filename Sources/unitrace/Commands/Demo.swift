@@ -40,6 +40,7 @@ struct Demo: AsyncParsableCommand {
                 """
                 demo store \(store.displayPath): \(summary.products) products, \(summary.locations) locations, \(summary.units) units, \(summary.events) events
                 try:  unitrace show\(db) \(summary.featuredUnit)
+                      unitrace trace down\(db) \(summary.noisyCar)
                       unitrace find\(db) --attr body=suv --attr color=red
                       unitrace stock\(db) --location LYON
                       unitrace stock levels\(db)
