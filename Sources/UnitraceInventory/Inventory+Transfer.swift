@@ -5,11 +5,14 @@ import UnitraceCore
 public enum LedgerRecord: Sendable {
     case product(Product)
     case location(Location)
+    /// A production run: master data beside the ledger that the ledger's lots name, exported with it so that a
+    /// restored store still knows the line, equipment and shift of every lot.
+    case run(ProductionRun)
     case event(Event, sequence: Int64?, hash: LedgerHash.Digest?)
 }
 
 extension LedgerRecord: Codable {
-    private enum Keys: String, CodingKey { case product, location, sequence, hash, kind }
+    private enum Keys: String, CodingKey { case product, location, run, sequence, hash, kind }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: Keys.self)
@@ -19,6 +22,8 @@ extension LedgerRecord: Codable {
             self = .product(product)
         } else if let location = try container.decodeIfPresent(Location.self, forKey: .location) {
             self = .location(location)
+        } else if let run = try container.decodeIfPresent(ProductionRun.self, forKey: .run) {
+            self = .run(try run.validated())
         } else {
             self = try Self.event(from: decoder, container)
         }
@@ -45,6 +50,7 @@ extension LedgerRecord: Codable {
         switch self {
         case .product(let product): try container.encode(product, forKey: .product)
         case .location(let location): try container.encode(location, forKey: .location)
+        case .run(let run): try container.encode(run, forKey: .run)
         case .event(let event, let sequence, let hash):
             try event.encode(to: encoder)
             try container.encodeIfPresent(sequence, forKey: .sequence)
@@ -110,6 +116,8 @@ public struct ImportReport: Hashable, Sendable, Codable {
     public var skipped = 0
     public var products = 0
     public var locations = 0
+    /// Production runs added.
+    public var runs = 0
     public var batches = 0
     public var lines = 0
 
@@ -122,6 +130,7 @@ public struct ImportReport: Hashable, Sendable, Codable {
         skipped += batch.skipped
         products += batch.products
         locations += batch.locations
+        runs += batch.runs
         batches += batch.batches
     }
 }
@@ -159,6 +168,9 @@ extension Inventory {
         }
         for location in try await store.locations() where !location.kind.isBuiltIn {
             try line(.location(location))
+        }
+        if filter.isAll {
+            for run in try await store.runs(limit: Int.max).reversed() { try line(.run(run)) }
         }
         var after: Int64 = 0
         var count = 0
@@ -253,6 +265,13 @@ extension Inventory {
                     report.locations += 1
                 }
                 places.insert(location.code)
+            case .run(let run):
+                try await flush()
+                try await settle()
+                if try await store.run(id: run.id) == nil {
+                    try await store.insertRun(run)
+                    report.runs += 1
+                }
             case .event(let event, let sequence, let hash):
                 pending.append((lineNumber, event, sequence, hash))
                 pendingUnits += event.units.count

@@ -19,7 +19,7 @@ struct TransferTests {
         let source = Inventory(store: try await TestStores.make(), environment: .fixed())
         let demo = try await source.loadDemo()
         let lines = try await exported(source)
-        #expect(lines.count == demo.events + demo.products + demo.locations)
+        #expect(lines.count == demo.events + demo.products + demo.locations + 2)  // and its two production runs
 
         let target = Inventory(store: try await TestStores.make())
         var input = ArrayLines(lines: lines)
@@ -27,6 +27,8 @@ struct TransferTests {
         #expect(report.events == demo.events)
         #expect(report.batches == 6)
         #expect(report.products == demo.products)
+        #expect(report.runs == 2)
+        #expect(try await target.run("RUN-MOT-0927").line == "MOTOR-L1")
         #expect(try await target.store.head() == source.store.head())
         #expect(try await target.verify().ok)
         #expect(try await exported(target) == lines)

@@ -174,13 +174,13 @@ struct EndToEndTests {
             #expect(try unitrace(["init", "--db", "b.sqlite"], in: dir).code == 0)
             let imported = try unitrace(["import", "--db", "b.sqlite", "ledger.jsonl", "--batch-size", "5"], in: dir)
             #expect(
-                imported.out == "imported 37 events (81 unit lines) in 8 batches; added 6 products, 11 locations\n",
+                imported.out == "imported 37 events (81 unit lines) in 8 batches; added 6 products, 11 locations, 2 production runs\n",
                 "\(imported)")
             #expect(try unitrace(["verify", "--db", "b.sqlite"], in: dir).code == 0)
             let first = try unitrace(["export", "--db", "a.sqlite"], in: dir)
             let second = try unitrace(["export", "--db", "b.sqlite"], in: dir)
             #expect(first.out == second.out)
-            #expect(first.out.split(separator: "\n").count == 54)
+            #expect(first.out.split(separator: "\n").count == 56)
             let again = try unitrace(["import", "--db", "b.sqlite", "ledger.jsonl"], in: dir)
             #expect(again.out == "imported 0 events (0 unit lines) in 0 batches; skipped 37 already recorded\n")
         }

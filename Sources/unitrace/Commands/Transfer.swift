@@ -106,6 +106,7 @@ struct Import: AsyncParsableCommand {
                     + (report.skipped > 0 ? "; skipped \(report.skipped) already recorded" : "")
                     + (report.products + report.locations > 0
                         ? "; added \(report.products) products, \(report.locations) locations" : "")
+                    + (report.runs > 0 ? ", \(report.runs) production runs" : "")
             }
         }
     }
