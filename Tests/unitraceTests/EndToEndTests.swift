@@ -174,7 +174,8 @@ struct EndToEndTests {
             #expect(try unitrace(["init", "--db", "b.sqlite"], in: dir).code == 0)
             let imported = try unitrace(["import", "--db", "b.sqlite", "ledger.jsonl", "--batch-size", "5"], in: dir)
             #expect(
-                imported.out == "imported 37 events (81 unit lines) in 8 batches; added 6 products, 11 locations, 2 production runs\n",
+                imported.out
+                    == "imported 37 events (81 unit lines) in 8 batches; added 6 products, 11 locations, 2 production runs\n",
                 "\(imported)")
             #expect(try unitrace(["verify", "--db", "b.sqlite"], in: dir).code == 0)
             let first = try unitrace(["export", "--db", "a.sqlite"], in: dir)
