@@ -272,3 +272,34 @@ struct CrashTests {
         }
     }
 }
+
+@Suite("Genealogy and recalls through the built binary")
+struct GenealogyCommandTests {
+    @Test("the demo's story: trace a motor lot to its cars, recall the run, and the quarantined car cannot be sold")
+    func story() async throws {
+        try await withTemporaryDirectory { dir in
+            #expect(try unitrace(["demo"], in: dir).code == 0)
+            let down = try unitrace(["trace", "down", "VF7TR202600000010"], in: dir)
+            #expect(down.code == 0)
+            #expect(down.out.contains("EVM-200/M-26-000001") && down.out.contains("run RUN-MOT-0927, line MOTOR-L1"))
+            let up = try unitrace(["trace", "up", "--lot", "EVM-200/MOT-2026-W40-A"], in: dir)
+            #expect(up.out.contains("finished units: 3 (2 in-stock, 1 sold)"), "\(up)")
+            let recall = try unitrace(
+                ["recall", "create", "RC-1", "--reason", "motor noise", "--line", "MOTOR-L1", "--json"], in: dir)
+            #expect(recall.code == 0, "\(recall)")
+            #expect(recall.out.contains(#""customer" : "CUST-10231""#))
+            let sell = try unitrace(
+                ["sell", "VF7TR202X00000012", "--channel", "store:DEALER-PARIS", "--customer", "C-9"], in: dir)
+            #expect(sell.code == 65 && sell.err.contains("cannot-sell-quarantined"))
+            // A sold car cannot be fitted into a motor: it is not in stock.
+            let wrongWay = try unitrace(["install", "M-26-000005", "VF7TR202600000010"], in: dir)
+            #expect(wrongWay.code == 65 && wrongWay.err.contains("(rule not-in-stock)"), "\(wrongWay)")
+            // A motor fitted in a car cannot be moved alone.
+            let alone = try unitrace(["move", "M-26-000002", "--to", "DEALER-BERLIN"], in: dir)
+            #expect(alone.code == 65 && alone.err.contains("(rule installed)"), "\(alone)")
+            let unknown = try unitrace(["recall", "create", "RC-2", "--reason", "x", "--lot", "EVM-200/NOPE"], in: dir)
+            #expect(unknown == Run(out: "", err: "error: unknown lot NOPE of EVM-200\n", code: 65))
+            #expect(try unitrace(["verify"], in: dir).code == 0)
+        }
+    }
+}

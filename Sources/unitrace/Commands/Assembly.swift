@@ -23,6 +23,28 @@ struct AssemblyOptions: ParsableArguments {
     }
 }
 
+/// The store, the event's who/when/why and the parts: what `install` and `remove` both take.
+struct AssemblyWork: ParsableArguments {
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var event: EventOptions
+    @OptionGroup var assembly: AssemblyOptions
+
+    func record(_ kind: EventKind) async throws {
+        let output = store.output
+        try await reporting(output) {
+            let inventory = try await store.openInventory()
+            let request = try assembly.request()
+            let context = try event.context()
+            let outcome =
+                kind == .install
+                ? try await inventory.install(request, context: context)
+                : try await inventory.remove(request, context: context)
+            let json = AssemblyOutcomeJSON(outcome)
+            output.emit(json) { json.summary }
+        }
+    }
+}
+
 struct Install: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Fit components into a parent unit (a motor into a car), all or none.",
@@ -30,36 +52,18 @@ struct Install: AsyncParsableCommand {
             Each component must be in stock and loose. An installed component goes where its parent goes and does \
             nothing on its own until it is removed. Fitting a part into a sold or scrapped unit is a repair (--repair).
             """)
-    @OptionGroup var store: StoreOptions
-    @OptionGroup var event: EventOptions
-    @OptionGroup var assembly: AssemblyOptions
+    @OptionGroup var work: AssemblyWork
 
-    func run() async throws {
-        let output = store.output
-        try await reporting(output) {
-            let outcome = try await store.openInventory().install(try assembly.request(), context: try event.context())
-            let json = AssemblyOutcomeJSON(outcome)
-            output.emit(json) { json.summary }
-        }
-    }
+    func run() async throws { try await work.record(.install) }
 }
 
 struct Remove: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract:
             "Take components out of the unit they are installed in; each is in stock again where the work happens.")
-    @OptionGroup var store: StoreOptions
-    @OptionGroup var event: EventOptions
-    @OptionGroup var assembly: AssemblyOptions
+    @OptionGroup var work: AssemblyWork
 
-    func run() async throws {
-        let output = store.output
-        try await reporting(output) {
-            let outcome = try await store.openInventory().remove(try assembly.request(), context: try event.context())
-            let json = AssemblyOutcomeJSON(outcome)
-            output.emit(json) { json.summary }
-        }
-    }
+    func run() async throws { try await work.record(.remove) }
 }
 
 struct TraceCommand: AsyncParsableCommand {
