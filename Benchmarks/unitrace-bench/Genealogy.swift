@@ -28,6 +28,9 @@ struct GenealogyWorkload {
             "  E4 store: \(finished.formatted()) cars of 3 levels, \(imported.events.formatted()) events imported in "
                 + String(format: "%.1f s", imported.seconds))
         let inventory = Inventory(store: try await BenchStores.open(location))
+        if ProcessInfo.processInfo.environment["UNITRACE_BENCH_PHASES"] != nil {
+            try await Self.phases(try await BenchStores.open(location))
+        }
         var traces: [Double] = []
         for run in 0...options.repeats {
             var trace: Trace?
@@ -59,6 +62,21 @@ struct GenealogyWorkload {
                 id: "E4",
                 name: "recall on that lot: \((finished * 4).formatted()) units, \(finished.formatted()) quarantined",
                 unit: "s", runs: [recall], goal: .atMost(2)))
+    }
+
+    /// The parts of a trace up, each timed on its own (set `UNITRACE_BENCH_PHASES` to print them).
+    static func phases(_ store: any InventoryStore) async throws {
+        var keys: [UnitKey] = []
+        let lot = try await seconds { keys = try await store.units(ofLot: Self.lot, sku: "CELL") }
+        var links: [AssemblyLink] = []
+        let walk = try await seconds { links = try await store.assemblyLinks(reachableFrom: Set(keys), upward: true) }
+        var all = Set(keys)
+        for link in links { all.insert(link.parent) }
+        let states = try await seconds { _ = try await store.states(of: all) }
+        print(
+            String(
+                format: "  E4 phases: units of the lot %.3f s, links %.3f s (%d), states %.3f s (%d)", lot, walk,
+                links.count, states, all.count))
     }
 
     /// The ledger: four products, one plant, `finished` units of each level received in batches, then the
