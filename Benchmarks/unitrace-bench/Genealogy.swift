@@ -37,8 +37,11 @@ struct GenealogyWorkload {
             let elapsed = try await seconds {
                 trace = try await inventory.traceUp(lot: LotKey(sku: "CELL", code: Self.lot))
             }
-            guard trace?.finished.count == finished else {
-                throw BenchError("the trace found \(trace?.finished.count ?? 0) finished units, not \(finished)")
+            guard let outermost = trace?.outermost, outermost.total == finished, outermost.members == finished,
+                outermost.installed == finished, outermost.units.allSatisfy({ $0.key.sku == "CAR" })
+            else {
+                throw BenchError(
+                    "the trace found \(trace?.outermost?.total ?? 0) outermost units, not \(finished) cars")
             }
             if run > 0 { traces.append(elapsed * 1000) }
         }
@@ -66,6 +69,9 @@ struct GenealogyWorkload {
 
     /// The parts of a trace up, each timed on its own (set `UNITRACE_BENCH_PHASES` to print them).
     static func phases(_ store: any InventoryStore) async throws {
+        let outermost = try await seconds {
+            _ = try await store.outermost(of: .lot(LotKey(sku: "CELL", code: Self.lot)), after: nil, limit: 100)
+        }
         var keys: [UnitKey] = []
         let lot = try await seconds { keys = try await store.units(ofLot: Self.lot, sku: "CELL") }
         var links: [AssemblyLink] = []
@@ -75,8 +81,9 @@ struct GenealogyWorkload {
         let states = try await seconds { _ = try await store.states(of: all) }
         print(
             String(
-                format: "  E4 phases: units of the lot %.3f s, links %.3f s (%d), states %.3f s (%d)", lot, walk,
-                links.count, states, all.count))
+                format:
+                    "  E4 phases: outermost units %.3f s; the tree's parts: units of the lot %.3f s, links %.3f s (%d), states %.3f s (%d)",
+                outermost, lot, walk, links.count, states, all.count))
     }
 
     /// The ledger: four products, one plant, `finished` units of each level received in batches, then the

@@ -347,6 +347,26 @@ enum PostgresSchema {
             CREATE INDEX recall_unit_by_unit ON recall_unit(sku, serial);
             """
         ),
+        (
+            "0013_outermost",
+            """
+            ALTER TABLE unit ADD COLUMN root_id BIGINT;
+            ALTER TABLE unit ADD COLUMN root_since BIGINT;
+            DROP INDEX unit_by_lot;
+            CREATE INDEX unit_by_lot ON unit(sku, lot, root_id) WHERE lot IS NOT NULL;
+            CREATE INDEX unit_by_root ON unit(root_id) WHERE root_id IS NOT NULL;
+            CREATE TABLE outermost_spell (
+                unit_id BIGINT NOT NULL,
+                sku TEXT NOT NULL,
+                lot TEXT,
+                root_id BIGINT NOT NULL,
+                since_ms BIGINT NOT NULL,
+                until_ms BIGINT NOT NULL
+            );
+            CREATE INDEX spell_by_unit ON outermost_spell(unit_id);
+            CREATE INDEX spell_by_lot ON outermost_spell(sku, lot) WHERE lot IS NOT NULL;
+            """
+        ),
     ]
 
     /// A migration's statements, one by one: the extended query protocol takes one statement at a time.

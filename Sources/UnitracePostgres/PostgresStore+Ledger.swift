@@ -126,7 +126,6 @@ extension PostgresStore {
                 links.append((change, sequences[item]))
             }
         }
-        try await Self.writeLinks(links, on: connection, logger: logger)
         try await Self.writeContainers(batch.containerChanges, sequences: sequences, on: connection, logger: logger)
         if let recall = batch.newRecall { try await Self.writeRecall(recall, on: connection, logger: logger) }
         try await Self.writeRecallAdditions(batch.recallAdditions, on: connection, logger: logger)
@@ -198,6 +197,13 @@ extension PostgresStore {
                 count += 1
             }
             guard count == updated.count else { throw StoreError(.conflict, "a unit changed meanwhile; try again") }
+        }
+
+        // Links, and the outermost units they move, once the units' rows are written (a batch may receive a part
+        // and fit it), one change at a time in the batch's order.
+        for link in links {
+            try await Self.writeLinks([link], on: connection, logger: logger)
+            try await Self.applyOutermost(link.0, on: connection, logger: logger)
         }
 
         var clearedAliases: [Int64] = []

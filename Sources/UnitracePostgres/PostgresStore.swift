@@ -203,6 +203,7 @@ public final class PostgresStore: InventoryStore {
                         switch migration.id {
                         case "0006_identifier_index": try await Self.fillIdentifierIndex(on: connection, logger: logger)
                         case "0007_stock": try await Self.fillStock(on: connection, logger: logger)
+                        case "0013_outermost": try await Self.fillOutermost(on: connection, logger: logger)
                         default: break
                         }
                         try await connection.query(

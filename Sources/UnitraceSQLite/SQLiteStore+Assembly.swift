@@ -103,6 +103,180 @@ extension SQLiteStore {
                     link.installedMs, link.removedSequence, link.removedMs,
                 ])
             }
+            try Self.writeOutermost(OutermostReplay(links: links), db)
         }
     }
+}
+
+extension SQLiteStore {
+    /// Moves outermost units for one install or removal, after the commit has written the units' rows (see
+    /// ``OutermostReplay`` for the two steps).
+    static func applyOutermost(_ change: LinkChange, _ db: Database) throws {
+        let idOf = try db.cachedStatement(sql: "SELECT id FROM unit WHERE sku = ? AND serial = ?")
+        guard let part = try Int64.fetchOne(idOf, arguments: [change.child.sku, change.child.serial]) else {
+            throw StoreError(.conflict, "unit \(change.child) is not in the store")
+        }
+        let at = change.occurredMs
+        if change.opens {
+            guard
+                let top = try Int64.fetchOne(
+                    db.cachedStatement(sql: "SELECT coalesce(root_id, id) FROM unit WHERE sku = ? AND serial = ?"),
+                    arguments: [change.parent.sku, change.parent.serial])
+            else { throw StoreError(.conflict, "unit \(change.parent) is not in the store") }
+            try db.cachedStatement(sql: "UPDATE unit SET root_id = ?, root_since = ? WHERE id = ?").execute(
+                arguments: [top, at, part])
+            try db.cachedStatement(sql: "UPDATE unit SET root_id = ?, root_since = ? WHERE root_id = ?").execute(
+                arguments: [top, at, part])
+            return
+        }
+        let below = try Int64.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    WITH RECURSIVE inside(sku, serial) AS (
+                        SELECT ?, ?
+                        UNION
+                        SELECT l.child_sku, l.child_serial FROM assembly_link l
+                        JOIN inside i ON l.parent_sku = i.sku AND l.parent_serial = i.serial
+                        WHERE l.removed_seq IS NULL
+                    )
+                    SELECT u.id FROM inside i JOIN unit u ON u.sku = i.sku AND u.serial = i.serial WHERE u.id != ?
+                    """),
+            arguments: [change.child.sku, change.child.serial, part])
+        let ended = try db.cachedStatement(
+            sql: """
+                INSERT INTO outermost_spell (unit_id, sku, lot, root_id, since_ms, until_ms)
+                SELECT id, sku, lot, root_id, root_since, ? FROM unit WHERE id = ? AND root_id IS NOT NULL
+                """)
+        let moveInside = try db.cachedStatement(sql: "UPDATE unit SET root_id = ?, root_since = ? WHERE id = ?")
+        for id in [part] + below { try ended.execute(arguments: [at, id]) }
+        try db.cachedStatement(sql: "UPDATE unit SET root_id = NULL, root_since = NULL WHERE id = ?").execute(
+            arguments: [part])
+        for id in below { try moveInside.execute(arguments: [part, at, id]) }
+    }
+
+    /// Writes every unit's outermost unit and the ended spells from a replay, replacing what was there.
+    static func writeOutermost(_ replay: OutermostReplay, _ db: Database) throws {
+        try db.execute(sql: "UPDATE unit SET root_id = NULL, root_since = NULL WHERE root_id IS NOT NULL")
+        try db.execute(sql: "DELETE FROM outermost_spell")
+        let set = try db.cachedStatement(
+            sql: """
+                UPDATE unit SET root_id = (SELECT id FROM unit WHERE sku = ? AND serial = ?), root_since = ?
+                WHERE sku = ? AND serial = ?
+                """)
+        for (unit, top) in replay.outermost {
+            try set.execute(arguments: [top.unit.sku, top.unit.serial, top.sinceMs, unit.sku, unit.serial])
+        }
+        let spell = try db.cachedStatement(
+            sql: """
+                INSERT INTO outermost_spell (unit_id, sku, lot, root_id, since_ms, until_ms)
+                SELECT u.id, u.sku, u.lot, r.id, ?, ? FROM unit u, unit r
+                WHERE u.sku = ? AND u.serial = ? AND r.sku = ? AND r.serial = ?
+                """)
+        for ended in replay.spells {
+            try spell.execute(arguments: [
+                ended.sinceMs, ended.untilMs, ended.unit.sku, ended.unit.serial, ended.outermost.sku,
+                ended.outermost.serial,
+            ])
+        }
+    }
+
+    public func outermostSpells() async throws -> [OutermostSpell] {
+        try await scan { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT u.sku, u.serial, r.sku, r.serial, s.since_ms, s.until_ms FROM outermost_spell s
+                    JOIN unit u ON u.id = s.unit_id JOIN unit r ON r.id = s.root_id
+                    ORDER BY u.sku, u.serial, s.since_ms, r.sku, r.serial
+                    """
+            ).map {
+                OutermostSpell(
+                    unit: UnitKey(sku: $0[0], serial: $0[1]), outermost: UnitKey(sku: $0[2], serial: $0[3]),
+                    sinceMs: $0[4], untilMs: $0[5])
+            }
+        }
+    }
+
+    public func outermost(of scope: TraceScope, after: UnitKey?, limit: Int) async throws -> OutermostPage {
+        let (members, spells, arguments): (String, String, StatementArguments)
+        switch scope {
+        case .lot(let lot):
+            members = "sku = ? AND lot = ?"
+            spells = "sku = ? AND lot = ?"
+            arguments = [lot.sku, lot.code]
+        case .unit(let unit):
+            members = "sku = ? AND serial = ?"
+            spells = "unit_id = (SELECT id FROM unit WHERE sku = ? AND serial = ?)"
+            arguments = [unit.sku, unit.serial]
+        }
+        return try await scan { db in
+            let counts = try Row.fetchOne(
+                db, sql: "SELECT count(*), count(root_id) FROM unit WHERE \(members)", arguments: arguments)
+            // The outermost units now, counted by place in one pass over the members' index.
+            var places: [PlaceKey: Int] = [:]
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT r.status, r.location, count(*) FROM
+                        (SELECT DISTINCT root_id FROM unit WHERE \(members) AND root_id IS NOT NULL) x
+                    JOIN unit r ON r.id = x.root_id GROUP BY r.status, r.location
+                    """, arguments: arguments)
+            {
+                places[PlaceKey(status: row[0], location: row[1]), default: 0] += row[2]
+            }
+            // Outermost units that held members once and hold none now: few, each checked.
+            let holdsNow = try db.cachedStatement(
+                sql: "SELECT EXISTS (SELECT 1 FROM unit WHERE \(members) AND root_id = ?)")
+            var past: [Int64] = []
+            for id in try Int64.fetchAll(
+                db, sql: "SELECT DISTINCT root_id FROM outermost_spell WHERE \(spells)", arguments: arguments)
+            {
+                var check = arguments
+                _ = check.append(contentsOf: [id])
+                if try Bool.fetchOne(holdsNow, arguments: check) != true { past.append(id) }
+            }
+            let placeOf = try db.cachedStatement(sql: "SELECT status, location FROM unit WHERE id = ?")
+            for id in past {
+                if let row = try Row.fetchOne(placeOf, arguments: [id]) {
+                    places[PlaceKey(status: row[0], location: row[1]), default: 0] += 1
+                }
+            }
+            // One page, in the order of the units' ids.
+            var start: Int64 = 0
+            if let after {
+                start =
+                    try Int64.fetchOne(
+                        db, sql: "SELECT id FROM unit WHERE sku = ? AND serial = ?",
+                        arguments: [after.sku, after.serial]) ?? 0
+            }
+            var pageArguments = arguments
+            _ = pageArguments.append(contentsOf: [start, limit + 1])
+            var ids = try Int64.fetchAll(
+                db,
+                sql: """
+                    SELECT DISTINCT root_id FROM unit WHERE \(members) AND root_id > ? ORDER BY root_id LIMIT ?
+                    """, arguments: pageArguments)
+            ids = Array(Set(ids + past.filter { $0 > start }).sorted().prefix(limit + 1))
+            let more = ids.count > limit
+            let statement = try db.cachedStatement(sql: "SELECT \(UnitRow.columns) FROM unit u WHERE u.id = ?")
+            var units: [UnitState] = []
+            for id in ids.prefix(limit) {
+                if let row = try Row.fetchOne(statement, arguments: [id]) { units.append(try UnitRow.state(row)) }
+            }
+            let counted = places.sorted { ($0.key.status, $0.key.location) < ($1.key.status, $1.key.location) }
+            return OutermostPage(
+                members: counts?[0] ?? 0, installed: counts?[1] ?? 0, total: counted.reduce(0) { $0 + $1.value },
+                places: counted.compactMap { place, count in
+                    UnitStatus(rawValue: place.status).map {
+                        PlaceCount(status: $0, location: place.location, count: count)
+                    }
+                },
+                units: units, next: more ? units.last?.key : nil)
+        }
+    }
+}
+
+private struct PlaceKey: Hashable {
+    var status: String
+    var location: String
 }

@@ -47,6 +47,7 @@ extension SQLiteStore {
 
         // The projections' writers (``ProjectionChange``), one per kind.
         let insertIdentifier = try db.cachedStatement(sql: insertIdentifierSQL)
+        var links: [(LinkChange, Int64)] = []
         for change in batch.projections {
             switch change {
             case .identifier(let item, let name):
@@ -62,7 +63,7 @@ extension SQLiteStore {
             case .packed(_, let change):
                 try Self.applyPacked(change, db)
             case .link(let item, let change):
-                try Self.writeLink(change, sequence: sequences[item], db)
+                links.append((change, sequences[item]))
             }
         }
         try Self.writeContainers(batch.containerChanges, sequences: sequences, db)
@@ -125,6 +126,13 @@ extension SQLiteStore {
                 if change.before != nil { try deleteAttributes.execute(arguments: [id]) }
                 for (key, value) in after.attributes { try insertAttribute.execute(arguments: [key, value, id]) }
             }
+        }
+
+        // Links, and the outermost units they move, once the units' rows are written (a batch may receive a part
+        // and fit it), one change at a time in the batch's order.
+        for (change, sequence) in links {
+            try Self.writeLink(change, sequence: sequence, db)
+            try Self.applyOutermost(change, db)
         }
 
         let insertLine = try db.cachedStatement(

@@ -67,7 +67,7 @@ struct AssemblyTests {
         // The parent moves; the component goes with it.
         _ = try await inventory.move(["BP-75/B-1"], product: nil, to: "WH1-B", context: .dock)
         let trace = try await inventory.traceUp("EVM-200/M-1")
-        #expect(trace.finished.map(\.location) == ["WH1-B"])
+        #expect(trace.outermost?.units.map(\.location) == ["WH1-B"])
         #expect(try await inventory.verify().ok)
     }
 
@@ -158,7 +158,8 @@ struct AssemblyTests {
         #expect(up.roots.map(\.state.key) == [motor("M-1"), motor("M-2")])
         #expect(up.roots[0].children.map(\.state.key) == [pack("B-1"), pack("B-2")])
         #expect(up.roots[0].children[0].link?.removedMs != nil)
-        #expect(Set(up.finished.map(\.key)) == [pack("B-1"), pack("B-2")])
+        #expect(Set(up.outermost?.units.map(\.key) ?? []) == [pack("B-1"), pack("B-2")])
+        #expect(up.outermost?.members == 2 && up.outermost?.installed == 2 && up.outermost?.total == 2)
         #expect(try await inventory.verify().ok)
     }
 
@@ -175,10 +176,70 @@ struct AssemblyTests {
         let up = try await inventory.traceUp("EVM-200/M-3")
         #expect(up.roots[0].children.map(\.state.key) == [motor("M-1")])
         #expect(up.roots[0].children[0].children.isEmpty, "M-3 was out of M-1 before M-1 went into B-1")
-        #expect(up.finished.map(\.key) == [motor("M-1")])
+        #expect(up.outermost?.units.map(\.key) == [motor("M-1")], "M-1 held M-3 until it was taken out")
         let down = try await inventory.traceDown("B-1")
         #expect(down.roots[0].children.map(\.state.key) == [motor("M-1")])
         #expect(down.roots[0].children[0].children.isEmpty)
+    }
+
+    @Test(
+        "a lot's outermost units come from the index: through levels, across a removal, paged, and as rebuild writes them"
+    )
+    func outermostUnits() async throws {
+        let inventory = try await workshop()
+        let lot = LotKey(sku: "EVM-200", code: "ML-1")
+        _ = try await inventory.install(
+            AssemblyRequest(parent: "M-1", components: ["M-2"]), context: .at("2026-10-01T08:00:00+02:00"))
+        _ = try await inventory.install(
+            AssemblyRequest(parent: "B-1", components: ["M-1"]), context: .at("2026-10-02T08:00:00+02:00"))
+        var up = try await inventory.traceUp(lot: lot)
+        #expect(up.outermost?.units.map(\.key) == [pack("B-1")], "M-2 is in M-1, which is in B-1")
+        #expect(up.outermost?.installed == 2)
+        // M-1 (with M-2 inside) leaves B-1 for B-2: B-1 held the lot until then, B-2 holds it now.
+        _ = try await inventory.remove(
+            AssemblyRequest(parent: "B-1", components: ["M-1"]), context: .at("2026-10-03T08:00:00+02:00"))
+        up = try await inventory.traceUp(lot: lot)
+        #expect(Set(up.outermost?.units.map(\.key) ?? []) == [motor("M-1"), pack("B-1")], "loose M-1 holds M-2")
+        #expect(up.outermost?.installed == 1)
+        _ = try await inventory.install(
+            AssemblyRequest(parent: "B-2", components: ["M-1"]), context: .at("2026-10-04T08:00:00+02:00"))
+        up = try await inventory.traceUp(lot: lot)
+        #expect(up.outermost?.total == 2)
+        #expect(up.outermost?.places == [PlaceCount(status: .inStock, location: "WH1-A-01", count: 2)])
+        let first = try await inventory.traceUp(lot: lot, limit: 1)
+        let next = try #require(first.outermost?.next)
+        let second = try await inventory.traceUp(lot: lot, after: next.description, limit: 1)
+        #expect(second.outermost?.next == nil)
+        #expect(
+            Set((first.outermost?.units ?? []) + (second.outermost?.units ?? []) as [UnitState]).map(\.key).sorted()
+                == [pack("B-1"), pack("B-2")])
+        await #expect(throws: InputError.self) { _ = try await inventory.traceUp(lot: lot, after: "no-slash") }
+        #expect(try await inventory.verify().ok, "the spells written commit by commit are the ledger's")
+        #expect(try await inventory.traceUp("M-2").outermost?.units.map(\.key) == [pack("B-1"), pack("B-2")])
+
+        // Rebuilt from the ledger, the same answer.
+        try await inventory.store.replaceAssemblyLinks(with: [])
+        #expect(try await inventory.traceUp(lot: lot).outermost?.total == 0)
+        #expect(try await !inventory.verify().ok)
+        _ = try await inventory.rebuild()
+        #expect(try await inventory.traceUp(lot: lot).outermost?.units.map(\.key) == [pack("B-1"), pack("B-2")])
+        #expect(try await inventory.verify().ok)
+    }
+
+    @Test("a lot bigger than the tree limit is answered by its outermost units, without a tree")
+    func bigLot() async throws {
+        let inventory = try await workshop()
+        let serials = (1...(Trace.treeLimit + 1)).map { "X-\($0)" }
+        _ = try await inventory.receive(
+            ReceiveRequest(
+                sku: "EVM-200", location: "WH1-A-01", lines: serials.map { ReceiveLine(serial: $0) }, lot: "BIG"),
+            context: .dock)
+        _ = try await inventory.install(AssemblyRequest(parent: "B-1", components: ["X-7"]), context: .dock)
+        let up = try await inventory.traceUp(lot: LotKey(sku: "EVM-200", code: "BIG"))
+        #expect(up.roots.isEmpty)
+        #expect(up.outermost?.members == Trace.treeLimit + 1 && up.outermost?.installed == 1)
+        #expect(up.outermost?.units.map(\.key) == [pack("B-1")])
+        #expect(TraceJSON(up).text.contains("the tree is drawn for lots of up to \(Trace.treeLimit)"))
     }
 
     @Test("an unknown lot is an error; a lot whose units went nowhere answers with no finished units")
@@ -188,7 +249,7 @@ struct AssemblyTests {
             _ = try await inventory.traceUp(lot: LotKey(sku: "EVM-200", code: "NO-SUCH"))
         }
         let trace = try await inventory.traceUp(lot: LotKey(sku: "EVM-200", code: "ML-1"))
-        #expect(trace.roots.count == 2 && trace.finished.isEmpty)
+        #expect(trace.roots.count == 2 && trace.outermost?.total == 0 && trace.outermost?.members == 2)
     }
 
     @Test("verify finds an edited assembly table, rebuild repairs it; installs are not corrected, but removed")

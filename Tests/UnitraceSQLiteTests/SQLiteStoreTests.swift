@@ -53,7 +53,7 @@ struct SQLiteFileTests {
             let newer = try #require(throws: StoreError.self) { try SQLiteStore.open(path: path) }
             #expect(newer.code == .newerSchema)
             #expect(newer.message.contains("0099_from_the_future"))
-            #expect(newer.message.contains("0012_genealogy"))
+            #expect(newer.message.contains("0013_outermost"))
 
             let text = dir.appendingPathComponent("notes.txt").path
             try Data("not a database, just notes\n".utf8).write(to: URL(fileURLWithPath: text))

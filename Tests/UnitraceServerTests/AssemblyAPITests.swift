@@ -61,7 +61,7 @@ struct AssemblyAPITests {
                 #expect(response.status == .ok)
                 #expect(
                     response.text.contains(
-                        #""finished":[{"location":"WH1-A-01","status":"in-stock","unit":"BP-75/B-1"}]"#))
+                        #""units":[{"location":"WH1-A-01","status":"in-stock","unit":"BP-75/B-1"}]"#))
             }
             try await client.execute(
                 uri: "/api/v1/trace/up?product=EVM-200&lot=NOPE", method: .get, headers: fixture.headers(.support)

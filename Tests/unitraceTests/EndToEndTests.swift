@@ -283,7 +283,7 @@ struct GenealogyCommandTests {
             #expect(down.code == 0)
             #expect(down.out.contains("EVM-200/M-26-000001") && down.out.contains("run RUN-MOT-0927, line MOTOR-L1"))
             let up = try unitrace(["trace", "up", "--lot", "EVM-200/MOT-2026-W40-A"], in: dir)
-            #expect(up.out.contains("finished units: 3 (2 in-stock, 1 sold)"), "\(up)")
+            #expect(up.out.contains("outermost units: 3 (2 in-stock, 1 sold)"), "\(up)")
             let recall = try unitrace(
                 ["recall", "create", "RC-1", "--reason", "motor noise", "--line", "MOTOR-L1", "--json"], in: dir)
             #expect(recall.code == 0, "\(recall)")

@@ -142,3 +142,86 @@ public struct AssemblyReplay: Sendable {
     /// The links ordered as stores list them: by component, then install.
     public var sorted: [AssemblyLink] { links.sorted() }
 }
+
+/// A time a unit was inside an outermost unit (one fitted in nothing) and then left it: the part, or the unit
+/// it was inside, was taken out. The stores keep these beside each unit's outermost unit now, so that a trace
+/// up answers "which units hold or held this lot" from an index instead of a walk.
+public struct OutermostSpell: Hashable, Sendable, Codable {
+    public var unit: UnitKey
+    public var outermost: UnitKey
+    public var sinceMs: Int64
+    public var untilMs: Int64
+
+    public init(unit: UnitKey, outermost: UnitKey, sinceMs: Int64, untilMs: Int64) {
+        self.unit = unit
+        self.outermost = outermost
+        self.sinceMs = sinceMs
+        self.untilMs = untilMs
+    }
+}
+
+/// Each unit's outermost unit, and the spells that ended, as the assembly links add up to, applied in the
+/// order of their sequences. The stores apply the same two steps inside each commit; this replay is what
+/// `rebuild` writes and a migration fills from the links a store already has:
+/// - fitting X in Y moves X, and everything whose outermost unit was X, into Y's outermost unit (Y itself
+///   when Y is loose), since that instant;
+/// - taking X out of Y ends the spell of X and of everything inside X in their outermost unit; X becomes
+///   loose and the units inside it have X as their outermost unit.
+public struct OutermostReplay: Sendable {
+    public private(set) var outermost: [UnitKey: (unit: UnitKey, sinceMs: Int64)] = [:]
+    public private(set) var spells: [OutermostSpell] = []
+    private var children: [UnitKey: Set<UnitKey>] = [:]
+
+    public init() {}
+
+    /// Replays `links` (any order): every install and removal, by sequence.
+    public init(links: [AssemblyLink]) {
+        var steps: [(sequence: Int64, link: AssemblyLink, opens: Bool)] = []
+        for link in links {
+            steps.append((link.installedSequence, link, true))
+            if let removed = link.removedSequence { steps.append((removed, link, false)) }
+        }
+        steps.sort { ($0.sequence, $0.opens ? 1 : 0) < ($1.sequence, $1.opens ? 1 : 0) }
+        for step in steps {
+            let link = step.link
+            apply(
+                LinkChange(
+                    child: link.child, parent: link.parent, opens: step.opens,
+                    occurredMs: step.opens ? link.installedMs : link.removedMs ?? link.installedMs))
+        }
+    }
+
+    public mutating func apply(_ change: LinkChange) {
+        let (part, parent, at) = (change.child, change.parent, change.occurredMs)
+        if change.opens {
+            let top = outermost[parent]?.unit ?? parent
+            for unit in [part] + inside(part) { outermost[unit] = (top, at) }
+            children[parent, default: []].insert(part)
+        } else {
+            children[parent]?.remove(part)
+            let below = inside(part)
+            for unit in [part] + below {
+                if let spell = outermost[unit] {
+                    spells.append(
+                        OutermostSpell(unit: unit, outermost: spell.unit, sinceMs: spell.sinceMs, untilMs: at))
+                }
+            }
+            outermost[part] = nil
+            for unit in below { outermost[unit] = (part, at) }
+        }
+    }
+
+    /// Every unit fitted in `unit` now, at any depth.
+    private func inside(_ unit: UnitKey) -> [UnitKey] {
+        var found: [UnitKey] = []
+        var seen: Set<UnitKey> = [unit]
+        var queue = [unit]
+        while let next = queue.popLast() {
+            for child in children[next] ?? [] where seen.insert(child).inserted {
+                found.append(child)
+                queue.append(child)
+            }
+        }
+        return found
+    }
+}

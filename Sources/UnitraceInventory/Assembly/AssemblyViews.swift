@@ -137,6 +137,37 @@ public struct UnitPlaceJSON: Encodable, Sendable {
     public var owner: String?
 }
 
+/// How many outermost units of a trace up are at one place.
+public struct PlaceCountJSON: Encodable, Sendable {
+    public var status: String
+    public var location: String
+    public var count: Int
+}
+
+/// The outermost units a trace up ends in, for the CLI's `--json` and the API.
+public struct OutermostJSON: Encodable, Sendable {
+    public var members: Int
+    public var installed: Int
+    public var total: Int
+    public var places: [PlaceCountJSON]
+    public var units: [UnitPlaceJSON]
+    /// Pass as `after` for the next page; absent on the last one.
+    public var next: String?
+
+    public init(_ page: OutermostPage) {
+        members = page.members
+        installed = page.installed
+        total = page.total
+        places = page.places.map {
+            PlaceCountJSON(status: $0.status.rawValue, location: $0.location, count: $0.count)
+        }
+        units = page.units.map {
+            UnitPlaceJSON(unit: $0.key.description, status: $0.status.rawValue, location: $0.location, owner: $0.owner)
+        }
+        next = page.next?.description
+    }
+}
+
 /// A trace, for the CLI's `--json` and the API.
 public struct TraceJSON: Encodable, Sendable {
     public var direction: String
@@ -144,9 +175,8 @@ public struct TraceJSON: Encodable, Sendable {
     public var product: String?
     public var lot: String?
     public var roots: [TraceNodeJSON]
-    /// Up: the finished units every path ends in, and how many are in each status.
-    public var finished: [UnitPlaceJSON]?
-    public var finishedByStatus: [String: Int]?
+    /// Up: the outermost units that hold or held what was traced, by place, with one page of them.
+    public var outermost: OutermostJSON?
 
     public init(_ trace: Trace) {
         direction = trace.direction.rawValue
@@ -154,31 +184,39 @@ public struct TraceJSON: Encodable, Sendable {
         product = trace.lot?.sku
         lot = trace.lot?.code
         roots = trace.roots.map { TraceNodeJSON($0, direction: trace.direction) }
-        if trace.direction == .up {
-            finished = trace.finished.map {
-                UnitPlaceJSON(
-                    unit: $0.key.description, status: $0.status.rawValue, location: $0.location, owner: $0.owner)
-            }
-            var counts: [String: Int] = [:]
-            for state in trace.finished { counts[state.status.rawValue, default: 0] += 1 }
-            finishedByStatus = counts
-        }
+        outermost = trace.outermost.map(OutermostJSON.init)
     }
 
-    /// The tree for people, one unit a line, and for a trace up the finished units at the end.
+    /// The tree for people, one unit a line, and for a trace up the outermost units at the end.
     public var text: String {
         var lines: [String] = []
-        if let lot, let product { lines.append("lot \(lot) of \(product): \(roots.count) unit(s)") }
+        if let lot, let product {
+            let members = outermost?.members ?? roots.count
+            lines.append("lot \(lot) of \(product): \(members) unit(s)")
+            if roots.isEmpty, members > Trace.treeLimit, let installed = outermost?.installed {
+                lines.append(
+                    "\(installed) fitted in other units now; the tree is drawn for lots of up to \(Trace.treeLimit)")
+            }
+        }
         for root in roots { root.tree(prefix: "", last: true, top: true, into: &lines) }
-        if let finished {
-            let counts = (finishedByStatus ?? [:]).sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
+        if let outermost {
+            var statuses: [String: Int] = [:]
+            for place in outermost.places { statuses[place.status, default: 0] += place.count }
+            let counts = statuses.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
             lines.append(
-                "finished units: \(finished.count)" + (counts.isEmpty ? "" : " (\(counts.joined(separator: ", ")))"))
-            for unit in finished {
+                "outermost units: \(outermost.total)" + (counts.isEmpty ? "" : " (\(counts.joined(separator: ", ")))"))
+            if outermost.places.count > 1 {
+                for place in outermost.places {
+                    lines.append("  \(place.count) \(TraceNodeJSON.whereabouts(place.status, place.location))")
+                }
+            }
+            if outermost.units.count < outermost.total { lines.append("first \(outermost.units.count):") }
+            for unit in outermost.units {
                 lines.append(
                     "  \(unit.unit)  \(TraceNodeJSON.whereabouts(unit.status, unit.location))"
                         + (unit.owner.map { "  owner \($0)" } ?? ""))
             }
+            if let next = outermost.next { lines.append("more: --after \(next)") }
         }
         return lines.joined(separator: "\n")
     }

@@ -139,10 +139,16 @@ extension Inventory {
             cursor = last
         }
         let differing = Set(stored).symmetricDifference(expected)
-        guard !differing.isEmpty else { return [] }
-        let first = differing.min()?.child.description ?? ""
+        if !differing.isEmpty {
+            let first = differing.min()?.child.description ?? ""
+            return [
+                "the assembly table differs from the ledger's installs and removals in \(differing.count) link(s), first of \(first); repair with `unitrace rebuild`"
+            ]
+        }
+        let spells = Set(try await store.outermostSpells()).symmetricDifference(OutermostReplay(links: expected).spells)
+        guard let first = spells.min(by: { $0.unit < $1.unit }) else { return [] }
         return [
-            "the assembly table differs from the ledger's installs and removals in \(differing.count) link(s), first of \(first); repair with `unitrace rebuild`"
+            "the outermost units' past spells differ from the ledger's installs and removals in \(spells.count) spell(s), first of \(first.unit); repair with `unitrace rebuild`"
         ]
     }
 }

@@ -32,10 +32,15 @@ public struct Trace: Hashable, Sendable {
     public var at: Timestamp?
     /// The lot traced up, when a lot was asked for.
     public var lot: LotKey?
-    /// Down: the one unit asked for. Up: each unit the trace starts from, with what it went into.
+    /// Down: the one unit asked for. Up: each unit the trace starts from, with what it went into — for a lot
+    /// of more than ``Trace/treeLimit`` units, none: the outermost units say where they are.
     public var roots: [TraceNode]
-    /// Up: the units at the top of every path (fitted in nothing else during that time), each once, by key.
-    public var finished: [UnitState]
+    /// Up: the outermost units (fitted in nothing now) that hold the units traced now or held them until they
+    /// were taken out, counted by place, with one page of them.
+    public var outermost: OutermostPage?
+
+    /// The most units of a lot a trace up draws as a tree; a bigger lot is answered by its outermost units.
+    public static let treeLimit = 200
 }
 
 extension Inventory {
@@ -66,35 +71,62 @@ extension Inventory {
         guard let root = node(key, link: nil, path: [key]) else {
             throw InputError(code: .unknownUnit, message: "\(key) names no known unit")
         }
-        return Trace(direction: .down, at: at, lot: nil, roots: [root], finished: [])
+        return Trace(direction: .down, at: at, lot: nil, roots: [root], outermost: nil)
     }
 
-    /// Where a unit went (`scan`), or every unit of a lot (`lot`): each unit that contains it now or ever did,
-    /// recursively up to the finished units, and where each of those is now. A path is followed only through
-    /// the times the unit below really was inside: a motor removed from a car before the car went into
-    /// anything else does not reach it.
+    /// Where a unit went (`scan`), or every unit of a lot (`lot`): the outermost units that hold it now or held
+    /// it until it was taken out, counted by place, with one page of them (`limit`, after `after`), read from
+    /// the store's outermost index; and the tree of every unit it went into on the way, for one unit or a lot
+    /// of at most ``Trace/treeLimit`` units. A path in the tree is followed only through the times the unit
+    /// below really was inside: a motor removed from a car before the car went into something else does not
+    /// reach it.
     /// - Throws: ``InputError`` `unknown-unit`, `unknown-product` or `unknown-lot`.
-    public func traceUp(_ scan: String? = nil, lot: LotKey? = nil) async throws -> Trace {
-        let starts: [UnitKey]
+    public func traceUp(_ scan: String? = nil, lot: LotKey? = nil, after: String? = nil, limit: Int = 100)
+        async throws -> Trace
+    {
+        try Field.positive(limit, name: "limit", maximum: 10_000)
+        let scope: TraceScope
         switch (scan, lot) {
         case (let scan?, nil):
-            starts = [try await unit(scan)]
+            scope = .unit(try await unit(scan))
         case (nil, let lot?):
             _ = try await requireProduct(lot.sku)
-            starts = try await store.units(ofLot: lot.code, sku: lot.sku)
-            if starts.isEmpty, try await store.lots([lot])[lot] == nil {
-                throw InputError(code: .unknownLot, message: "unknown lot \(lot.code) of \(lot.sku)")
-            }
+            scope = .lot(lot)
         default:
             throw InputError(code: .invalidField, message: "trace up from one unit or one lot, not both or neither")
         }
+        let cursor = try after.map { text throws(InputError) in
+            guard let key = UnitKey(parsing: text) else {
+                throw InputError(
+                    code: .invalidField, message: "'\(Limits.quote(text))' is not a unit key (SKU/SERIAL) to page after"
+                )
+            }
+            return key
+        }
+        let outermost = try await store.outermost(of: scope, after: cursor, limit: limit)
+        if case .lot(let lot) = scope, outermost.members == 0, try await store.lots([lot])[lot] == nil {
+            throw InputError(code: .unknownLot, message: "unknown lot \(lot.code) of \(lot.sku)")
+        }
+        var roots: [TraceNode] = []
+        if outermost.members <= Trace.treeLimit {
+            let starts: [UnitKey]
+            switch scope {
+            case .unit(let key): starts = [key]
+            case .lot(let lot): starts = try await store.units(ofLot: lot.code, sku: lot.sku)
+            }
+            roots = try await tree(up: starts)
+        }
+        return Trace(direction: .up, at: nil, lot: lot, roots: roots, outermost: outermost)
+    }
+
+    /// The tree of everything `starts` went into, each path only through the times it was really inside.
+    private func tree(up starts: [UnitKey]) async throws -> [TraceNode] {
         let links = try await store.assemblyLinks(reachableFrom: Set(starts), upward: true)
         var byChild: [UnitKey: [AssemblyLink]] = [:]
         for link in links { byChild[link.child, default: []].append(link) }
         var keys = Set(starts)
         for link in links { keys.insert(link.parent) }
         let details = try await traceDetails(keys)
-        var finished: [UnitKey: UnitState] = [:]
         func node(_ unit: UnitKey, link: AssemblyLink?, window: (from: Int64, to: Int64), path: Set<UnitKey>)
             -> TraceNode?
         {
@@ -109,12 +141,9 @@ extension Inventory {
                     children.append(child)
                 }
             }
-            if children.isEmpty, link != nil { finished[unit] = state }
             return details.node(state, link: link, children: children)
         }
-        let roots = starts.compactMap { node($0, link: nil, window: (.min, .max), path: [$0]) }
-        return Trace(
-            direction: .up, at: nil, lot: lot, roots: roots, finished: finished.values.sorted { $0.key < $1.key })
+        return starts.compactMap { node($0, link: nil, window: (.min, .max), path: [$0]) }
     }
 
     /// The units `key` is installed in, innermost first, up to the one that is installed in nothing.

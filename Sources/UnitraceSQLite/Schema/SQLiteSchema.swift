@@ -17,6 +17,7 @@ enum SQLiteSchema {
         case notices = "0010_notices_and_transfers"
         case containers = "0011_containers"
         case genealogy = "0012_genealogy"
+        case outermost = "0013_outermost"
     }
 
     static var migrator: DatabaseMigrator {
@@ -33,11 +34,39 @@ enum SQLiteSchema {
         migrator.registerMigration(MigrationID.notices.rawValue, migrate: v0010)
         migrator.registerMigration(MigrationID.containers.rawValue, migrate: v0011)
         migrator.registerMigration(MigrationID.genealogy.rawValue, migrate: v0012)
+        migrator.registerMigration(MigrationID.outermost.rawValue, migrate: v0013)
         return migrator
     }
 
     /// The newest migration this build knows.
     static var latest: String { MigrationID.allCases.last!.rawValue }
+
+    /// Each unit's outermost unit now (`root_id`, the unit fitted in nothing that holds it, since `root_since`)
+    /// and the spells in outermost units that ended, both filled from the assembly links already stored: a
+    /// trace up of a lot reads them from one index instead of walking the links.
+    private static func v0013(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE unit ADD COLUMN root_id INTEGER;
+                ALTER TABLE unit ADD COLUMN root_since INTEGER;
+                DROP INDEX unit_by_lot;
+                CREATE INDEX unit_by_lot ON unit(sku, lot, root_id) WHERE lot IS NOT NULL;
+                CREATE INDEX unit_by_root ON unit(root_id) WHERE root_id IS NOT NULL;
+                CREATE TABLE outermost_spell (
+                    unit_id INTEGER NOT NULL,
+                    sku TEXT NOT NULL,
+                    lot TEXT,
+                    root_id INTEGER NOT NULL,
+                    since_ms INTEGER NOT NULL,
+                    until_ms INTEGER NOT NULL
+                );
+                CREATE INDEX spell_by_unit ON outermost_spell(unit_id);
+                CREATE INDEX spell_by_lot ON outermost_spell(sku, lot) WHERE lot IS NOT NULL;
+                """)
+        let links = try Row.fetchAll(db, sql: "SELECT \(SQLiteStore.linkColumns) FROM assembly_link l").map(
+            SQLiteStore.link)
+        if !links.isEmpty { try SQLiteStore.writeOutermost(OutermostReplay(links: links), db) }
+    }
 
     /// Which component is installed in which unit, now and in the past (filled from the ledger's installs and
     /// removals, of which a store made before this migration has none), the parent each unit is installed in,

@@ -43,11 +43,13 @@ struct AssemblyController: Controller {
         let unit = query(request, "unit")
         let lot = query(request, "lot")
         let product = query(request, "product")
+        let (after, limit) = (query(request, "after"), try self.limit(request))
         switch (unit, lot, product) {
         case (let unit?, nil, nil):
-            return try API.json(TraceJSON(try await inventory.traceUp(unit)))
+            return try API.json(TraceJSON(try await inventory.traceUp(unit, after: after, limit: limit)))
         case (nil, let lot?, let product?):
-            return try API.json(TraceJSON(try await inventory.traceUp(lot: LotKey(sku: product, code: lot))))
+            let key = LotKey(sku: product, code: lot)
+            return try API.json(TraceJSON(try await inventory.traceUp(lot: key, after: after, limit: limit)))
         default:
             throw Problem(
                 status: 422, code: "invalid-field", title: "give ?unit=… or ?product=…&lot=…, not both and not neither")

@@ -91,11 +91,14 @@ struct TraceCommand: AsyncParsableCommand {
     struct Up: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract:
-                "Every unit a component unit or lot went into, now or before, up to the finished units and where they are."
+                "Every unit a component unit or lot went into, now or before, and the outermost units that hold or held it, by place."
         )
         @OptionGroup var store: StoreOptions
         @Argument(help: "A component unit by any identifier, or a lot as SKU/LOT with --lot.") var item: String
         @Flag(help: "ITEM is a lot, written SKU/LOT.") var lot = false
+        @Option(help: "List the outermost units after this one (SKU/SERIAL, as the previous page's last line says).")
+        var after: String?
+        @Option(help: "How many outermost units to list (1 to 10,000).") var limit = 100
 
         func run() async throws {
             let output = store.output
@@ -106,9 +109,10 @@ struct TraceCommand: AsyncParsableCommand {
                     guard let key = UnitKey(parsing: item) else {
                         throw InputError(code: .invalidField, message: "a lot is written SKU/LOT, e.g. EVM-200/L-2409")
                     }
-                    trace = try await inventory.traceUp(lot: LotKey(sku: key.sku, code: key.serial))
+                    trace = try await inventory.traceUp(
+                        lot: LotKey(sku: key.sku, code: key.serial), after: after, limit: limit)
                 } else {
-                    trace = try await inventory.traceUp(item)
+                    trace = try await inventory.traceUp(item, after: after, limit: limit)
                 }
                 let json = TraceJSON(trace)
                 output.emit(json) { json.text }
