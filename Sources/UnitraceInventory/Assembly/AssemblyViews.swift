@@ -205,7 +205,7 @@ public struct TraceJSON: Encodable, Sendable {
             let counts = statuses.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
             lines.append(
                 "outermost units: \(outermost.total)" + (counts.isEmpty ? "" : " (\(counts.joined(separator: ", ")))"))
-            if outermost.places.count > 1 {
+            if outermost.units.count < outermost.total {
                 for place in outermost.places {
                     lines.append("  \(place.count) \(TraceNodeJSON.whereabouts(place.status, place.location))")
                 }
