@@ -76,6 +76,9 @@ extension Inventory {
                     throw InputError(
                         code: .invalidField,
                         message: "\(request.kind.rawValue) has its own route (/units/\(request.kind.rawValue))")
+                case .inspect:
+                    throw InputError(
+                        code: .invalidField, message: "inspect has its own route (/api/v1/inspections)")
                 case .observe:
                     throw InputError(
                         code: .invalidField,

@@ -43,6 +43,8 @@ public struct PassportJSON: Encodable, Sendable {
     public var installedIn: [UnitPlaceJSON]?
     /// What is fitted in it now, recursively; absent when nothing is.
     public var components: [TraceNodeJSON]?
+    /// Its inspections and tests, oldest first; absent when it has none.
+    public var inspections: [InspectionJSON]?
     public var history: [Entry]
 
     public init(_ passport: Passport) {
@@ -72,6 +74,8 @@ public struct PassportJSON: Encodable, Sendable {
             }
         components =
             passport.components.isEmpty ? nil : passport.components.map { TraceNodeJSON($0, direction: .down) }
+        let inspections = passport.inspections
+        self.inspections = inspections.isEmpty ? nil : inspections.map(InspectionJSON.init)
         history = passport.history.map { entry in
             let event = entry.event
             return Entry(

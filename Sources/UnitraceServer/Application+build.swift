@@ -28,6 +28,7 @@ public func buildApplication(
         NoticesController(api: api), TransfersController(api: api),
         ContainersController(api: api),
         AssemblyController(api: api),
+        QualityController(api: api),
         RunsController(api: api),
         RecallsController(api: api),
         LedgerController(api: api), IdentifiersController(api: api), AccessController(api: api),

@@ -539,3 +539,28 @@ struct AssemblyBody: RecordingBody {
 
 /// A transfer's shipment, arrival or cancellation takes who, when, why and documents.
 typealias TransferStepBody = CountApproveBody
+
+/// An inspection of units, or of a lot as a whole.
+struct InspectionBody: RecordingBody {
+    static let fields = CommonFields.names.union([
+        "units", "product", "lot", "procedure", "result", "measurements", "inspector", "equipment", "defect",
+        "certificate", "location", "quarantine",
+    ])
+    var units: [String]?
+    var product: String?
+    var lot: String?
+    var procedure: String
+    var result: String
+    /// Each `NAME=VALUE[UNIT][@LOW..HIGH]`, as the CLI's `--measure`.
+    var measurements: [String]?
+    var inspector: String?
+    var equipment: String?
+    var defect: String?
+    var certificate: String?
+    var location: String?
+    var quarantine: Bool?
+    var occurredAt: String?
+    var documents: [String]?
+    var reason: String?
+    var actor: String?
+}

@@ -128,6 +128,9 @@ extension Endpoint {
     public static let remove = post("/api/v1/units/remove", warehouse)
     public static let traceDown = get("/api/v1/trace/down", readers)
     public static let traceUp = get("/api/v1/trace/up", readers)
+    public static let inspect = post("/api/v1/inspections", warehouse)
+    public static let causes = get("/api/v1/quality/causes", readers)
+    public static let damageTimeline = get("/api/v1/quality/timeline", readers)
     public static let listRuns = get("/api/v1/runs", readers)
     public static let addRun = post("/api/v1/runs", warehouse)
     public static let showRun = get("/api/v1/runs/{id}", readers)
@@ -162,7 +165,7 @@ extension Endpoint {
         releaseHold, availability, listCounts, openCount, countSample, showCount, countScans, closeCount, approveCount,
         listNotices, addNotice, noticeLeadTimes, showNotice, noticeScans, acceptNotice, refuseNotice, listTransfers,
         requestTransfer, showTransfer, shipTransfer, arriveTransfer, cancelTransfer, showContainer, pack, unpack,
-        install, remove, traceDown, traceUp, listRuns, addRun, showRun,
+        install, remove, traceDown, traceUp, inspect, causes, damageTimeline, listRuns, addRun, showRun,
         listRecalls, createRecall, showRecall, recallOutcomes, closeRecall, verify, audit,
         importLedger, parseIdentifier, listKeys, createKey, revokeKey,
         listWebhooks, addWebhook, removeWebhook, webhookDeliveries, epcisCapture, epcisCaptureJob, epcisEvents,

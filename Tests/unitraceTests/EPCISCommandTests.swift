@@ -171,6 +171,11 @@ private func validate(_ files: [String], xml: Bool = false) throws -> Run {
             ["pack", "006141410000000036", "--container", "006141410000000012"],
             ["move", "(00)006141410000000036", "--to", "LYON-YARD"],
             ["unpack", "006141410000000036", "--all"],
+            [
+                "inspect", "M-26-000005", "--procedure", "EOL-NOISE", "--fail", "--measure", "noise=48dB@..45",
+                "--defect", "bearing noise", "--certificate", "TR-881", "--quarantine",
+            ],
+            ["inspect", "--lot", "EVM-200/MOT-2026-W40-B", "--procedure", "AQL-2.5", "--pass"],
         ] {
             let run = try unitrace(arguments + ["--db", store], in: directory)
             #expect(run.code == 0, "\(arguments): \(run)")
@@ -184,6 +189,9 @@ private func validate(_ files: [String], xml: Bool = false) throws -> Run {
         #expect(json.contains(#""type":"AssociationEvent""#))
         #expect(json.contains(#""bizStep":"installing""#))
         #expect(json.contains(#""bizStep":"unpacking""#))
+        // Inspections are ObjectEvents of `inspecting` with their result as an extension; a lot's by its class.
+        #expect(json.contains(#""unitrace:procedure":"EOL-NOISE""#) && json.contains(#""unitrace:result":"fail""#))
+        #expect(json.contains(#""epcClass":"#))
         #expect(try validate([directory.appendingPathComponent("own.jsonld").path]).code == 0)
         let xml = try unitrace(["epcis", "export", "--db", store, "--xml", "-o", "own.xml"], in: directory)
         #expect(xml.code == 0, "\(xml)")

@@ -302,4 +302,33 @@ struct GenealogyCommandTests {
             #expect(try unitrace(["verify"], in: dir).code == 0)
         }
     }
+
+    @Test("inspections, the shared cause of the noisy cars, and where a motor's damage began")
+    func quality() async throws {
+        try await withTemporaryDirectory { dir in
+            #expect(try unitrace(["demo"], in: dir).code == 0)
+            let failed = try unitrace(
+                [
+                    "inspect", "M-26-000005", "--procedure", "EOL-NOISE", "--fail", "--measure", "noise=48dB@..45",
+                    "--defect", "bearing noise", "--quarantine",
+                ], in: dir)
+            #expect(failed.code == 0, "\(failed)")
+            #expect(failed.out.contains("quarantined 1: EVM-200/M-26-000005"))
+            let refused = try unitrace(
+                ["inspect", "M-26-000006", "--procedure", "EOL-NOISE", "--pass", "--measure", "noise=50dB@..45"],
+                in: dir)
+            #expect(refused.code == 65 && refused.err.contains("outside its limits"), "\(refused)")
+            let show = try unitrace(["show", "M-26-000005"], in: dir)
+            #expect(show.out.contains("EOL-NOISE fail: noise=48dB (..45) — bearing noise"), "\(show)")
+            let causes = try unitrace(
+                ["quality", "causes", "VF7TR202600000010", "VF7TR202X00000012", "VF7TR202300000014"], in: dir)
+            #expect(causes.code == 0, "\(causes)")
+            #expect(causes.out.contains("3 failed of 6 unit(s) of TERRA-SUV"))
+            #expect(causes.out.contains("component-lot   EVM-200/MOT-2026-W40-A  3/3"), "\(causes)")
+            let timeline = try unitrace(["quality", "timeline", "M-26-000005"], in: dir)
+            #expect(timeline.out.contains("first sign of damage: failed EOL-NOISE: bearing noise, at the factory"))
+            let none = try unitrace(["quality", "causes", "--returns", "--reason", "rattle"], in: dir)
+            #expect(none.code == 65 && none.err.contains("no failed unit found"), "\(none)")
+        }
+    }
 }

@@ -177,6 +177,31 @@ public enum EPCISMapping {
             if let currency = sale.currency { members["\(prefix):currency"] = .string(currency) }
             fields["\(prefix):sale"] = .object(members)
         }
+        if let inspection = event.inspection {
+            var members: [String: JSONValue] = [
+                "\(prefix):procedure": .string(inspection.procedure),
+                "\(prefix):result": .string(inspection.result.rawValue),
+            ]
+            if let inspector = inspection.inspector { members["\(prefix):inspector"] = .string(inspector) }
+            if let equipment = inspection.equipment { members["\(prefix):equipment"] = .string(equipment) }
+            if let defect = inspection.defect { members["\(prefix):defect"] = .string(defect) }
+            for (index, measurement) in (inspection.measurements ?? []).enumerated() {
+                var value: [String: JSONValue] = [
+                    "\(prefix):name": .string(measurement.name), "\(prefix):value": .string(measurement.value),
+                ]
+                if let unit = measurement.unit { value["\(prefix):unit"] = .string(unit) }
+                if let low = measurement.low { value["\(prefix):low"] = .string(low) }
+                if let high = measurement.high { value["\(prefix):high"] = .string(high) }
+                members["\(prefix):measurement\(index + 1)"] = .object(value)
+            }
+            fields["\(prefix):inspection"] = .object(members)
+            // A lot inspected as a whole is named by its class, with no quantity.
+            if let lot = inspection.lot {
+                fields["quantityList"] = .array([
+                    .object(["epcClass": .string(classURI(sku: lot.sku, lot: lot.lot, catalogue: catalogue))])
+                ])
+            }
+        }
         if let quantities = event.quantities, !quantities.isEmpty {
             fields[aggregation ? "childQuantityList" : "quantityList"] = .array(
                 quantities.map { line in

@@ -120,6 +120,7 @@ struct CanonicalJSON {
             if let epcis = event.epcis { o.value("epcis") { $0.epcis(epcis) } }
             if let form = event.form { o.value("form") { $0.bytes.append(contentsOf: Array(String(form).utf8)) } }
             o.string("id", event.id.uuidString)
+            if let inspection = event.inspection { o.value("inspection") { $0.inspection(inspection) } }
             o.string("kind", event.kind.rawValue)
             o.string("location", event.location)
             if let lots = event.lots, !lots.isEmpty { o.value("lots") { $0.array(lots) { $0.lot($1) } } }
@@ -176,6 +177,37 @@ struct CanonicalJSON {
         object { o in
             o.string("fingerprint", request.fingerprint)
             o.string("id", request.id)
+        }
+    }
+
+    mutating func inspection(_ inspection: Inspection) {
+        object { o in
+            o.string("defect", inspection.defect)
+            o.string("equipment", inspection.equipment)
+            o.string("inspector", inspection.inspector)
+            if let lot = inspection.lot {
+                o.value("lot") {
+                    $0.object { o in
+                        o.string("lot", lot.lot)
+                        o.string("sku", lot.sku)
+                    }
+                }
+            }
+            if let measurements = inspection.measurements {
+                o.value("measurements") {
+                    $0.array(measurements) { writer, measurement in
+                        writer.object { o in
+                            o.string("high", measurement.high)
+                            o.string("low", measurement.low)
+                            o.string("name", measurement.name)
+                            o.string("unit", measurement.unit)
+                            o.string("value", measurement.value)
+                        }
+                    }
+                }
+            }
+            o.string("procedure", inspection.procedure)
+            o.string("result", inspection.result.rawValue)
         }
     }
 

@@ -212,6 +212,8 @@ public struct Event: Hashable, Sendable, Codable {
     /// For an install or remove: the unit the components are fitted into or taken out of (EPCIS's parentID).
     /// The parent is also one of the event's lines, so that its history shows what was fitted.
     public var parent: UnitKey?
+    /// For an inspection: its procedure, result, measurements, inspector and equipment.
+    public var inspection: Inspection?
 
     /// The form events are recorded in now.
     public static let currentForm = 2

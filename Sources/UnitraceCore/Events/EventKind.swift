@@ -28,6 +28,9 @@ public enum EventKind: String, Sendable, Codable, CaseIterable {
     case install
     /// Serialized components taken out of the parent unit they were fitted in: an AssociationEvent `DELETE`.
     case remove
+    /// An inspection or test of units, or of a lot as a whole: its result and measurements; it changes no
+    /// unit's state (a failed one may quarantine them in the same transaction, by a quarantine event).
+    case inspect
 
     /// The GS1 CBV business step recorded with this kind of event.
     public var businessStep: String {
@@ -48,6 +51,7 @@ public enum EventKind: String, Sendable, Codable, CaseIterable {
         case .unpack: "unpacking"
         case .install: "installing"
         case .remove: "removing"
+        case .inspect: "inspecting"
         }
     }
 

@@ -79,7 +79,7 @@ public enum UnitLifecycle {
             return next
         }
         if next.status == .scrapped { throw refuse(.unitScrapped) }
-        if let parent = next.parent, event.kind != .observe, event.kind != .remove {
+        if let parent = next.parent, event.kind != .observe, event.kind != .remove, event.kind != .inspect {
             throw refuse(.installed, "installed in \(parent): it goes where \(parent) goes, or is removed first")
         }
         if let container = next.container, Self.leavesContainer.contains(event.kind),
@@ -95,8 +95,8 @@ public enum UnitLifecycle {
         case .receive, .correct:
             break  // handled above
 
-        case .observe:
-            break  // an observation changes nothing
+        case .observe, .inspect:
+            break  // an observation or an inspection changes nothing; a failed one quarantines by its own event
 
         case .move:
             guard [.inStock, .returned, .quarantined].contains(next.status) else { throw refuse(.notMovable) }

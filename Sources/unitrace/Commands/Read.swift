@@ -76,6 +76,12 @@ struct Show: AsyncParsableCommand {
                     }
                     lines += tree
                 }
+                if let inspections = json.inspections {
+                    lines.append("inspections")
+                    for inspection in inspections {
+                        lines.append("  \(inspection.occurredAt ?? "")  \(inspection.text)")
+                    }
+                }
                 lines.append("history")
                 let rows = passport.history.map(historyCells)
                 lines += table(["#", "OCCURRED", "EVENT", "WHERE", "BY", "CBV", "DETAILS"], rows)
