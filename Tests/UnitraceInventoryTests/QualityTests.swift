@@ -141,19 +141,22 @@ struct QualityTests {
             InspectionRequest(units: ["M-10", "M-26"], inspection: noiseTest(.pass, value: "40")), context: .dock)
         let analysis = try await inventory.causes(of: .inspections(procedure: "EOL-NOISE"))
         #expect(analysis.failed.count == 7 && analysis.population == 30)
+        // Lot A's run, line, equipment, operator, shift and week hold exactly the same units: one finding.
         let top = try #require(analysis.findings.first)
-        #expect([CauseFactor.lot, .run, .line, .equipment, .operator, .shift, .madeOnWeek].contains(top.factor))
-        let byFactor = Dictionary(analysis.findings.map { ($0.factor, $0) }) { first, _ in first }
-        #expect(byFactor[.line]?.value == "L1" && byFactor[.line]?.statistics.failedWith == 6)
-        #expect(byFactor[.lot]?.value == "EVM-200/A")
-        #expect(byFactor[.madeOnWeek]?.value == "2026-W40")
-        #expect((byFactor[.run]?.statistics.fisherPValue ?? 1) < 0.01)
+        #expect(top.factor == .lot && top.value == "EVM-200/A")
+        #expect(top.statistics.failedWith == 6 && top.statistics.fineWith == 4)
+        #expect(top.statistics.fisherPValue < 0.01)
+        let same = top.sameUnits.map { "\($0.factor.rawValue) \($0.value)" }
+        #expect(
+            same == [
+                "run R-A", "line L1", "equipment W-3", "operator OP-1", "shift night", "made-on-week 2026-W40",
+            ])
         #expect(!analysis.findings.contains { $0.factor == .supplier }, "every motor shares the supplier")
 
         // Packs: the failed ones hold motors of lot A; the cause is their parts' lot.
         let packs = try await inventory.causes(of: .units(["P-1", "P-2", "P-3"]))
-        #expect(packs.findings.first?.factor.rawValue.hasPrefix("component-") == true)
-        #expect(packs.findings.contains { $0.factor == .componentLot && $0.value == "EVM-200/A" })
+        #expect(packs.findings.first?.factor == .componentLot && packs.findings.first?.value == "EVM-200/A")
+        #expect(packs.findings.count == 1, "the parts' run and line hold the same packs")
 
         await #expect(throws: InputError.self) { _ = try await inventory.causes(of: .returns(reason: nil)) }
     }

@@ -32,6 +32,20 @@ public struct CauseFinding: Hashable, Sendable {
     public var factor: CauseFactor
     public var value: String
     public var statistics: FactorStatistics
+    /// Other factor values held by exactly the same units (a run's line, equipment, operator and shift): the
+    /// data cannot tell them apart, so they are one finding.
+    public var sameUnits: [(factor: CauseFactor, value: String)] = []
+
+    public static func == (lhs: CauseFinding, rhs: CauseFinding) -> Bool {
+        (lhs.factor, lhs.value, lhs.statistics) == (rhs.factor, rhs.value, rhs.statistics)
+            && lhs.sameUnits.map(\.factor) == rhs.sameUnits.map(\.factor)
+            && lhs.sameUnits.map(\.value) == rhs.sameUnits.map(\.value)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(factor)
+        hasher.combine(value)
+    }
 }
 
 /// What a cause analysis found: the failed units, the population they are compared with, and the factor
@@ -74,24 +88,36 @@ extension Inventory {
         let factors = try await causeFactors(of: population)
         var failedWith: [FactorValue: Int] = [:]
         var with: [FactorValue: Int] = [:]
+        var holders: [FactorValue: [Int]] = [:]
         var failedCount = 0
-        for unit in population {
+        for (index, unit) in population.enumerated() {
             let isFailed = failed.contains(unit)
             if isFailed { failedCount += 1 }
             for value in factors[unit] ?? [] {
                 with[value, default: 0] += 1
+                holders[value, default: []].append(index)
                 if isFailed { failedWith[value, default: 0] += 1 }
             }
         }
         let total = population.count
         var findings: [CauseFinding] = []
-        for (value, count) in failedWith {
+        var groups: [[Int]: Int] = [:]
+        let order = Dictionary(uniqueKeysWithValues: CauseFactor.allCases.enumerated().map { ($1, $0) })
+        for (value, count) in failedWith.sorted(by: {
+            (order[$0.key.factor] ?? 0, $0.key.value) < (order[$1.key.factor] ?? 0, $1.key.value)
+        }) {
             let all = with[value] ?? count
             let statistics = FactorStatistics(
                 failedWith: count, failedWithout: failedCount - count, fineWith: all - count,
                 fineWithout: total - all - (failedCount - count))
             // A value every unit shares tells nothing apart; one that goes with less failure is no cause.
             guard all < total, statistics.rateWith > statistics.rateWithout else { continue }
+            let units = holders[value] ?? []
+            if let index = groups[units] {
+                findings[index].sameUnits.append((value.factor, value.value))
+                continue
+            }
+            groups[units] = findings.count
             findings.append(CauseFinding(factor: value.factor, value: value.value, statistics: statistics))
         }
         findings.sort {

@@ -17,6 +17,8 @@ public struct CauseAnalysisJSON: Encodable, Sendable {
         public var relativeRiskLow: Double
         public var relativeRiskHigh: Double
         public var pValue: Double
+        /// Other factor values held by exactly the same units, as `factor value`: not told apart.
+        public var sameUnits: [String]?
     }
 
     public var products: [String]
@@ -39,7 +41,9 @@ public struct CauseAnalysisJSON: Encodable, Sendable {
                 unitsWithout: s.failedWithout + s.fineWithout, rateWith: Self.round(s.rateWith),
                 rateWithout: Self.round(s.rateWithout), relativeRisk: Self.round(s.relativeRisk),
                 relativeRiskLow: Self.round(interval.low), relativeRiskHigh: Self.round(interval.high),
-                pValue: Double(String(format: "%.3g", s.fisherPValue)) ?? s.fisherPValue)
+                pValue: Double(String(format: "%.3g", s.fisherPValue)) ?? s.fisherPValue,
+                sameUnits: finding.sameUnits.isEmpty
+                    ? nil : finding.sameUnits.map { "\($0.factor.rawValue) \($0.value)" })
         }
     }
 
@@ -67,12 +71,15 @@ public struct CauseAnalysisJSON: Encodable, Sendable {
         let header = ["FACTOR", "VALUE", "FAILED", "RATE", "REST", "RELATIVE RISK (95% CI)", "P"]
         var widths = header.map(\.count)
         for row in rows { for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) } }
-        for row in [header] + rows {
+        for (index, row) in ([header] + rows).enumerated() {
             lines.append(
                 "  "
-                    + row.enumerated().map { index, cell in
-                        cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+                    + row.enumerated().map { column, cell in
+                        cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
                     }.joined(separator: "  ").trimmingCharacters(in: .whitespaces))
+            if index > 0, let same = findings[index - 1].sameUnits {
+                lines.append("    the same units: \(same.joined(separator: ", "))")
+            }
         }
         return lines.joined(separator: "\n")
     }
