@@ -334,6 +334,32 @@ struct EPCISTrackedTests {
         #expect(passport.history.last?.event.reason == "crushed")
     }
 
+    @Test("an inspecting event with unitrace:inspection is an inspection; one with no procedure is refused")
+    func inspection() async throws {
+        let inventory = try await Warehouse.make(on: try await TestStores.make())
+        try await Warehouse.receiveMotors(inventory, ["M-1"])
+        let report = try await importing(
+            document(
+                #""action":"OBSERVE","bizStep":"inspecting","unitrace:inspection":{"unitrace:procedure":"EOL-NOISE","unitrace:result":"fail","unitrace:defect":"noise","unitrace:measurement1":{"unitrace:name":"noise","unitrace:value":"48","unitrace:unit":"dB","unitrace:high":"45"}},"epcList":["urn:unitrace:unit:EVM-200:M-1"]"#
+            ), into: inventory)
+        #expect(report.applied == 1)
+        let passport = try await inventory.passport("EVM-200/M-1")
+        #expect(passport.state.status == .inStock, "an inspection changes no state")
+        let recorded = try #require(passport.inspections.first?.inspection)
+        #expect(recorded.procedure == "EOL-NOISE" && recorded.result == .fail && recorded.defect == "noise")
+        #expect(recorded.measurements == [MeasuredValue(name: "noise", value: "48", unit: "dB", high: "45")])
+        do {
+            _ = try await importing(
+                document(
+                    #""action":"OBSERVE","bizStep":"inspecting","unitrace:inspection":{"unitrace:procedure":"EOL","unitrace:result":"maybe"},"epcList":["urn:unitrace:unit:EVM-200:M-1"]"#
+                ), into: inventory)
+            Issue.record("accepted")
+        } catch let failure as EPCISImportFailed {
+            #expect("\(failure.error)".contains("unitrace:result (pass or fail)"), "\(failure.error)")
+        }
+        #expect(try await inventory.verify().ok)
+    }
+
     @Test("an event naming tracked units and foreign objects together is refused")
     func mixed() async throws {
         let inventory = try await Warehouse.make(on: try await TestStores.make())

@@ -10,6 +10,7 @@ import UnitraceCore
 /// | `arriving`, `receiving`, `accepting`            | arrive, or return for units sold (needs a location and `unitrace:reason`) |
 /// | `retail_selling`                                | sell (through `unitrace:channel`; without one, in the store at `bizLocation`, else online) |
 /// | `holding`                                       | quarantine (needs `unitrace:reason`)   |
+/// | `inspecting` with a `unitrace:inspection`       | inspect (its procedure and result required) |
 /// | `inspecting`                                    | release                                |
 /// | `storing`, `stocking`, `picking`, `loading`, `unloading`, `staging_outbound` | move to `bizLocation` |
 enum CapturedMeaning {
@@ -32,7 +33,7 @@ enum CapturedMeaning {
         case "arriving", "receiving", "accepting": return statuses == [.sold] ? .return : .arrive
         case "retail_selling": return .sell
         case "holding": return .quarantine
-        case "inspecting": return .release
+        case "inspecting": return inspectionMember(event, "procedure") != nil ? .inspect : .release
         case "storing", "stocking", "picking", "loading", "unloading", "staging_outbound": return .move
         default: return nil
         }
@@ -42,6 +43,41 @@ enum CapturedMeaning {
     static func extensionText(_ event: EPCISEvent, _ name: String) -> String? {
         guard event.namespaces[EPCISMapping.prefix] == EPCISMapping.namespace else { return nil }
         return event.fields["\(EPCISMapping.prefix):\(name)"]?.string
+    }
+
+    /// A member of the `unitrace:inspection` extension.
+    static func inspectionMember(_ event: EPCISEvent, _ name: String) -> JSONValue? {
+        guard event.namespaces[EPCISMapping.prefix] == EPCISMapping.namespace else { return nil }
+        return event.fields["\(EPCISMapping.prefix):inspection"]?["\(EPCISMapping.prefix):\(name)"]
+    }
+
+    /// The inspection an `inspecting` event carries, as Unitrace exports it.
+    /// - Throws: ``InputError`` naming what is missing or wrong.
+    static func inspection(_ event: EPCISEvent) throws(InputError) -> Inspection {
+        func text(_ name: String) -> String? { inspectionMember(event, name)?.string }
+        guard let procedure = text("procedure"), let result = text("result").flatMap(Inspection.Result.init) else {
+            throw InputError(
+                code: .invalidField,
+                message: "an inspection needs unitrace:procedure and unitrace:result (pass or fail)")
+        }
+        var measurements: [MeasuredValue] = []
+        var index = 1
+        while let member = inspectionMember(event, "measurement\(index)") {
+            let prefix = EPCISMapping.prefix
+            guard let name = member["\(prefix):name"]?.string, let value = member["\(prefix):value"]?.string else {
+                throw InputError(
+                    code: .invalidField, message: "unitrace:measurement\(index) needs unitrace:name and unitrace:value")
+            }
+            measurements.append(
+                MeasuredValue(
+                    name: name, value: value, unit: member["\(prefix):unit"]?.string,
+                    low: member["\(prefix):low"]?.string, high: member["\(prefix):high"]?.string))
+            index += 1
+        }
+        return try Inspection(
+            procedure: procedure, result: result, measurements: measurements.isEmpty ? nil : measurements,
+            inspector: text("inspector"), equipment: text("equipment"), defect: text("defect")
+        ).validated()
     }
 
     /// A member of the `unitrace:sale` extension.

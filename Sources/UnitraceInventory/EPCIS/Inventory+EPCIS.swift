@@ -235,7 +235,11 @@ extension Inventory {
         var location: String?
         var destination: String?
         var sale: Sale?
+        var inspection: Inspection?
         switch kind {
+        case .inspect:
+            inspection = try CapturedMeaning.inspection(captured)
+            location = try await knownPlace(captured.bizLocation)
         case .ship:
             for entry in captured.fields["destinationList"]?.array ?? [] {
                 guard let id = entry["destination"]?.string else { continue }
@@ -286,6 +290,7 @@ extension Inventory {
         event.location = location
         event.destination = destination
         event.sale = sale
+        event.inspection = inspection
         event.reason = reason
         event.units = units.map { EventLine(unit: $0) }
         // Checked here too, so that the refusal names the event's place in the document.
