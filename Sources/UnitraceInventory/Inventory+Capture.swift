@@ -79,6 +79,9 @@ extension Inventory {
                 case .inspect:
                     throw InputError(
                         code: .invalidField, message: "inspect has its own route (/api/v1/inspections)")
+                case .produce:
+                    throw InputError(
+                        code: .invalidField, message: "produce has its own route (/api/v1/productions)")
                 case .observe:
                     throw InputError(
                         code: .invalidField,

@@ -99,10 +99,15 @@ public struct OriginJSON: Encodable, Sendable {
     public var `operator`: String?
     public var shift: String?
     public var workOrder: String?
+    /// What a production made the lot from, as `SKU/LOT QUANTITY [UOM]`.
+    public var madeFrom: [String]?
 
     /// `nil` when there is nothing to say.
     init?(lot: Lot?, run: ProductionRun?) {
         guard let lot, lot.madeOn != nil || lot.supplier != nil || lot.run != nil else { return nil }
+        madeFrom = lot.inputs.map { inputs in
+            inputs.map { "\($0.sku)\($0.lot.map { "/\($0)" } ?? "") \($0.quantity)\($0.uom.map { " \($0)" } ?? "")" }
+        }
         madeOn = lot.madeOn?.description
         supplier = lot.supplier
         self.run = lot.run
@@ -125,6 +130,7 @@ public struct OriginJSON: Encodable, Sendable {
             parts.append("run \(run)" + (details.isEmpty ? "" : " (\(details.joined(separator: ", ")))"))
         }
         if let supplier { parts.append("supplier \(supplier)") }
+        if let madeFrom { parts.append("made from \(madeFrom.joined(separator: ", "))") }
         return parts.joined(separator: ", ")
     }
 }

@@ -367,6 +367,19 @@ enum PostgresSchema {
             CREATE INDEX spell_by_lot ON outermost_spell(sku, lot) WHERE lot IS NOT NULL;
             """
         ),
+        (
+            "0014_lot_inputs",
+            """
+            ALTER TABLE lot ADD COLUMN inputs TEXT;
+            CREATE TABLE lot_input (
+                input_sku TEXT NOT NULL,
+                input_lot TEXT NOT NULL,
+                sku TEXT NOT NULL,
+                code TEXT NOT NULL,
+                PRIMARY KEY (input_sku, input_lot, sku, code)
+            );
+            """
+        ),
     ]
 
     /// A migration's statements, one by one: the extended query protocol takes one statement at a time.

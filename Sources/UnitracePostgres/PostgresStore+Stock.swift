@@ -11,14 +11,21 @@ extension PostgresStore {
     static func insertLot(_ lot: Lot, on connection: PostgresConnection, logger: Logger) async throws {
         let inserted = try await connection.query(
             """
-            INSERT INTO lot (sku, code, made_on, expiry, best_before, supplier, run)
+            INSERT INTO lot (sku, code, made_on, expiry, best_before, supplier, run, inputs)
             VALUES (\(lot.sku), \(lot.code), \(lot.madeOn?.description), \(lot.expiry?.description),
-                \(lot.bestBefore?.description), \(lot.supplier), \(lot.run))
+                \(lot.bestBefore?.description), \(lot.supplier), \(lot.run), \(try lot.inputs.map(StoredForms.json)))
             ON CONFLICT DO NOTHING RETURNING 1
             """, logger: logger
         ).collect()
         guard inserted.count == 1 else {
             throw StoreError(.conflict, "lot \(lot.code) of \(lot.sku) was defined meanwhile; try again")
+        }
+        for input in Set((lot.inputs ?? []).map { LotKey(sku: $0.sku, code: $0.lot ?? "") }) {
+            try await connection.query(
+                """
+                INSERT INTO lot_input (input_sku, input_lot, sku, code)
+                VALUES (\(input.sku), \(input.code), \(lot.sku), \(lot.code)) ON CONFLICT DO NOTHING
+                """, logger: logger)
         }
     }
 
@@ -158,24 +165,40 @@ extension PostgresStore {
         try await lots(where: "sku = $1", [sku], nil)
     }
 
+    public func lots(madeFrom input: LotKey) async throws -> [LotKey] {
+        try await translating {
+            var found: [LotKey] = []
+            for try await (sku, code) in try await client.query(
+                """
+                SELECT sku, code FROM lot_input WHERE input_sku = \(input.sku) AND input_lot = \(input.code)
+                ORDER BY sku, code
+                """, logger: logger
+            ).decode((String, String).self) {
+                found.append(LotKey(sku: sku, code: code))
+            }
+            return found
+        }
+    }
+
     private func lots(where condition: String, _ first: [String], _ second: [String]?) async throws -> [Lot] {
         try await translating {
             var binds = PostgresBindings()
             if second == nil { binds.append(first[0]) } else { binds.append(first) }
             if let second { binds.append(second) }
             var found: [Lot] = []
-            for try await (sku, code, madeOn, expiry, bestBefore, supplier, run) in try await client.query(
+            for try await (sku, code, madeOn, expiry, bestBefore, supplier, run, inputs) in try await client.query(
                 PostgresQuery(
                     unsafeSQL: """
-                        SELECT sku, code, made_on, expiry, best_before, supplier, run FROM lot WHERE \(condition)
-                        ORDER BY sku, code
+                        SELECT sku, code, made_on, expiry, best_before, supplier, run, inputs FROM lot
+                        WHERE \(condition) ORDER BY sku, code
                         """, binds: binds), logger: logger
-            ).decode((String, String, String?, String?, String?, String?, String?).self) {
+            ).decode((String, String, String?, String?, String?, String?, String?, String?).self) {
                 func day(_ text: String?) -> CalendarDay? { text.flatMap { try? CalendarDay(parsing: $0) } }
                 found.append(
                     Lot(
                         sku: sku, code: code, madeOn: day(madeOn), expiry: day(expiry), bestBefore: day(bestBefore),
-                        supplier: supplier, run: run))
+                        supplier: supplier, run: run,
+                        inputs: inputs.flatMap { try? JSONDecoder().decode([QuantityLine].self, from: Data($0.utf8)) }))
             }
             return found
         }
@@ -334,6 +357,7 @@ extension PostgresStore {
                 try await connection.query("DELETE FROM stock_level", logger: logger)
                 try await connection.query("DELETE FROM sales_day", logger: logger)
                 try await connection.query("DELETE FROM lot", logger: logger)
+                try await connection.query("DELETE FROM lot_input", logger: logger)
                 try await Self.writeStock(totals, on: connection, logger: logger)
             }
         }

@@ -11,12 +11,18 @@ extension SQLiteStore {
         do {
             try db.execute(
                 sql: """
-                    INSERT INTO lot (sku, code, made_on, expiry, best_before, supplier, run) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO lot (sku, code, made_on, expiry, best_before, supplier, run, inputs)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     lot.sku, lot.code, lot.madeOn?.description, lot.expiry?.description, lot.bestBefore?.description,
-                    lot.supplier, lot.run,
+                    lot.supplier, lot.run, try lot.inputs.map(StoredForms.json),
                 ])
+            for input in Set((lot.inputs ?? []).map { LotKey(sku: $0.sku, code: $0.lot ?? "") }) {
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO lot_input (input_sku, input_lot, sku, code) VALUES (?, ?, ?, ?)",
+                    arguments: [input.sku, input.code, lot.sku, lot.code])
+            }
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
             throw StoreError(.conflict, "lot \(lot.code) of \(lot.sku) was defined meanwhile; try again")
         }
@@ -87,13 +93,25 @@ extension SQLiteStore {
         func day(_ index: Int) -> CalendarDay? { (row[index] as String?).flatMap { try? CalendarDay(parsing: $0) } }
         return Lot(
             sku: row[0], code: row[1], madeOn: day(2), expiry: day(3), bestBefore: day(4), supplier: row[5],
-            run: row[6])
+            run: row[6],
+            inputs: (row[7] as String?).flatMap { try? JSONDecoder().decode([QuantityLine].self, from: Data($0.utf8)) })
+    }
+
+    static let lotColumns = "sku, code, made_on, expiry, best_before, supplier, run, inputs"
+
+    public func lots(madeFrom input: LotKey) async throws -> [LotKey] {
+        try await read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT sku, code FROM lot_input WHERE input_sku = ? AND input_lot = ? ORDER BY sku, code",
+                arguments: [input.sku, input.code]
+            ).map { LotKey(sku: $0[0], code: $0[1]) }
+        }
     }
 
     public func lots(_ keys: Set<LotKey>) async throws -> [LotKey: Lot] {
         try await read { db in
             let statement = try db.cachedStatement(
-                sql: "SELECT sku, code, made_on, expiry, best_before, supplier, run FROM lot WHERE sku = ? AND code = ?"
+                sql: "SELECT \(Self.lotColumns) FROM lot WHERE sku = ? AND code = ?"
             )
             var found: [LotKey: Lot] = [:]
             for key in keys {
@@ -108,7 +126,7 @@ extension SQLiteStore {
             try Row.fetchAll(
                 db,
                 sql:
-                    "SELECT sku, code, made_on, expiry, best_before, supplier, run FROM lot WHERE sku = ? ORDER BY code",
+                    "SELECT \(Self.lotColumns) FROM lot WHERE sku = ? ORDER BY code",
                 arguments: [sku]
             ).map(Self.lot)
         }
@@ -248,7 +266,8 @@ extension SQLiteStore {
 
     public func replaceStock(with totals: Projections.StockTotals) async throws {
         try await write { db in
-            try db.execute(sql: "DELETE FROM stock_level; DELETE FROM sales_day; DELETE FROM lot")
+            try db.execute(
+                sql: "DELETE FROM stock_level; DELETE FROM sales_day; DELETE FROM lot; DELETE FROM lot_input")
             try Self.writeStock(db, totals)
         }
     }

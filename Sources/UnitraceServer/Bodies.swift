@@ -564,3 +564,26 @@ struct InspectionBody: RecordingBody {
     var reason: String?
     var actor: String?
 }
+
+/// A production: inputs consumed, a new lot made.
+struct ProductionBody: RecordingBody {
+    static let fields = CommonFields.names.union([
+        "product", "location", "lot", "run", "madeOn", "expiry", "serials", "count", "quantity", "uom", "inputs",
+    ])
+    var product: String
+    var location: String
+    var lot: String
+    var run: String?
+    var madeOn: String?
+    var expiry: String?
+    var serials: [String]?
+    var count: Int?
+    var quantity: String?
+    var uom: String?
+    /// Each `SKU/LOT=QUANTITY[UOM]`, as the CLI's `--input`.
+    var inputs: [String]
+    var occurredAt: String?
+    var documents: [String]?
+    var reason: String?
+    var actor: String?
+}

@@ -134,6 +134,7 @@ extension Endpoint {
     public static let listRuns = get("/api/v1/runs", readers)
     public static let addRun = post("/api/v1/runs", warehouse)
     public static let showRun = get("/api/v1/runs/{id}", readers)
+    public static let produce = post("/api/v1/productions", warehouse)
     public static let listRecalls = get("/api/v1/recalls", readers)
     public static let createRecall = post("/api/v1/recalls", warehouse)
     public static let showRecall = get("/api/v1/recalls/{id}", readers)
@@ -165,7 +166,7 @@ extension Endpoint {
         releaseHold, availability, listCounts, openCount, countSample, showCount, countScans, closeCount, approveCount,
         listNotices, addNotice, noticeLeadTimes, showNotice, noticeScans, acceptNotice, refuseNotice, listTransfers,
         requestTransfer, showTransfer, shipTransfer, arriveTransfer, cancelTransfer, showContainer, pack, unpack,
-        install, remove, traceDown, traceUp, inspect, causes, damageTimeline, listRuns, addRun, showRun,
+        install, remove, traceDown, traceUp, inspect, causes, damageTimeline, listRuns, addRun, showRun, produce,
         listRecalls, createRecall, showRecall, recallOutcomes, closeRecall, verify, audit,
         importLedger, parseIdentifier, listKeys, createKey, revokeKey,
         listWebhooks, addWebhook, removeWebhook, webhookDeliveries, epcisCapture, epcisCaptureJob, epcisEvents,

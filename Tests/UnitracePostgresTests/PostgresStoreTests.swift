@@ -178,7 +178,7 @@ struct PostgresEngineTests {
         let error = await #expect(throws: StoreError.self) { _ = try await PostgresStore.open(url: url) }
         #expect(error?.code == .newerSchema)
         #expect(error?.message.contains("9999_from_the_future") == true)
-        #expect(error?.message.contains("0013_outermost") == true)
+        #expect(error?.message.contains("0014_lot_inputs") == true)
     }
 
     @Test("a store from before the identifier index gets it, filled from its captured events, when opened")

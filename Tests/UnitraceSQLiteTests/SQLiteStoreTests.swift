@@ -53,7 +53,7 @@ struct SQLiteFileTests {
             let newer = try #require(throws: StoreError.self) { try SQLiteStore.open(path: path) }
             #expect(newer.code == .newerSchema)
             #expect(newer.message.contains("0099_from_the_future"))
-            #expect(newer.message.contains("0013_outermost"))
+            #expect(newer.message.contains("0014_lot_inputs"))
 
             let text = dir.appendingPathComponent("notes.txt").path
             try Data("not a database, just notes\n".utf8).write(to: URL(fileURLWithPath: text))

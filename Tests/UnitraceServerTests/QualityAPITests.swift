@@ -77,3 +77,50 @@ struct QualityAPITests {
         }
     }
 }
+
+@Suite("Productions over HTTP")
+struct ProductionAPITests {
+    @Test("a production is 201 with its units; an unknown input lot or too little stock is refused and writes nothing")
+    func produce() async throws {
+        let fixture = try await ServerFixture.make()
+        try await fixture.app().test(.router) { client in
+            try await client.execute(
+                uri: "/api/v1/stock/receive", method: .post, headers: fixture.headers(.operator),
+                body: json(#"{"location":"WH1-A-01","lines":[{"product":"YOG-1","lot":"L-9","quantity":"20"}]}"#)
+            ) { #expect($0.status == .ok, "\($0.text)") }
+            let head = try await fixture.inventory.store.head()
+            for (body, status) in [
+                (
+                    #"{"product":"EVM-200","location":"WH1-A-01","lot":"P-1","serials":["P-1"],"inputs":["YOG-1/L-9=500"]}"#,
+                    409
+                ),
+                (
+                    #"{"product":"EVM-200","location":"WH1-A-01","lot":"P-1","serials":["P-1"],"inputs":["YOG-1/L-9"]}"#,
+                    422
+                ),
+                (#"{"product":"EVM-200","location":"WH1-A-01","lot":"P-1","serials":["P-1"],"inputs":[]}"#, 422),
+            ] {
+                try await client.execute(
+                    uri: "/api/v1/productions", method: .post, headers: fixture.headers(.operator), body: json(body)
+                ) { response in
+                    #expect(response.status.code == status, "\(body): \(response.text)")
+                }
+            }
+            #expect(try await fixture.inventory.store.head() == head)
+            try await client.execute(
+                uri: "/api/v1/productions", method: .post, headers: fixture.headers(.operator),
+                body: json(
+                    #"{"product":"EVM-200","location":"WH1-A-01","lot":"P-1","serials":["P-1","P-2"],"inputs":["YOG-1/L-9=2.5"]}"#
+                )
+            ) { response in
+                #expect(response.status == .created, "\(response.text)")
+                #expect(response.text.contains(#""units":["EVM-200/P-1","EVM-200/P-2"]"#))
+            }
+            try await client.execute(
+                uri: "/api/v1/trace/up?product=YOG-1&lot=L-9", method: .get, headers: fixture.headers(.support)
+            ) { response in
+                #expect(response.text.contains(#""madeInto":[{"#) && response.text.contains(#""lot":"P-1""#))
+            }
+        }
+    }
+}

@@ -176,6 +176,12 @@ private func validate(_ files: [String], xml: Bool = false) throws -> Run {
                 "--defect", "bearing noise", "--certificate", "TR-881", "--quarantine",
             ],
             ["inspect", "--lot", "EVM-200/MOT-2026-W40-B", "--procedure", "AQL-2.5", "--pass"],
+            ["product", "add", "WIRE", "--name", "Copper wire", "--tracking", "lot", "--uom", "KGM"],
+            ["stock", "receive", "--product", "WIRE", "--lot", "W-1", "--quantity", "100", "--at", "LYON-MOTOR-01"],
+            [
+                "produce", "--product", "EVM-200", "--at", "LYON-MOTOR-01", "--lot", "MOT-X", "--run", "RUN-MOT-0927",
+                "--input", "WIRE/W-1=12.5", "--count", "2",
+            ],
         ] {
             let run = try unitrace(arguments + ["--db", store], in: directory)
             #expect(run.code == 0, "\(arguments): \(run)")
@@ -192,6 +198,9 @@ private func validate(_ files: [String], xml: Bool = false) throws -> Run {
         // Inspections are ObjectEvents of `inspecting` with their result as an extension; a lot's by its class.
         #expect(json.contains(#""unitrace:procedure":"EOL-NOISE""#) && json.contains(#""unitrace:result":"fail""#))
         #expect(json.contains(#""epcClass":"#))
+        // A production is a TransformationEvent: inputs in, units out, under its run's transformation ID.
+        #expect(json.contains(#""type":"TransformationEvent""#) && json.contains(#""inputQuantityList":["#))
+        #expect(json.contains(#""transformationID":"urn:unitrace:transformation:RUN-MOT-0927""#))
         #expect(try validate([directory.appendingPathComponent("own.jsonld").path]).code == 0)
         let xml = try unitrace(["epcis", "export", "--db", store, "--xml", "-o", "own.xml"], in: directory)
         #expect(xml.code == 0, "\(xml)")

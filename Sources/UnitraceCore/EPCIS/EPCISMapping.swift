@@ -114,7 +114,11 @@ public enum EPCISMapping {
         let units = (association ? Assembly.components(of: event) : event.units.map(\.unit)).map {
             JSONValue.string(uri(of: $0, catalogue: catalogue))
         }
-        let type: EPCISEventType = association ? .association : aggregation ? .aggregation : .object
+        // A production is a TransformationEvent: its inputs in, its units and quantities out, under the run's
+        // transformation ID; the standard gives it no action.
+        let transformation = event.kind == .produce
+        let type: EPCISEventType =
+            transformation ? .transformation : association ? .association : aggregation ? .aggregation : .object
         var fields: [String: JSONValue] = [
             "type": .string(type.rawValue),
             "eventTime": .string(event.occurredAt.iso8601),
@@ -124,6 +128,22 @@ public enum EPCISMapping {
             "action": .string(event.kind.epcisAction),
             (aggregation || association ? "childEPCs" : "epcList"): .array(containers + units),
         ]
+        if transformation {
+            fields["action"] = nil
+            fields["outputEPCList"] = fields.removeValue(forKey: "epcList")
+            if let id = event.transformation {
+                fields["transformationID"] = .string("urn:unitrace:transformation:\(escape(id))")
+            }
+            fields["inputQuantityList"] = .array(
+                (event.inputs ?? []).map { line in
+                    var element: [String: JSONValue] = [
+                        "epcClass": .string(classURI(sku: line.sku, lot: line.lot, catalogue: catalogue)),
+                        "quantity": JSONValue.number(parsing: line.quantity) ?? .string(line.quantity),
+                    ]
+                    if let uom = line.uom { element["uom"] = .string(uom) }
+                    return .object(element)
+                })
+        }
         if association, let parent = event.parent {
             fields["parentID"] = .string(uri(of: parent, catalogue: catalogue))
         }
@@ -203,7 +223,7 @@ public enum EPCISMapping {
             }
         }
         if let quantities = event.quantities, !quantities.isEmpty {
-            fields[aggregation ? "childQuantityList" : "quantityList"] = .array(
+            fields[aggregation ? "childQuantityList" : transformation ? "outputQuantityList" : "quantityList"] = .array(
                 quantities.map { line in
                     var element: [String: JSONValue] = [
                         "epcClass": .string(classURI(sku: line.sku, lot: line.lot, catalogue: catalogue)),
@@ -214,7 +234,7 @@ public enum EPCISMapping {
                 })
         }
         let lots = Set(event.units.map(\.lot))
-        if event.kind == .receive, lots.count == 1, let lot = lots.first ?? nil {
+        if event.kind == .receive || transformation, lots.count == 1, let lot = lots.first ?? nil {
             fields["ilmd"] = .object(["cbvmda:lotNumber": .string(lot)])
         }
         return fields

@@ -120,6 +120,9 @@ struct CanonicalJSON {
             if let epcis = event.epcis { o.value("epcis") { $0.epcis(epcis) } }
             if let form = event.form { o.value("form") { $0.bytes.append(contentsOf: Array(String(form).utf8)) } }
             o.string("id", event.id.uuidString)
+            if let inputs = event.inputs, !inputs.isEmpty {
+                o.value("inputs") { $0.array(inputs) { $0.quantity($1) } }
+            }
             if let inspection = event.inspection { o.value("inspection") { $0.inspection(inspection) } }
             o.string("kind", event.kind.rawValue)
             o.string("location", event.location)
@@ -134,6 +137,7 @@ struct CanonicalJSON {
             if let request = event.request { o.value("request") { $0.request(request) } }
             if let sale = event.sale { o.value("sale") { $0.sale(sale) } }
             o.string("source", event.source)
+            o.string("transformation", event.transformation)
             o.value("units") { $0.array(event.units) { $0.line($1) } }
         }
     }
@@ -159,6 +163,7 @@ struct CanonicalJSON {
             o.string("bestBefore", lot.bestBefore?.description)
             o.string("code", lot.code)
             o.string("expiry", lot.expiry?.description)
+            if let inputs = lot.inputs, !inputs.isEmpty { o.value("inputs") { $0.array(inputs) { $0.quantity($1) } } }
             o.string("madeOn", lot.madeOn?.description)
             o.string("run", lot.run)
             o.string("sku", lot.sku)

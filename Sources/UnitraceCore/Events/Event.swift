@@ -214,6 +214,11 @@ public struct Event: Hashable, Sendable, Codable {
     public var parent: UnitKey?
     /// For an inspection: its procedure, result, measurements, inspector and equipment.
     public var inspection: Inspection?
+    /// For a production: the quantities of lots and bulk products it consumed (EPCIS's input quantity list),
+    /// taken from the event's location; its outputs are its units and quantities.
+    public var inputs: [QuantityLine]?
+    /// For a production: EPCIS's transformation ID, the production run by default.
+    public var transformation: String?
 
     /// The form events are recorded in now.
     public static let currentForm = 2

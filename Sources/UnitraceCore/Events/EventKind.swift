@@ -31,6 +31,9 @@ public enum EventKind: String, Sendable, Codable, CaseIterable {
     /// An inspection or test of units, or of a lot as a whole: its result and measurements; it changes no
     /// unit's state (a failed one may quarantine them in the same transaction, by a quarantine event).
     case inspect
+    /// A production: lots and bulk quantities consumed (its `inputs`) and new units or a new lot made from
+    /// them at one place, in one EPCIS TransformationEvent.
+    case produce
 
     /// The GS1 CBV business step recorded with this kind of event.
     public var businessStep: String {
@@ -52,6 +55,7 @@ public enum EventKind: String, Sendable, Codable, CaseIterable {
         case .install: "installing"
         case .remove: "removing"
         case .inspect: "inspecting"
+        case .produce: "commissioning"
         }
     }
 
@@ -59,7 +63,7 @@ public enum EventKind: String, Sendable, Codable, CaseIterable {
     /// or is observed (`OBSERVE`).
     public var epcisAction: String {
         switch self {
-        case .receive, .pack, .install: "ADD"
+        case .receive, .pack, .install, .produce: "ADD"
         case .scrap, .unpack, .remove: "DELETE"
         default: "OBSERVE"
         }

@@ -39,7 +39,7 @@ public enum UnitLifecycle {
             RuleViolation(rule: rule, unit: key, status: state?.status, event: event.kind, detail: detail)
         }
 
-        if event.kind == .receive {
+        if event.kind == .receive || event.kind == .produce {
             if let state, state.status != .expected, state.status != .voided {
                 throw state.status == .inStock ? refuse(.alreadyInStock, "at \(state.location)") : refuse(.serialInUse)
             }
@@ -92,7 +92,7 @@ public enum UnitLifecycle {
         }
 
         switch event.kind {
-        case .receive, .correct:
+        case .receive, .produce, .correct:
             break  // handled above
 
         case .observe, .inspect:

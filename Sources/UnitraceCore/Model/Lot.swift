@@ -11,10 +11,12 @@ public struct Lot: Hashable, Sendable, Codable {
     public var supplier: String?
     /// The production run that made it, when known.
     public var run: String?
+    /// The lots (and bulk products) a production consumed to make it, with the quantities: its genealogy.
+    public var inputs: [QuantityLine]?
 
     public init(
         sku: String, code: String, madeOn: CalendarDay? = nil, expiry: CalendarDay? = nil,
-        bestBefore: CalendarDay? = nil, supplier: String? = nil, run: String? = nil
+        bestBefore: CalendarDay? = nil, supplier: String? = nil, run: String? = nil, inputs: [QuantityLine]? = nil
     ) {
         self.sku = sku
         self.code = code
@@ -23,6 +25,7 @@ public struct Lot: Hashable, Sendable, Codable {
         self.bestBefore = bestBefore
         self.supplier = supplier
         self.run = run
+        self.inputs = inputs
     }
 
     /// Checks the fields and fills the expiry from the product's shelf life when it was not given.
@@ -32,6 +35,7 @@ public struct Lot: Hashable, Sendable, Codable {
         if let supplier { try Field.serial(supplier, name: "supplier") }
         if let run { try Field.serial(run, name: "production run") }
         var lot = self
+        if lot.inputs?.isEmpty == true { lot.inputs = nil }
         if lot.expiry == nil, let madeOn, let days = product.shelfLifeDays {
             lot.expiry = madeOn.adding(days: Int64(days))
         }

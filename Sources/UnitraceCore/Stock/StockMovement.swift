@@ -73,15 +73,16 @@ public struct StockMovement: Hashable, Sendable {
 public enum StockMovements {
     /// The kinds of event whose quantities change stock.
     public static let kinds: Set<EventKind> = [
-        .receive, .found, .return, .move, .ship, .arrive, .sell, .scrap, .lost, .pack, .unpack,
+        .receive, .found, .return, .move, .ship, .arrive, .sell, .scrap, .lost, .pack, .unpack, .produce,
     ]
 
     /// The movements of `event`'s quantity lines, line by line; none for a captured EPCIS event (its
     /// quantities are another party's).
     public static func of(_ event: Event) -> [StockMovement] {
-        guard let quantities = event.quantities, !quantities.isEmpty, event.epcis == nil,
-            kinds.contains(event.kind)
-        else { return [] }
+        // A production's inputs follow its outputs, numbered after them: they are taken where it happens.
+        let quantities = (event.quantities ?? []) + (event.kind == .produce ? event.inputs ?? [] : [])
+        guard !quantities.isEmpty, event.epcis == nil, kinds.contains(event.kind) else { return [] }
+        let outputs = event.quantities?.count ?? 0
         var movements: [StockMovement] = []
         movements.reserveCapacity(quantities.count * 2)
         let shelf: StockState = (event.containers ?? []).isEmpty ? .available : .packed
@@ -103,6 +104,8 @@ public enum StockMovements {
             }
             switch event.kind {
             case .receive, .found, .return: put(event.location, .available)
+            case .produce:
+                if index < outputs { put(event.location, .available) } else { take(event.location, .available) }
             case .move:
                 take(event.source, shelf)
                 put(event.location, shelf)
@@ -134,7 +137,8 @@ public enum StockMovements {
     /// Checks that an event's quantities fit its kind: a kind that moves quantities, and the places it
     /// takes from and puts to. - Throws: ``InputError`` naming what is missing.
     public static func check(_ event: Event) throws(InputError) {
-        guard let quantities = event.quantities, !quantities.isEmpty, event.epcis == nil else { return }
+        let quantities = (event.quantities ?? []) + (event.inputs ?? [])
+        guard !quantities.isEmpty, event.epcis == nil else { return }
         guard kinds.contains(event.kind) else {
             throw InputError(
                 code: .invalidField,
@@ -153,7 +157,10 @@ public enum StockMovements {
             throw InputError(
                 code: .invalidField, message: "\(event.kind) of a quantity needs the location it is taken from")
         }
-        let needsLocation: Set<EventKind> = [.receive, .found, .return, .move, .arrive, .pack, .unpack]
+        if event.inputs?.isEmpty == false, event.kind != .produce {
+            throw InputError(code: .invalidField, message: "only a production consumes inputs")
+        }
+        let needsLocation: Set<EventKind> = [.receive, .found, .return, .move, .arrive, .pack, .unpack, .produce]
         if needsLocation.contains(event.kind), event.location == nil {
             throw InputError(code: .invalidField, message: "\(event.kind) of a quantity needs the location it goes to")
         }

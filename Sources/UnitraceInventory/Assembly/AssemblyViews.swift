@@ -168,6 +168,23 @@ public struct OutermostJSON: Encodable, Sendable {
     }
 }
 
+/// A lot made from the lot traced up, for the CLI's `--json` and the API.
+public struct DerivedLotJSON: Encodable, Sendable {
+    public var product: String
+    public var lot: String
+    public var from: String
+    public var run: String?
+    public var outermost: OutermostJSON
+
+    public init(_ derived: DerivedLot) {
+        product = derived.lot.sku
+        lot = derived.lot.code
+        from = "\(derived.from.sku)/\(derived.from.code)"
+        run = derived.lot.run
+        outermost = OutermostJSON(derived.outermost)
+    }
+}
+
 /// A trace, for the CLI's `--json` and the API.
 public struct TraceJSON: Encodable, Sendable {
     public var direction: String
@@ -177,6 +194,8 @@ public struct TraceJSON: Encodable, Sendable {
     public var roots: [TraceNodeJSON]
     /// Up: the outermost units that hold or held what was traced, by place, with one page of them.
     public var outermost: OutermostJSON?
+    /// Up from a lot: the lots made from it, at any depth, each with its units' outermost units.
+    public var madeInto: [DerivedLotJSON]?
 
     public init(_ trace: Trace) {
         direction = trace.direction.rawValue
@@ -185,6 +204,7 @@ public struct TraceJSON: Encodable, Sendable {
         lot = trace.lot?.code
         roots = trace.roots.map { TraceNodeJSON($0, direction: trace.direction) }
         outermost = trace.outermost.map(OutermostJSON.init)
+        madeInto = trace.madeInto.isEmpty ? nil : trace.madeInto.map(DerivedLotJSON.init)
     }
 
     /// The tree for people, one unit a line, and for a trace up the outermost units at the end.
@@ -217,6 +237,18 @@ public struct TraceJSON: Encodable, Sendable {
                         + (unit.owner.map { "  owner \($0)" } ?? ""))
             }
             if let next = outermost.next { lines.append("more: --after \(next)") }
+        }
+        for derived in madeInto ?? [] {
+            lines.append(
+                "made into lot \(derived.lot) of \(derived.product) (from \(derived.from)"
+                    + (derived.run.map { ", run \($0)" } ?? "")
+                    + "): \(derived.outermost.members) unit(s), \(derived.outermost.installed) fitted in other units, "
+                    + "\(derived.outermost.total) outermost")
+            for unit in derived.outermost.units {
+                lines.append(
+                    "  \(unit.unit)  \(TraceNodeJSON.whereabouts(unit.status, unit.location))"
+                        + (unit.owner.map { "  owner \($0)" } ?? ""))
+            }
         }
         return lines.joined(separator: "\n")
     }

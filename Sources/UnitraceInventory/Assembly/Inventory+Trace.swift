@@ -18,6 +18,14 @@ public struct TraceNode: Hashable, Sendable {
     public var count: Int { 1 + children.reduce(0) { $0 + $1.count } }
 }
 
+/// A lot a production made from the lot traced, with where its units are.
+public struct DerivedLot: Hashable, Sendable {
+    public var lot: Lot
+    /// The lot it was made from directly.
+    public var from: LotKey
+    public var outermost: OutermostPage
+}
+
 /// What a trace found: the tree, and for a trace up, the finished units it ends in.
 public struct Trace: Hashable, Sendable {
     public enum Direction: String, Sendable, Codable {
@@ -38,6 +46,9 @@ public struct Trace: Hashable, Sendable {
     /// Up: the outermost units (fitted in nothing now) that hold the units traced now or held them until they
     /// were taken out, counted by place, with one page of them.
     public var outermost: OutermostPage?
+    /// Up from a lot: the lots productions made from it (and from those, at any depth), each with its units'
+    /// outermost units.
+    public var madeInto: [DerivedLot] = []
 
     /// The most units of a lot a trace up draws as a tree; a bigger lot is answered by its outermost units.
     public static let treeLimit = 200
@@ -104,7 +115,9 @@ extension Inventory {
             return key
         }
         let outermost = try await store.outermost(of: scope, after: cursor, limit: limit)
-        if case .lot(let lot) = scope, outermost.members == 0, try await store.lots([lot])[lot] == nil {
+        if case .lot(let lot) = scope, outermost.members == 0, try await store.lots([lot])[lot] == nil,
+            try await store.lots(madeFrom: lot).isEmpty
+        {
             throw InputError(code: .unknownLot, message: "unknown lot \(lot.code) of \(lot.sku)")
         }
         var roots: [TraceNode] = []
@@ -116,7 +129,28 @@ extension Inventory {
             }
             roots = try await tree(up: starts)
         }
-        return Trace(direction: .up, at: nil, lot: lot, roots: roots, outermost: outermost)
+        var trace = Trace(direction: .up, at: nil, lot: lot, roots: roots, outermost: outermost)
+        if let lot { trace.madeInto = try await derivedLots(of: lot, limit: min(limit, 20)) }
+        return trace
+    }
+
+    /// Every lot made from `lot` by a production, at any depth, each once, with its outermost units.
+    func derivedLots(of lot: LotKey, limit: Int) async throws -> [DerivedLot] {
+        var found: [DerivedLot] = []
+        var seen: Set<LotKey> = [lot]
+        var queue = [lot]
+        while !queue.isEmpty, found.count < 1_000 {
+            let from = queue.removeFirst()
+            for key in try await store.lots(madeFrom: from) where seen.insert(key).inserted {
+                guard let made = try await store.lots([key])[key] else { continue }
+                found.append(
+                    DerivedLot(
+                        lot: made, from: from,
+                        outermost: try await store.outermost(of: .lot(key), after: nil, limit: limit)))
+                queue.append(key)
+            }
+        }
+        return found
     }
 
     /// The tree of everything `starts` went into, each path only through the times it was really inside.

@@ -226,6 +226,13 @@ extension Inventory {
         var components: [UnitKey: String] = [:]
         for ref in criteria.componentLots {
             for key in try await store.units(ofLot: ref.lot, sku: ref.sku) { components[key] = "component lot \(ref)" }
+            // Lots a production made from it are made of it: their units are affected too.
+            for derived in try await derivedLots(of: LotKey(sku: ref.sku, code: ref.lot), limit: 1) {
+                for key in try await store.units(ofLot: derived.lot.code, sku: derived.lot.sku)
+                where components[key] == nil {
+                    components[key] = "made from lot \(ref) (lot \(derived.lot.sku)/\(derived.lot.code))"
+                }
+            }
         }
         for key in criteria.components { components[key] = "component \(key)" }
 

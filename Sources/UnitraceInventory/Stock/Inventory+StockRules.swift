@@ -10,8 +10,12 @@ extension Inventory {
         -> [LineProblem]
     {
         // An error declaration moves stock back: it is checked by the corrected event's quantity lines.
+        // A production's inputs are numbered after its outputs, as its movements are (``StockMovements``).
         func lines(of event: Event) -> [QuantityLine] {
-            (event.kind == .correct ? event.corrects.flatMap { corrected[$0] }?.quantities : event.quantities) ?? []
+            guard let source = event.kind == .correct ? event.corrects.flatMap({ corrected[$0] }) : event else {
+                return []
+            }
+            return (source.quantities ?? []) + (source.kind == .produce ? source.inputs ?? [] : [])
         }
         let quantityDrafts = drafts.filter {
             (!lines(of: $0.event).isEmpty || !($0.event.lots ?? []).isEmpty) && $0.event.epcis == nil
@@ -57,7 +61,10 @@ extension Inventory {
                 problems.append(LineProblem(line: 1, scan: draft.event.kind.rawValue, reason: .invalid(error)))
                 continue
             }
-            for (index, line) in (draft.event.quantities ?? []).enumerated() {
+            let event = draft.event
+            for (index, line) in ((event.quantities ?? []) + (event.kind == .produce ? event.inputs ?? [] : []))
+                .enumerated()
+            {
                 guard let product = products[line.sku] else {
                     problem(
                         index, line,

@@ -8,6 +8,9 @@ public protocol StockStore: Sendable {
     func lots(_ keys: Set<LotKey>) async throws -> [LotKey: Lot]
     /// A product's lots, by code.
     func lots(sku: String) async throws -> [Lot]
+    /// The lots a production made from `input` (a lot, or a bulk product with an empty code), by product
+    /// and code: read from the index of the lots' inputs.
+    func lots(madeFrom input: LotKey) async throws -> [LotKey]
     /// The quantities in `keys`' rows (a row that is not there holds zero and is left out).
     func stockLevels(of keys: Set<StockKey>) async throws -> [StockKey: Quantity]
     /// The rows that match `query`, by SKU, lot, location and state.

@@ -18,6 +18,7 @@ enum SQLiteSchema {
         case containers = "0011_containers"
         case genealogy = "0012_genealogy"
         case outermost = "0013_outermost"
+        case lotInputs = "0014_lot_inputs"
     }
 
     static var migrator: DatabaseMigrator {
@@ -35,11 +36,28 @@ enum SQLiteSchema {
         migrator.registerMigration(MigrationID.containers.rawValue, migrate: v0011)
         migrator.registerMigration(MigrationID.genealogy.rawValue, migrate: v0012)
         migrator.registerMigration(MigrationID.outermost.rawValue, migrate: v0013)
+        migrator.registerMigration(MigrationID.lotInputs.rawValue, migrate: v0014)
         return migrator
     }
 
     /// The newest migration this build knows.
     static var latest: String { MigrationID.allCases.last!.rawValue }
+
+    /// What each lot a production made was made from (the consumed lots, as JSON on the lot), and the index
+    /// from an input lot to the lots made from it, which a trace up of a raw material reads.
+    private static func v0014(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE lot ADD COLUMN inputs TEXT;
+                CREATE TABLE lot_input (
+                    input_sku TEXT NOT NULL,
+                    input_lot TEXT NOT NULL,
+                    sku TEXT NOT NULL,
+                    code TEXT NOT NULL,
+                    PRIMARY KEY (input_sku, input_lot, sku, code)
+                ) WITHOUT ROWID;
+                """)
+    }
 
     /// Each unit's outermost unit now (`root_id`, the unit fitted in nothing that holds it, since `root_since`)
     /// and the spells in outermost units that ended, both filled from the assembly links already stored: a

@@ -12,6 +12,25 @@ struct RunsController: Controller {
         routes.on(.listRuns, list)
         routes.on(.addRun, add)
         routes.on(.showRun, show)
+        routes.on(.produce, produce)
+    }
+
+    func produce(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let (body, raw) = try await decode(ProductionBody.self, request, context)
+        try checkBatch((body.serials?.count ?? 0) + body.inputs.count)
+        return try await remembering(request, context, body: raw) {
+            let eventContext = try self.context(context, body, request: nil)
+            let production = ProductionRequest(
+                sku: body.product, location: body.location, lot: body.lot, run: body.run,
+                madeOn: try body.madeOn.map { text throws(InputError) in try CalendarDay(parsing: text, name: "madeOn")
+                },
+                expiry: try body.expiry.map { text throws(InputError) in try CalendarDay(parsing: text, name: "expiry")
+                },
+                serials: body.serials ?? [], count: body.count, quantity: body.quantity, uom: body.uom,
+                inputs: try body.inputs.map { text throws(InputError) in try QuantityLine(parsingInput: text) })
+            let outcome = try await inventory.produce(production, context: eventContext)
+            return (try API.encoder.encode(ProductionOutcomeJSON(outcome)), .created)
+        }
     }
 
     func list(_ request: Request, _ context: AppRequestContext) async throws -> Response {

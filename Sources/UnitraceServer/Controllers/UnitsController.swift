@@ -117,7 +117,7 @@ struct UnitsController: Controller {
             case .release: return try await inventory.release(body.units, product: body.product, context: eventContext)
             case .scrap:
                 return try await inventory.scrap(body.units, product: body.product, context: eventContext)
-            case .receive, .correct, .observe, .found, .lost, .pack, .unpack, .install, .remove, .inspect:
+            case .receive, .correct, .observe, .found, .lost, .pack, .unpack, .install, .remove, .inspect, .produce:
                 throw Problem(status: 404, code: "not-found", title: "no such route")
             }
         }
