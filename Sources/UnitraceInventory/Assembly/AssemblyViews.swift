@@ -212,14 +212,14 @@ public struct TraceJSON: Encodable, Sendable {
         var lines: [String] = []
         if let lot, let product {
             let members = outermost?.members ?? roots.count
-            lines.append("lot \(lot) of \(product): \(members) unit(s)")
+            lines.append("lot \(lot) of \(product): " + (members == 0 ? "no units of its own" : "\(members) unit(s)"))
             if roots.isEmpty, members > Trace.treeLimit, let installed = outermost?.installed {
                 lines.append(
                     "\(installed) fitted in other units now; the tree is drawn for lots of up to \(Trace.treeLimit)")
             }
         }
         for root in roots { root.tree(prefix: "", last: true, top: true, into: &lines) }
-        if let outermost {
+        if let outermost, outermost.members > 0 || madeInto == nil {
             var statuses: [String: Int] = [:]
             for place in outermost.places { statuses[place.status, default: 0] += place.count }
             let counts = statuses.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
