@@ -128,6 +128,7 @@ extension Endpoint {
     public static let remove = post("/api/v1/units/remove", warehouse)
     public static let traceDown = get("/api/v1/trace/down", readers)
     public static let traceUp = get("/api/v1/trace/up", readers)
+    public static let traceBack = get("/api/v1/trace/back", readers)
     public static let inspect = post("/api/v1/inspections", warehouse)
     public static let causes = get("/api/v1/quality/causes", readers)
     public static let damageTimeline = get("/api/v1/quality/timeline", readers)
@@ -166,7 +167,8 @@ extension Endpoint {
         releaseHold, availability, listCounts, openCount, countSample, showCount, countScans, closeCount, approveCount,
         listNotices, addNotice, noticeLeadTimes, showNotice, noticeScans, acceptNotice, refuseNotice, listTransfers,
         requestTransfer, showTransfer, shipTransfer, arriveTransfer, cancelTransfer, showContainer, pack, unpack,
-        install, remove, traceDown, traceUp, inspect, causes, damageTimeline, listRuns, addRun, showRun, produce,
+        install, remove, traceDown, traceUp, traceBack, inspect, causes, damageTimeline, listRuns, addRun, showRun,
+        produce,
         listRecalls, createRecall, showRecall, recallOutcomes, closeRecall, verify, audit,
         importLedger, parseIdentifier, listKeys, createKey, revokeKey,
         listWebhooks, addWebhook, removeWebhook, webhookDeliveries, epcisCapture, epcisCaptureJob, epcisEvents,

@@ -67,6 +67,16 @@ struct AssemblyAPITests {
                 uri: "/api/v1/trace/up?product=EVM-200&lot=NOPE", method: .get, headers: fixture.headers(.support)
             ) { #expect($0.status == .notFound) }
             try await client.execute(
+                uri: "/api/v1/trace/back?item=EVM-200/M-9", method: .get, headers: fixture.headers(.support)
+            ) { response in
+                #expect(response.status == .ok)
+                #expect(
+                    response.text.contains(#""source":"own""#) && response.text.contains(#""bizStep":"installing""#))
+            }
+            try await client.execute(uri: "/api/v1/trace/back", method: .get, headers: fixture.headers(.support)) {
+                #expect($0.status.code == 422)
+            }
+            try await client.execute(
                 uri: "/api/v1/trace/up", method: .get, headers: fixture.headers(.support)
             ) { #expect($0.status.code == 422) }
             try await client.execute(

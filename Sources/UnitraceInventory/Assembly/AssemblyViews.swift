@@ -253,3 +253,52 @@ public struct TraceJSON: Encodable, Sendable {
         return lines.joined(separator: "\n")
     }
 }
+
+/// A trace back, for the CLI's `--json` and the API.
+public struct BackTraceJSON: Encodable, Sendable {
+    public struct Step: Encodable, Sendable {
+        public var sequence: Int64
+        public var eventTime: String
+        public var type: String
+        public var action: String?
+        public var bizStep: String?
+        public var place: String?
+        public var eventID: String?
+        public var via: String
+        public var leadsTo: [String]?
+        /// `own` for Unitrace's own events, `partner` for captured ones.
+        public var source: String
+    }
+
+    public var identifier: String
+    public var identifiers: [String]
+    public var steps: [Step]
+
+    public init(_ trace: BackTrace) {
+        identifier = trace.identifier.value
+        identifiers = trace.identifiers.map(\.value)
+        steps = trace.steps.map {
+            Step(
+                sequence: $0.sequence, eventTime: $0.eventTime, type: $0.type.rawValue, action: $0.action,
+                bizStep: $0.bizStep, place: $0.place, eventID: $0.eventID, via: $0.via.value,
+                leadsTo: $0.leadsTo.isEmpty ? nil : $0.leadsTo.map(\.value), source: $0.own ? "own" : "partner")
+        }
+    }
+
+    /// The path for people, oldest event first.
+    public var text: String {
+        var lines = [
+            "\(identifier): \(steps.count) event(s) through \(identifiers.count) identifier(s)"
+        ]
+        for step in steps {
+            var line = "  #\(step.sequence)  \(step.eventTime)  \(step.source)  \(step.type)"
+            if let action = step.action { line += " \(action)" }
+            if let bizStep = step.bizStep { line += "  \(bizStep)" }
+            if let place = step.place { line += "  at \(place)" }
+            if step.via != identifier { line += "  (via \(step.via))" }
+            lines.append(line)
+            if let leadsTo = step.leadsTo { lines.append("      ← \(leadsTo.joined(separator: ", "))") }
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -13,6 +13,15 @@ struct AssemblyController: Controller {
         routes.on(.remove) { try await record(.remove, $0, $1) }
         routes.on(.traceDown, traceDown)
         routes.on(.traceUp, traceUp)
+        routes.on(.traceBack, traceBack)
+    }
+
+    func traceBack(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        guard let item = query(request, "item"), !item.isEmpty else {
+            throw Problem(
+                status: 422, code: "invalid-field", title: "give ?item=… (an EPC, a Digital Link, a unit or SKU/LOT)")
+        }
+        return try API.json(BackTraceJSON(try await inventory.traceBack(item)))
     }
 
     private func record(_ kind: EventKind, _ request: Request, _ context: AppRequestContext) async throws -> Response {

@@ -68,8 +68,30 @@ struct Remove: AsyncParsableCommand {
 
 struct TraceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "trace", abstract: "What is inside a unit, or where a unit or a lot went.",
-        subcommands: [Down.self, Up.self])
+        commandName: "trace", abstract: "What is inside a unit, where a unit or a lot went, and where it came from.",
+        subcommands: [Down.self, Up.self, Back.self])
+
+    struct Back: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract:
+                "The events that make up where a unit, lot or EPC came from, through partners' EPCIS events.",
+            discussion: """
+                Lists its own history and every event captured from partners' EPCIS documents that names it, and \
+                follows partners' transformation events from outputs back to inputs and aggregation events from \
+                a child back to the case or pallet it travelled in, oldest event first.
+                """)
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "An EPC URI, a GS1 Digital Link, an EPC class URI, a unit, or a lot as SKU/LOT.")
+        var item: String
+
+        func run() async throws {
+            let output = store.output
+            try await reporting(output) {
+                let json = BackTraceJSON(try await store.openInventory().traceBack(item))
+                output.emit(json) { json.text }
+            }
+        }
+    }
 
     struct Down: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
