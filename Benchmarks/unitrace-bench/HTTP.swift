@@ -178,6 +178,9 @@ struct HTTPWorkloads: Sendable {
         var movesSeconds = 0.0
         var bulkMove = 0.0
         var lookups = Latencies()
+        var installs = Latencies()
+        var installsSeconds = 0.0
+        var installed = Latencies()
     }
 
     private func round(_ run: Int, client: Client, selected: Set<String>) throws -> Round {
@@ -215,6 +218,31 @@ struct HTTPWorkloads: Sendable {
         if selected.contains("w4") {
             round.lookups = try Self.lookups(client, count: options.lookups) { "\(sku)/\(serials.randomElement()!)" }
         }
+        if selected.contains("w5") {
+            // The second half of the units are parents; each takes one part from the first half, one request
+            // each, and then lists what is inside it.
+            let pairs = n / 2
+            round.installsSeconds = try syncSeconds {
+                for index in 0..<pairs {
+                    try round.installs.time {
+                        try client.send(
+                            "POST", "/api/v1/units/install",
+                            json: [
+                                "parent": "\(sku)/\(serials[pairs + index])",
+                                "components": ["\(sku)/\(serials[index])"],
+                            ])
+                    }
+                }
+            }
+            for index in 0..<min(pairs, options.lookups) {
+                let body = try round.installed.time {
+                    try client.send("GET", "/api/v1/trace/down?unit=\(sku)/\(serials[pairs + index])")
+                }
+                guard String(decoding: body, as: UTF8.self).contains(serials[index]) else {
+                    throw BenchError("the trace down of \(serials[pairs + index]) does not list its part")
+                }
+            }
+        }
         return round
     }
 
@@ -232,6 +260,20 @@ struct HTTPWorkloads: Sendable {
 
     private func report(_ rounds: [Round], selected: Set<String>, results: Results) {
         let n = Double(options.n)
+        if selected.contains("w5") {
+            results.add(
+                Figure(
+                    id: "W5", name: "install one unit into another, sequential", unit: "installs/s",
+                    runs: rounds.map { Double(options.n / 2) / $0.installsSeconds }))
+            results.add(
+                Figure(id: "W5", name: "  install latency median", unit: "ms", runs: rounds.map { $0.installs.median }))
+            results.add(
+                Figure(id: "W5", name: "  install latency p99", unit: "ms", runs: rounds.map { $0.installs.p99 }))
+            results.add(
+                Figure(
+                    id: "W5", name: "  list what is installed (trace down), median", unit: "ms",
+                    runs: rounds.map { $0.installed.median }))
+        }
         if selected.contains("w1") {
             results.add(
                 Figure(
