@@ -264,7 +264,8 @@ extension Inventory {
                 }
             }
         } else {
-            reasons = candidates
+            // Components and every unit they are in now: already closed under "contains".
+            return candidates
         }
         // A unit fitted in another makes the other affected too.
         for (parent, child) in try await currentAncestors(of: Set(reasons.keys)) where reasons[parent] == nil {
