@@ -106,7 +106,7 @@ public struct OriginJSON: Encodable, Sendable {
     init?(lot: Lot?, run: ProductionRun?) {
         guard let lot, lot.madeOn != nil || lot.supplier != nil || lot.run != nil else { return nil }
         madeFrom = lot.inputs.map { inputs in
-            inputs.map { "\($0.sku)\($0.lot.map { "/\($0)" } ?? "") \($0.quantity)\($0.uom.map { " \($0)" } ?? "")" }
+            inputs.map(\.label)
         }
         madeOn = lot.madeOn?.description
         supplier = lot.supplier

@@ -250,6 +250,22 @@ extension PostgresStore {
         if !links.isEmpty { try await writeOutermost(OutermostReplay(links: links), on: connection, logger: logger) }
     }
 
+    public func outermostUnits() async throws -> [UnitKey: OutermostNow] {
+        try await translating {
+            var found: [UnitKey: OutermostNow] = [:]
+            for try await row in try await client.query(
+                """
+                SELECT u.sku, u.serial, r.sku, r.serial, u.root_since FROM unit u JOIN unit r ON r.id = u.root_id
+                WHERE u.root_id IS NOT NULL
+                """, logger: logger
+            ).decode((String, String, String, String, Int64?).self) {
+                found[UnitKey(sku: row.0, serial: row.1)] = OutermostNow(
+                    unit: UnitKey(sku: row.2, serial: row.3), sinceMs: row.4 ?? 0)
+            }
+            return found
+        }
+    }
+
     public func outermostSpells() async throws -> [OutermostSpell] {
         try await translating {
             var spells: [OutermostSpell] = []

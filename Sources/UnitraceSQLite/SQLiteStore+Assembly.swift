@@ -180,6 +180,23 @@ extension SQLiteStore {
         }
     }
 
+    public func outermostUnits() async throws -> [UnitKey: OutermostNow] {
+        try await scan { db in
+            var found: [UnitKey: OutermostNow] = [:]
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT u.sku, u.serial, r.sku, r.serial, u.root_since FROM unit u JOIN unit r ON r.id = u.root_id
+                    WHERE u.root_id IS NOT NULL
+                    """)
+            {
+                found[UnitKey(sku: row[0], serial: row[1])] = OutermostNow(
+                    unit: UnitKey(sku: row[2], serial: row[3]), sinceMs: row[4] ?? 0)
+            }
+            return found
+        }
+    }
+
     public func outermostSpells() async throws -> [OutermostSpell] {
         try await scan { db in
             try Row.fetchAll(

@@ -92,5 +92,10 @@ public struct Tampering: Sendable, CustomTestStringConvertible {
             name: "a unit row's location changed",
             statements: ["UPDATE unit SET location = 'SHOP' WHERE serial = 'M-2'"], brokenAt: nil,
             problem: "differ from what the ledger adds up to"),
+        Tampering(
+            name: "a unit made to look fitted inside another, to hide it from a trace",
+            statements: [
+                "UPDATE unit SET root_id = (SELECT id FROM unit WHERE serial = 'M-2'), root_since = 0 WHERE serial = 'M-1'"
+            ], brokenAt: nil, problem: "the outermost unit of 1 unit(s) differs"),
     ]
 }

@@ -162,6 +162,13 @@ public struct QuantityLine: Hashable, Sendable, Codable {
     }
 }
 
+extension QuantityLine {
+    /// `WIRE/W-1 12.5 KGM`: the product, its lot, the quantity and its unit, for people.
+    public var label: String {
+        "\(sku)\(lot.map { "/\($0)" } ?? "") \(quantity)\(uom.map { " \($0)" } ?? "")"
+    }
+}
+
 /// One immutable fact in the ledger.
 ///
 /// An event made by a Unitrace verb maps onto a GS1 EPCIS 2.0 event by its kind (``EPCISMapping``): `units`

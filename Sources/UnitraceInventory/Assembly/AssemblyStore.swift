@@ -20,6 +20,19 @@ public protocol AssemblyStore: Sendable {
     func outermost(of scope: TraceScope, after: UnitKey?, limit: Int) async throws -> OutermostPage
     /// Every ended spell in an outermost unit, by unit: what `verify` compares with the ledger.
     func outermostSpells() async throws -> [OutermostSpell]
+    /// Each unit fitted in something now, with its outermost unit and since when: what `verify` compares too.
+    func outermostUnits() async throws -> [UnitKey: OutermostNow]
+}
+
+/// A unit's outermost unit now, and since when it has been inside it.
+public struct OutermostNow: Hashable, Sendable {
+    public var unit: UnitKey
+    public var sinceMs: Int64
+
+    public init(unit: UnitKey, sinceMs: Int64) {
+        self.unit = unit
+        self.sinceMs = sinceMs
+    }
 }
 
 /// What a trace up starts from.

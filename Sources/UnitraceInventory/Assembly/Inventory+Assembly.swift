@@ -145,10 +145,19 @@ extension Inventory {
                 "the assembly table differs from the ledger's installs and removals in \(differing.count) link(s), first of \(first); repair with `unitrace rebuild`"
             ]
         }
-        let spells = Set(try await store.outermostSpells()).symmetricDifference(OutermostReplay(links: expected).spells)
-        guard let first = spells.min(by: { $0.unit < $1.unit }) else { return [] }
+        let outermost = OutermostReplay(links: expected)
+        let spells = Set(try await store.outermostSpells()).symmetricDifference(outermost.spells)
+        if let first = spells.min(by: { $0.unit < $1.unit }) {
+            return [
+                "the outermost units' past spells differ from the ledger's installs and removals in \(spells.count) spell(s), first of \(first.unit); repair with `unitrace rebuild`"
+            ]
+        }
+        let now = try await store.outermostUnits()
+        let wanted = outermost.outermost.mapValues { OutermostNow(unit: $0.unit, sinceMs: $0.sinceMs) }
+        let moved = Set(now.keys).union(wanted.keys).filter { now[$0] != wanted[$0] }
+        guard let first = moved.min() else { return [] }
         return [
-            "the outermost units' past spells differ from the ledger's installs and removals in \(spells.count) spell(s), first of \(first.unit); repair with `unitrace rebuild`"
+            "the outermost unit of \(moved.count) unit(s) differs from the ledger's installs and removals, first \(first); repair with `unitrace rebuild`"
         ]
     }
 }

@@ -201,9 +201,7 @@ public struct ProductionOutcomeJSON: Encodable, Sendable {
     /// `produced lot L-9 of EVM-200 (run RUN-1): 3 unit(s) from RESIN/R-77 12.5 KGM (sequence 41)`
     public var summary: String {
         let made = quantity.map { "\($0.quantity)\($0.uom.map { " \($0)" } ?? "")" } ?? "\(units.count) unit(s)"
-        let from = inputs.map {
-            "\($0.sku)\($0.lot.map { "/\($0)" } ?? "") \($0.quantity)\($0.uom.map { " \($0)" } ?? "")"
-        }
+        let from = inputs.map(\.label)
         return
             "produced lot \(lot) of \(product)\(run.map { " (run \($0))" } ?? ""): \(made) from \(from.joined(separator: ", ")) (sequence \(sequence))"
     }
